@@ -1,0 +1,30 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { InvalidInputError } from '@trm/core';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs with errors that name the flag. */
+export function parseCommandArguments(argv: string[], options: OptionSpec) {
+  try {
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const flag = /'(-{1,2}[\w-]+)/.exec(message)?.[1] ?? 'arguments';
+    throw new InvalidInputError({ field: flag, message, cause: error });
+  }
+}
+
+export function numberOption(values: Record<string, unknown>, name: string, fallback: number, check: { integer?: boolean; min?: number } = {}): number {
+  const raw = values[name];
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  const min = check.min ?? -Infinity;
+  if (!Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || value < min) {
+    throw new InvalidInputError({
+      field: `--${name}`,
+      message: `expected ${check.integer ? 'an integer' : 'a number'}${Number.isFinite(min) ? ` >= ${min}` : ''}`,
+      value: raw,
+    });
+  }
+  return value;
+}

@@ -1,0 +1,170 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { InvalidInputError, type MeasuredMetric, createSolver, parseModelManifest } from '@trm/core';
+import { gradeOf } from '@trm/tasks-sudoku';
+import { numberOption, parseCommandArguments } from '../arguments';
+import { parseCsv } from '../csv';
+import { haltingFlags, haltingFromFlags } from '../halting-options';
+import { loadSpecialist, parseTask } from '../load-specialist';
+import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
+import type { CliIo } from '../main';
+
+export const evalUsage = `trm eval sudoku --data FILE.csv [--limit N] [--json] [--record] [--model manifest.json]
+      [--max-steps 16] [--fixed-steps N] [--batch-size 64] [--threads N]
+      (--limit takes the first N puzzles of each level when the file has a "level" column)`;
+
+interface Bucket {
+  count: number;
+  exact: number;
+  verified: number;
+}
+
+export interface EvaluationReport {
+  dataset: string;
+  model: string;
+  count: number;
+  exactAccuracy: number;
+  verifiedRate: number;
+  /** Answers marked verified that differ from the reference answer (must stay 0 for a unique-solution set). */
+  verifiedButWrong: number;
+  byLevel: Record<string, Bucket & { exactAccuracy: number }>;
+  byRating: Record<string, Bucket & { exactAccuracy: number }>;
+  stepsHistogram: Record<string, number>;
+  meanSteps: number;
+  puzzlesPerSecond: number;
+  seconds: number;
+  settings: Record<string, string | number | boolean>;
+}
+
+export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArguments(argv, {
+    data: { type: 'string' },
+    limit: { type: 'string' },
+    json: { type: 'boolean' },
+    record: { type: 'boolean' },
+    model: { type: 'string' },
+    'batch-size': { type: 'string' },
+    ...haltingFlags,
+    ...runtimeFlags,
+  });
+  const task = parseTask(positionals[0]);
+  if (!values.data) throw new InvalidInputError({ field: '--data', message: 'required: a CSV with question and answer columns' });
+  if (values.record && !values.model) throw new InvalidInputError({ field: '--record', message: 'needs --model: the manifest to record into' });
+  let text: string;
+  try {
+    text = await readFile(values.data, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError({ field: '--data', message: `cannot read ${values.data}: ${(error as Error).message}`, value: values.data, cause: error });
+  }
+  let rows = parseCsv(text);
+  if (rows.length > 0 && (!('question' in rows[0]!) || !('answer' in rows[0]!))) {
+    throw new InvalidInputError({ field: '--data', message: 'the CSV needs "question" and "answer" columns' });
+  }
+  const limit = values.limit === undefined ? undefined : numberOption(values, 'limit', 0, { integer: true, min: 1 });
+  if (limit !== undefined) {
+    const taken = new Map<string, number>();
+    rows = rows.filter((row) => {
+      const key = row.level ?? 'all';
+      const count = taken.get(key) ?? 0;
+      taken.set(key, count + 1);
+      return count < limit;
+    });
+  }
+  const halting = haltingFromFlags(values);
+  const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
+  const specialist = await loadSpecialist(task, values.model);
+  const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
+  const started = performance.now();
+  let results;
+  try {
+    results = await solver.solveMany(rows.map((row) => row.question!), { halting, batchSize });
+  } finally {
+    await solver.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+
+  const total: Bucket = { count: 0, exact: 0, verified: 0 };
+  const byLevel = new Map<string, Bucket>();
+  const byRating = new Map<string, Bucket>();
+  const stepsHistogram: Record<string, number> = {};
+  let verifiedButWrong = 0;
+  let stepSum = 0;
+  results.forEach((result, index) => {
+    const row = rows[index]!;
+    const exact = result.text === row.answer;
+    if (result.verified && !exact) verifiedButWrong++;
+    const buckets = [total];
+    if (row.level !== undefined) buckets.push(getBucket(byLevel, row.level));
+    if (row.rating !== undefined && row.rating !== '') buckets.push(getBucket(byRating, gradeOf(Number(row.rating))));
+    for (const bucket of buckets) {
+      bucket.count++;
+      if (exact) bucket.exact++;
+      if (result.verified) bucket.verified++;
+    }
+    stepsHistogram[result.steps] = (stepsHistogram[result.steps] ?? 0) + 1;
+    stepSum += result.steps;
+  });
+  const withAccuracy = (map: Map<string, Bucket>) =>
+    Object.fromEntries([...map].map(([key, bucket]) => [key, { ...bucket, exactAccuracy: bucket.exact / bucket.count }]));
+  const settings: Record<string, string | number | boolean> =
+    halting.mode === 'fixed' ? { halting: 'fixed', steps: halting.steps ?? 16 } : { halting: 'adaptive', minSteps: halting.minSteps ?? 1, maxSteps: halting.maxSteps ?? 16 };
+  if (limit !== undefined) settings.limitPerLevel = limit;
+  const report: EvaluationReport = {
+    dataset: basename(values.data),
+    model: specialist.modelId,
+    count: total.count,
+    exactAccuracy: total.exact / Math.max(1, total.count),
+    verifiedRate: total.verified / Math.max(1, total.count),
+    verifiedButWrong,
+    byLevel: withAccuracy(byLevel),
+    byRating: withAccuracy(byRating),
+    stepsHistogram,
+    meanSteps: stepSum / Math.max(1, total.count),
+    puzzlesPerSecond: total.count / seconds,
+    seconds,
+    settings,
+  };
+
+  if (values.json) io.stdout(JSON.stringify(report));
+  else printReport(report, io);
+  if (values.record && values.model) await recordMetrics(values.model, report, `pnpm trm eval ${argv.filter((arg) => arg !== '--record' && arg !== '--json').join(' ')}`);
+  return 0;
+}
+
+function getBucket(map: Map<string, Bucket>, key: string): Bucket {
+  let bucket = map.get(key);
+  if (!bucket) map.set(key, (bucket = { count: 0, exact: 0, verified: 0 }));
+  return bucket;
+}
+
+function printReport(report: EvaluationReport, io: CliIo) {
+  const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
+  io.stdout(`${report.dataset}: ${report.count} puzzles, model ${report.model}`);
+  io.stdout(`exact ${percent(report.exactAccuracy)}, verified ${percent(report.verifiedRate)}, mean steps ${report.meanSteps.toFixed(2)}, ${report.puzzlesPerSecond.toFixed(1)} puzzles/s`);
+  for (const [title, buckets] of [['level', report.byLevel], ['rating', report.byRating]] as const) {
+    for (const [name, bucket] of Object.entries(buckets)) io.stdout(`  ${title} ${name.padEnd(10)} ${percent(bucket.exactAccuracy).padStart(6)}  (${bucket.exact}/${bucket.count})`);
+  }
+  io.stdout(`steps: ${Object.entries(report.stepsHistogram).map(([steps, count]) => `${steps}:${count}`).join(' ')}`);
+}
+
+/** Writes the report's accuracies into the manifest, replacing earlier figures for the same data and settings. */
+async function recordMetrics(manifestPath: string, report: EvaluationReport, command: string) {
+  const manifest = parseModelManifest(JSON.parse(await readFile(manifestPath, 'utf8')));
+  const measuredAt = new Date().toISOString();
+  const entries: MeasuredMetric[] = [
+    { dataset: report.dataset, subset: 'all', metric: 'exact-accuracy', value: report.exactAccuracy, count: report.count, command, settings: report.settings, measuredAt },
+    ...Object.entries(report.byLevel).map(([level, bucket]) => ({
+      dataset: report.dataset,
+      subset: `level:${level}`,
+      metric: 'exact-accuracy' as const,
+      value: bucket.exactAccuracy,
+      count: bucket.count,
+      command,
+      settings: report.settings,
+      measuredAt,
+    })),
+  ];
+  const same = (a: MeasuredMetric, b: MeasuredMetric) => a.dataset === b.dataset && a.subset === b.subset && JSON.stringify(a.settings) === JSON.stringify(b.settings);
+  const metrics = [...manifest.metrics.filter((old) => !entries.some((entry) => same(old, entry))), ...entries];
+  await writeFile(manifestPath, `${JSON.stringify({ ...manifest, metrics }, null, 2)}\n`);
+}

@@ -1,0 +1,82 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { InvalidInputError, type ModelManifest, type TrainingRecord, parseModelManifest } from '@trm/core';
+import { exportStepToOnnx, loadCheckpoint } from '@trm/trainer';
+import { sudokuVocabulary } from '@trm/tasks-sudoku';
+import { parseCommandArguments } from '../arguments';
+
+export const exportUsage = 'trm export --checkpoint DIR [--out FILE.onnx] [--weights ema|live]';
+
+const vocabularies: Record<string, readonly string[]> = { sudoku: sudokuVocabulary };
+
+/**
+ * Exports a checkpoint's EMA weights as an ONNX step graph plus a manifest beside it. Metrics
+ * already measured for the same weights (same sha256) are kept.
+ */
+export async function exportCheckpoint(options: {
+  checkpointDirectory: string;
+  task: string;
+  out?: string;
+  weights?: 'ema' | 'live';
+  training?: Omit<TrainingRecord, 'steps' | 'examples' | 'seed' | 'wallSeconds'>;
+}): Promise<{ onnxPath: string; manifestPath: string; manifest: ModelManifest }> {
+  const { header, groups } = await loadCheckpoint(options.checkpointDirectory);
+  const which = options.weights ?? 'ema';
+  const parameters = new Map(groups.parameters);
+  // Fixed parameters live only in the "parameters" group; trained ones take the chosen copy.
+  for (const [name, value] of groups[which === 'ema' ? 'ema' : 'parameters']) parameters.set(name, value);
+  const { architecture, recursion } = header;
+  const name = `trm-${architecture.mixer}-h${architecture.hiddenSize}-t${recursion.cycles}n${recursion.latentSteps}`;
+  const id = `${options.task}:${name}`;
+  const onnx = exportStepToOnnx({ architecture, recursion, parameters, metadata: { id, step: String(header.step) } });
+  const onnxPath = options.out ?? join(options.checkpointDirectory, 'model.onnx');
+  const manifestPath = join(dirname(onnxPath), 'manifest.json');
+  await mkdir(dirname(onnxPath), { recursive: true });
+  await writeFile(onnxPath, onnx);
+  const sha256 = createHash('sha256').update(onnx).digest('hex');
+  let previous: ModelManifest | undefined;
+  try {
+    previous = parseModelManifest(JSON.parse(await readFile(manifestPath, 'utf8')));
+  } catch {
+    previous = undefined;
+  }
+  const vocabulary = vocabularies[options.task];
+  if (!vocabulary) throw new InvalidInputError({ field: 'task', message: `no vocabulary known for task ${options.task}`, value: options.task });
+  const training = options.training ?? previous?.training;
+  if (!training) throw new InvalidInputError({ field: '--checkpoint', message: 'no training record: export from a training run, or beside an existing manifest' });
+  const manifest = parseModelManifest({
+    specificationVersion: 'v1',
+    id,
+    task: options.task,
+    architecture,
+    recursion,
+    vocabulary: { size: vocabulary.length, labels: [...vocabulary] },
+    weights: [{ path: basename(onnxPath), format: 'onnx', sha256, bytes: onnx.length }],
+    training: {
+      ...training,
+      steps: header.step,
+      examples: header.examples,
+      seed: header.seed,
+      wallSeconds: Math.round(header.wallSeconds),
+    },
+    metrics: previous && previous.weights[0]?.sha256 === sha256 ? previous.metrics : [],
+    createdAt: new Date().toISOString(),
+  });
+  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  return { onnxPath, manifestPath, manifest };
+}
+
+export async function exportCommand(argv: string[], io: { stdout: (line: string) => void }) {
+  const { values } = parseCommandArguments(argv, {
+    checkpoint: { type: 'string' },
+    out: { type: 'string' },
+    weights: { type: 'string' },
+    task: { type: 'string' },
+  });
+  if (!values.checkpoint) throw new InvalidInputError({ field: '--checkpoint', message: 'required: the training output directory' });
+  const weights = values.weights ?? 'ema';
+  if (weights !== 'ema' && weights !== 'live') throw new InvalidInputError({ field: '--weights', message: 'expected ema or live', value: weights });
+  const result = await exportCheckpoint({ checkpointDirectory: values.checkpoint, task: values.task ?? 'sudoku', out: values.out, weights });
+  io.stdout(`wrote ${result.onnxPath} (${result.manifest.weights[0]!.bytes} bytes, sha256 ${result.manifest.weights[0]!.sha256}) and ${result.manifestPath}`);
+}

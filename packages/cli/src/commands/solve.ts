@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { InvalidInputError, TrmError, createSolver } from '@trm/core';
+import { prettySudoku } from '@trm/tasks-sudoku';
+import { numberOption, parseCommandArguments } from '../arguments';
+import { parseCsv } from '../csv';
+import { haltingFlags, haltingFromFlags } from '../halting-options';
+import { loadSpecialist, parseTask } from '../load-specialist';
+import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
+import type { CliIo } from '../main';
+
+export const solveUsage = `trm solve sudoku <puzzle> [--json]
+  trm solve sudoku --input FILE --json      (one puzzle per line, or a CSV with a "question" column)
+      options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
+
+/** Reads puzzles from a file: a CSV with a `question` column, or one puzzle per line. */
+export async function readPuzzleFile(path: string): Promise<string[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError({ field: '--input', message: `cannot read ${path}: ${(error as Error).message}`, value: path, cause: error });
+  }
+  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
+  if (firstLine.split(',').includes('question')) return parseCsv(text, '--input').map((row) => row.question!);
+  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+}
+
+export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArguments(argv, {
+    input: { type: 'string' },
+    json: { type: 'boolean' },
+    model: { type: 'string' },
+    'batch-size': { type: 'string' },
+    ...haltingFlags,
+    ...runtimeFlags,
+  });
+  const task = parseTask(positionals[0]);
+  const puzzles = values.input ? await readPuzzleFile(values.input) : positionals.slice(1);
+  if (puzzles.length === 0) throw new InvalidInputError({ field: 'puzzle', message: 'give a puzzle (81 characters) or --input FILE' });
+  const halting = haltingFromFlags(values);
+  const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
+  const specialist = await loadSpecialist(task, values.model);
+  const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
+  let failures = 0;
+  try {
+    // Bad lines are reported in place; the rest are solved in batches.
+    const parsed = puzzles.map((puzzle, index) => {
+      try {
+        specialist.parseInput(puzzle);
+        return { puzzle, error: null };
+      } catch (error) {
+        if (!TrmError.isInstance(error)) throw error;
+        failures++;
+        return { puzzle, error: { name: error.name, field: values.input ? `line ${index + 1}` : (error.field ?? 'puzzle'), message: error.message } };
+      }
+    });
+    const valid = parsed.filter((entry) => entry.error === null).map((entry) => entry.puzzle);
+    const results = await solver.solveMany(valid, { halting, batchSize });
+    let next = 0;
+    for (const entry of parsed) {
+      if (entry.error) {
+        if (values.json) io.stdout(JSON.stringify({ task, input: entry.puzzle, error: entry.error }));
+        else io.stderr(`${entry.error.name}: ${entry.error.message} (${entry.error.field})`);
+        continue;
+      }
+      const result = results[next++]!;
+      if (values.json) {
+        io.stdout(JSON.stringify({ task, input: entry.puzzle, answer: result.text, steps: result.steps, verified: result.verified, halted: result.halted, confidence: Number(result.confidence.toFixed(4)) }));
+      } else {
+        const givens = specialist.parseInput(entry.puzzle).givens;
+        io.stdout(`puzzle:\n${prettySudoku(givens)}\n\nanswer:\n${prettySudoku(result.answer)}\n`);
+        io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ' (step budget reached)'}`);
+        io.stdout(`verified: ${result.verified ? 'yes, the answer obeys every rule and keeps every given' : 'no, the answer breaks a rule or changes a given'}`);
+        io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);
+      }
+    }
+  } finally {
+    await solver.dispose();
+  }
+  return failures > 0 ? 2 : 0;
+}

@@ -1,0 +1,130 @@
+import { execSync } from 'node:child_process';
+import { InvalidInputError } from '@trm/core';
+import { createSudokuTrainingData } from '@trm/tasks-sudoku';
+import { type TfjsBackendName, initializeTfjsBackend, runTraining, parameterCount } from '@trm/trainer';
+import { numberOption, parseCommandArguments } from '../arguments';
+import { sudokuArchitecture, sudokuRecursion } from '../sudoku-architecture';
+import { exportCheckpoint } from './export';
+
+export const trainUsage = `trm train sudoku [--steps N] [--out DIR] [--batch-size 64] [--hidden 128] [--mixer mlp|attention]
+                [--cycles 2] [--latent-steps 2] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
+                [--checkpoint-every 50] [--max-minutes M] [--resume] [--backend wasm|tensorflow|cpu]`;
+
+export async function trainCommand(argv: string[], io: { stdout: (line: string) => void; stderr: (line: string) => void }) {
+  const { values, positionals } = parseCommandArguments(argv, {
+    steps: { type: 'string' },
+    out: { type: 'string' },
+    'batch-size': { type: 'string' },
+    hidden: { type: 'string' },
+    mixer: { type: 'string' },
+    cycles: { type: 'string' },
+    'latent-steps': { type: 'string' },
+    lr: { type: 'string' },
+    'weight-decay': { type: 'string' },
+    warmup: { type: 'string' },
+    seed: { type: 'string' },
+    'checkpoint-every': { type: 'string' },
+    'max-minutes': { type: 'string' },
+    resume: { type: 'boolean' },
+    backend: { type: 'string' },
+  });
+  const task = positionals[0];
+  if (task !== 'sudoku') throw new InvalidInputError({ field: 'task', message: `training is available for: sudoku`, value: task });
+  const mixer = values.mixer ?? 'mlp';
+  if (mixer !== 'mlp' && mixer !== 'attention') throw new InvalidInputError({ field: '--mixer', message: 'expected mlp or attention', value: mixer });
+  const backendName = values.backend as TfjsBackendName | undefined;
+  if (backendName && !['wasm', 'tensorflow', 'cpu'].includes(backendName)) {
+    throw new InvalidInputError({ field: '--backend', message: 'expected wasm, tensorflow or cpu', value: backendName });
+  }
+  const architecture = sudokuArchitecture({ hiddenSize: numberOption(values, 'hidden', 128, { integer: true, min: 8 }), mixer });
+  const recursion = sudokuRecursion({
+    cycles: numberOption(values, 'cycles', 2, { integer: true, min: 1 }),
+    latentSteps: numberOption(values, 'latent-steps', 2, { integer: true, min: 1 }),
+  });
+  const seed = numberOption(values, 'seed', 1, { integer: true });
+  const steps = numberOption(values, 'steps', 2000, { integer: true, min: 1 });
+  const outDirectory = values.out ?? 'runs/sudoku';
+  const maxMinutes = values['max-minutes'] === undefined ? undefined : numberOption(values, 'max-minutes', 0, { min: 0 });
+  const backend = await initializeTfjsBackend(backendName);
+  const data = createSudokuTrainingData({ seed });
+  const command = `pnpm trm train ${argv.join(' ')}`;
+  io.stderr(`training sudoku: ${parameterCount(architecture)} parameters, tfjs backend ${backend}, output ${outDirectory}`);
+  const startedAt = Date.now();
+  let lastPrint = 0;
+  let exactSum = 0;
+  let haltedSum = 0;
+  await runTraining({
+    architecture,
+    recursion,
+    data,
+    batchSize: numberOption(values, 'batch-size', 64, { integer: true, min: 1 }),
+    steps,
+    maxSeconds: maxMinutes === undefined ? undefined : maxMinutes * 60,
+    seed,
+    optimizer: {
+      learningRate: numberOption(values, 'lr', 1e-3, { min: 0 }),
+      weightDecay: numberOption(values, 'weight-decay', 0.1, { min: 0 }),
+      warmupSteps: numberOption(values, 'warmup', 200, { integer: true, min: 0 }),
+    },
+    outDirectory,
+    checkpointEvery: numberOption(values, 'checkpoint-every', 50, { integer: true, min: 1 }),
+    resume: values.resume ?? false,
+    backend,
+    onEvent(event) {
+      if (event.type === 'step') {
+        const m = event.metrics;
+        if (m.haltedExactAccuracy !== null) {
+          exactSum += m.haltedExactAccuracy * m.halted;
+          haltedSum += m.halted;
+        }
+        const now = Date.now();
+        if (now - lastPrint > 2000 || m.step === steps) {
+          lastPrint = now;
+          const fraction = m.step / steps;
+          const bar = '#'.repeat(Math.round(fraction * 20)).padEnd(20, '.');
+          const exact = haltedSum > 0 ? ((100 * exactSum) / haltedSum).toFixed(1) : '-';
+          io.stderr(
+            `[${bar}] step ${m.step}/${steps} loss ${m.loss.toFixed(4)} cell-acc ${(100 * m.tokenAccuracy).toFixed(1)}% exact@halt ${exact}% ` +
+              `${m.samplesPerSecond.toFixed(1)} samples/s ${m.examples} examples`,
+          );
+          exactSum = 0;
+          haltedSum = 0;
+        }
+      } else if (event.type === 'checkpoint') {
+        io.stderr(`checkpoint at step ${event.step} in ${event.directory}`);
+      } else if (event.type === 'start' && event.resumed) {
+        io.stderr(`resumed at step ${event.step}`);
+      }
+    },
+    async onCheckpoint(trainer) {
+      // Every checkpoint also exports a runnable model, so it can be evaluated while training goes on.
+      await exportCheckpoint({
+        checkpointDirectory: outDirectory,
+        task: 'sudoku',
+        training: {
+          engine: `tfjs-${backend}`,
+          data: data.description,
+          command,
+          commit: currentCommit(),
+          hyperparameters: {
+            batchSize: trainer.batchSize,
+            learningRate: trainer.optimizer.learningRate,
+            weightDecay: trainer.optimizer.weightDecay,
+            warmupSteps: trainer.optimizer.warmupSteps,
+            emaDecay: trainer.optimizer.emaDecay,
+            gradientClip: trainer.optimizer.gradientClip,
+          },
+        },
+      });
+    },
+  });
+  io.stderr(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+}
+
+export function currentCommit(): string {
+  try {
+    return execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim() || 'uncommitted';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,46 @@
+import { TrmError } from '@trm/core';
+import { exportCommand, exportUsage } from './commands/export';
+import { trainCommand, trainUsage } from './commands/train';
+import { solveCommand, solveUsage } from './commands/solve';
+import { evalCommand, evalUsage } from './commands/eval';
+
+export interface CliIo {
+  stdout: (line: string) => void;
+  stderr: (line: string) => void;
+}
+
+const usage = ['usage:', `  ${solveUsage}`, `  ${evalUsage}`, `  ${trainUsage}`, `  ${exportUsage}`].join('\n');
+
+/** Runs the CLI; returns the exit code. Errors are printed, never thrown. */
+export async function main(argv: string[], io: CliIo = { stdout: (line) => console.log(line), stderr: (line) => console.error(line) }): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'solve':
+        return await solveCommand(rest, io);
+      case 'eval':
+        return await evalCommand(rest, io);
+      case 'train':
+        await trainCommand(rest, io);
+        return 0;
+      case 'export':
+        await exportCommand(rest, io);
+        return 0;
+      case undefined:
+      case 'help':
+      case '--help':
+        io.stdout(usage);
+        return command === undefined ? 1 : 0;
+      default:
+        io.stderr(`unknown command "${command}"\n${usage}`);
+        return 2;
+    }
+  } catch (error) {
+    if (TrmError.isInstance(error)) {
+      io.stderr(`${error.name}: ${error.message}`);
+      return 2;
+    }
+    io.stderr(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,30 @@
+import { TrmError } from './trm-error';
+
+const marker = Symbol.for('trm.error.invalid-input');
+
+/** The caller passed something the SDK cannot use; `field` names where. */
+export class InvalidInputError extends TrmError {
+  private readonly [marker] = true;
+  /** A short, printable summary of the value that was refused. */
+  readonly received: string;
+
+  constructor(options: { field: string; message: string; value?: unknown; cause?: unknown }) {
+    super({ name: 'InvalidInputError', message: `${options.field}: ${options.message}`, field: options.field, cause: options.cause });
+    this.received = summarize(options.value);
+  }
+
+  static isInstance(error: unknown): error is InvalidInputError {
+    return typeof error === 'object' && error !== null && marker in error;
+  }
+}
+
+function summarize(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}

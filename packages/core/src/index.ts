@@ -1,0 +1,33 @@
+export * from './errors/index';
+export { architectureSchema, recursionSchema, fullSequenceLength, type Architecture, type Recursion } from './manifest/architecture';
+export {
+  modelManifestSchema,
+  weightFileSchema,
+  measuredMetricSchema,
+  trainingRecordSchema,
+  parseModelManifest,
+  type ModelManifest,
+  type WeightFile,
+  type MeasuredMetric,
+  type TrainingRecord,
+} from './manifest/model-manifest';
+export type {
+  InferenceRuntimeV1,
+  LoadedModelV1,
+  ModelSourceV1,
+  RecursionStateV1,
+  StepInputV1,
+  StepOutputV1,
+} from './runtime/inference-runtime';
+export { haltingSchema, defaultHalting, type Halting, type HaltingInput } from './recursion/halting';
+export {
+  iterateRecursion,
+  runRecursion,
+  type RecursionRequest,
+  type RecursionStepEvent,
+  type SampleState,
+} from './recursion/run-recursion';
+export type { SpecialistV1, SpecialistInput, SpecialistAnswer } from './specialist/specialist';
+export { createSolver, type Solver, type SolveOptions, type SolveResult, type SolveStepEvent } from './specialist/create-solver';
+export { sha256Hex } from './util/sha256';
+export { createRandom, type Random } from './util/random';

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { ManifestError } from '../errors/manifest-error';
+import { architectureSchema, recursionSchema } from './architecture';
+
+const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
+
+export const weightFileSchema = z.object({
+  path: z.string().min(1),
+  format: z.literal('onnx'),
+  sha256: sha256Schema,
+  bytes: z.number().int().positive(),
+});
+export type WeightFile = z.infer<typeof weightFileSchema>;
+
+export const measuredMetricSchema = z.object({
+  dataset: z.string().min(1),
+  /** Subset of the dataset, e.g. a difficulty level; 'all' for the whole file. */
+  subset: z.string().min(1),
+  metric: z.enum(['exact-accuracy']),
+  value: z.number().min(0).max(1),
+  count: z.number().int().positive(),
+  /** The command that produced the figure, runnable from the repository root. */
+  command: z.string().min(1),
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  measuredAt: z.string().min(1),
+});
+export type MeasuredMetric = z.infer<typeof measuredMetricSchema>;
+
+export const trainingRecordSchema = z.object({
+  engine: z.string().min(1),
+  data: z.string().min(1),
+  steps: z.number().int().nonnegative(),
+  examples: z.number().int().nonnegative(),
+  seed: z.number().int(),
+  commit: z.string().min(1),
+  wallSeconds: z.number().nonnegative(),
+  command: z.string().min(1),
+  hyperparameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+});
+export type TrainingRecord = z.infer<typeof trainingRecordSchema>;
+
+export const modelManifestSchema = z.object({
+  specificationVersion: z.literal('v1'),
+  /** `task:name`, e.g. `sudoku:trm-mlp-h128`. */
+  id: z.string().regex(/^[a-z0-9-]+:[a-z0-9.-]+$/, 'an id of the form task:name'),
+  task: z.string().min(1),
+  architecture: architectureSchema,
+  recursion: recursionSchema,
+  vocabulary: z.object({
+    size: z.number().int().min(2),
+    /** Human-readable label of each token id (index = id). */
+    labels: z.array(z.string()),
+  }),
+  weights: z.array(weightFileSchema).min(1),
+  training: trainingRecordSchema,
+  metrics: z.array(measuredMetricSchema).default([]),
+  createdAt: z.string().min(1),
+});
+export type ModelManifest = z.infer<typeof modelManifestSchema>;
+
+/** Validates a manifest, naming the first offending field in a ManifestError. */
+export function parseModelManifest(value: unknown): ModelManifest {
+  const result = modelManifestSchema.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = issue ? issue.path.join('.') : '';
+    throw new ManifestError({
+      message: `invalid model manifest at "${field || '(root)'}": ${issue?.message ?? 'unknown problem'}`,
+      field: field || undefined,
+      cause: result.error,
+    });
+  }
+  const manifest = result.data;
+  if (manifest.vocabulary.size !== manifest.architecture.vocabularySize) {
+    throw new ManifestError({
+      message: `vocabulary.size (${manifest.vocabulary.size}) differs from architecture.vocabularySize (${manifest.architecture.vocabularySize})`,
+      field: 'vocabulary.size',
+    });
+  }
+  if (manifest.vocabulary.labels.length !== manifest.vocabulary.size) {
+    throw new ManifestError({ message: 'vocabulary.labels must name every token id', field: 'vocabulary.labels' });
+  }
+  if (manifest.id.split(':')[0] !== manifest.task) {
+    throw new ManifestError({ message: `id "${manifest.id}" must start with task "${manifest.task}:"`, field: 'id' });
+  }
+  return manifest;
+}

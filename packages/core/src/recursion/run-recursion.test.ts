@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { createMockRuntime } from '../test';
+import { iterateRecursion, runRecursion } from './run-recursion';
+import { AbortedError } from '../errors/aborted-error';
+import { InvalidInputError } from '../errors/invalid-input-error';
+import { testManifest } from '../testing/test-manifest';
+
+const manifest = testManifest({ sequenceLength: 4, vocabularySize: 5 });
+
+/** Slot i halts (q > 0) from step `haltAt[token0]` on; its answer is the step number in every position. */
+function scriptedRuntime(haltAfter: (firstToken: number) => number) {
+  return createMockRuntime({
+    manifest,
+    script: {
+      answer: ({ step }) => new Array(4).fill(Math.min(step, 4)),
+      qHalt: ({ step, tokens }) => (step >= haltAfter(tokens[0]) ? 3 : -3),
+    },
+  });
+}
+
+async function load(runtime: ReturnType<typeof createMockRuntime>) {
+  return runtime.load({ manifest, weights: new Uint8Array() });
+}
+
+describe('runRecursion', () => {
+  it('halts each sample at its first q_halt > 0 and freezes its answer', async () => {
+    const runtime = scriptedRuntime((token) => token);
+    const model = await load(runtime);
+    // Sample 0 halts after 2 steps, sample 1 after 3, sample 2 never (bounded by maxSteps 4).
+    const tokens = Int32Array.from([2, 0, 0, 0, 3, 0, 0, 0, 9, 0, 0, 0]);
+    const samples = await runRecursion(model, { tokens, batchSize: 3, halting: { mode: 'adaptive', maxSteps: 4 } });
+    expect(samples.map((sample) => sample.steps)).toEqual([2, 3, 4]);
+    expect(samples.map((sample) => sample.halted)).toEqual([true, true, false]);
+    expect(Array.from(samples[0].tokens)).toEqual([2, 2, 2, 2]);
+    expect(Array.from(samples[1].tokens)).toEqual([3, 3, 3, 3]);
+    expect(samples[0].confidence).toBeCloseTo(1 / (1 + Math.exp(-3)));
+    expect(runtime.calls).toHaveLength(4);
+  });
+
+  it('stops calling the runtime once every sample has halted', async () => {
+    const runtime = scriptedRuntime(() => 1);
+    const samples = await runRecursion(await load(runtime), { tokens: new Int32Array(8), batchSize: 2 });
+    expect(samples.every((sample) => sample.steps === 1 && sample.halted)).toBe(true);
+    expect(runtime.calls).toHaveLength(1);
+  });
+
+  it('respects minSteps before honouring q_halt', async () => {
+    const runtime = scriptedRuntime(() => 1);
+    const samples = await runRecursion(await load(runtime), { tokens: new Int32Array(4), batchSize: 1, halting: { mode: 'adaptive', minSteps: 3, maxSteps: 8 } });
+    expect(samples[0].steps).toBe(3);
+  });
+
+  it('fixed mode ignores q_halt and runs exactly N steps', async () => {
+    const runtime = scriptedRuntime(() => 1);
+    const samples = await runRecursion(await load(runtime), { tokens: new Int32Array(8), batchSize: 2, halting: { mode: 'fixed', steps: 5 } });
+    expect(samples.map((sample) => sample.steps)).toEqual([5, 5]);
+    expect(samples.every((sample) => !sample.halted)).toBe(true);
+    expect(runtime.calls).toHaveLength(5);
+  });
+
+  it('carries the state between steps and disposes every replaced state', async () => {
+    const runtime = scriptedRuntime(() => 99);
+    await runRecursion(await load(runtime), { tokens: new Int32Array(4), batchSize: 1, halting: { mode: 'fixed', steps: 3 } });
+    expect(runtime.calls[0].state).toBeNull();
+    expect(runtime.calls[1].state).toBe(runtime.states[0]);
+    expect(runtime.calls[2].state).toBe(runtime.states[1]);
+    expect(runtime.states.every((state) => state.disposed)).toBe(true);
+  });
+
+  it('streams every step so a caller can watch the answer improve', async () => {
+    const runtime = scriptedRuntime(() => 3);
+    const seen: number[][] = [];
+    for await (const event of iterateRecursion(await load(runtime), { tokens: new Int32Array(4), batchSize: 1 })) {
+      seen.push([event.step, event.samples[0].tokens[0], event.samples[0].done ? 1 : 0]);
+    }
+    expect(seen).toEqual([
+      [1, 1, 0],
+      [2, 2, 0],
+      [3, 3, 1],
+    ]);
+  });
+
+  it('aborts between steps with a typed error', async () => {
+    const runtime = scriptedRuntime(() => 99);
+    const controller = new AbortController();
+    const promise = runRecursion(await load(runtime), {
+      tokens: new Int32Array(4),
+      batchSize: 1,
+      signal: controller.signal,
+      onStep: (event) => event.step === 2 && controller.abort(),
+    });
+    await expect(promise).rejects.toSatisfy((error) => AbortedError.isInstance(error));
+    expect(runtime.calls).toHaveLength(2);
+  });
+
+  it('rejects mismatched token counts and bad halting settings, naming the field', async () => {
+    const model = await load(scriptedRuntime(() => 1));
+    await expect(runRecursion(model, { tokens: new Int32Array(5), batchSize: 1 })).rejects.toMatchObject({ name: 'InvalidInputError', field: 'tokens' });
+    await expect(runRecursion(model, { tokens: new Int32Array(4), batchSize: 1, halting: { mode: 'fixed', steps: 0 } })).rejects.toSatisfy(
+      (error) => InvalidInputError.isInstance(error) && error.field === 'halting.steps',
+    );
+  });
+});

@@ -1,0 +1,137 @@
+import { AbortedError } from '../errors/aborted-error';
+import { InvalidInputError } from '../errors/invalid-input-error';
+import type { LoadedModelV1, RecursionStateV1 } from '../runtime/inference-runtime';
+import { type Halting, type HaltingInput, haltingSchema, defaultHalting } from './halting';
+
+export interface RecursionRequest {
+  /** [batchSize, sequenceLength] token ids. */
+  readonly tokens: Int32Array;
+  readonly batchSize: number;
+  readonly puzzleIdentifiers?: Int32Array;
+  readonly halting?: HaltingInput;
+  readonly signal?: AbortSignal;
+}
+
+/** One sample's answer after a step (or at the step where it halted). */
+export interface SampleState {
+  /** Arg-max token per position. */
+  readonly tokens: Int32Array;
+  /** Softmax probability of the chosen token per position. */
+  readonly tokenConfidence: Float32Array;
+  /** sigmoid(q_halt): the model's belief that the whole answer is right. */
+  readonly confidence: number;
+  readonly qHalt: number;
+  /** Supervision steps this sample has used. */
+  readonly steps: number;
+  /** True once the sample has stopped (halted by q_halt or by the step bound). */
+  readonly done: boolean;
+  /** True when q_halt > 0 stopped it (not the step bound). */
+  readonly halted: boolean;
+}
+
+export interface RecursionStepEvent {
+  /** 1-based supervision step just completed. */
+  readonly step: number;
+  readonly samples: readonly SampleState[];
+}
+
+/**
+ * Runs supervision steps on one batch, yielding every step's answers so a caller can show the
+ * answer improving. Samples that have stopped keep the answer of their last step.
+ */
+export async function* iterateRecursion(model: LoadedModelV1, request: RecursionRequest): AsyncGenerator<RecursionStepEvent> {
+  const halting = parseHalting(request.halting);
+  const { batchSize, tokens } = request;
+  const sequenceLength = model.manifest.architecture.sequenceLength;
+  const vocabularySize = model.manifest.architecture.vocabularySize;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new InvalidInputError({ field: 'batchSize', message: 'must be a positive integer', value: batchSize });
+  }
+  if (tokens.length !== batchSize * sequenceLength) {
+    throw new InvalidInputError({
+      field: 'tokens',
+      message: `expected ${batchSize} x ${sequenceLength} = ${batchSize * sequenceLength} token ids, got ${tokens.length}`,
+      value: tokens.length,
+    });
+  }
+  const maxSteps = halting.mode === 'fixed' ? halting.steps : halting.maxSteps;
+  const minSteps = halting.mode === 'fixed' ? halting.steps : Math.min(halting.minSteps, halting.maxSteps);
+
+  const samples: SampleState[] = new Array(batchSize);
+  let state: RecursionStateV1 | null = null;
+  try {
+    for (let step = 1; step <= maxSteps; step++) {
+      if (request.signal?.aborted) throw new AbortedError({ cause: request.signal.reason });
+      const output = await model.doStep({ batchSize, tokens, state, puzzleIdentifiers: request.puzzleIdentifiers });
+      state?.dispose();
+      state = output.state;
+      let allDone = true;
+      for (let sample = 0; sample < batchSize; sample++) {
+        if (samples[sample]?.done) continue;
+        const qHalt = output.qHalt[sample];
+        const halted = halting.mode === 'adaptive' && step >= minSteps && qHalt > 0;
+        const done = halted || step >= maxSteps;
+        samples[sample] = {
+          ...decodeLogits(output.logits, sample, sequenceLength, vocabularySize),
+          confidence: 1 / (1 + Math.exp(-qHalt)),
+          qHalt,
+          steps: step,
+          done,
+          halted,
+        };
+        if (!done) allDone = false;
+      }
+      yield { step, samples: samples.slice() };
+      if (allDone) break;
+    }
+  } finally {
+    state?.dispose();
+  }
+}
+
+/** Runs the recursion to the end and returns each sample's final state. */
+export async function runRecursion(
+  model: LoadedModelV1,
+  request: RecursionRequest & { onStep?: (event: RecursionStepEvent) => void },
+): Promise<readonly SampleState[]> {
+  let last: RecursionStepEvent | undefined;
+  for await (const event of iterateRecursion(model, request)) {
+    request.onStep?.(event);
+    last = event;
+  }
+  if (!last) throw new Error('unreachable: the recursion ran no step');
+  return last.samples;
+}
+
+function parseHalting(input: HaltingInput | undefined): Halting {
+  if (input === undefined) return defaultHalting;
+  const result = haltingSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = ['halting', ...(issue?.path ?? [])].join('.');
+    throw new InvalidInputError({ field, message: issue?.message ?? 'invalid', value: input, cause: result.error });
+  }
+  return result.data;
+}
+
+function decodeLogits(logits: Float32Array, sample: number, sequenceLength: number, vocabularySize: number) {
+  const tokens = new Int32Array(sequenceLength);
+  const tokenConfidence = new Float32Array(sequenceLength);
+  for (let position = 0; position < sequenceLength; position++) {
+    const offset = (sample * sequenceLength + position) * vocabularySize;
+    let best = 0;
+    let bestValue = -Infinity;
+    for (let token = 0; token < vocabularySize; token++) {
+      const value = logits[offset + token];
+      if (value > bestValue) {
+        bestValue = value;
+        best = token;
+      }
+    }
+    let sum = 0;
+    for (let token = 0; token < vocabularySize; token++) sum += Math.exp(logits[offset + token] - bestValue);
+    tokens[position] = best;
+    tokenConfidence[position] = 1 / sum;
+  }
+  return { tokens, tokenConfidence };
+}

@@ -1,0 +1,54 @@
+import type { ModelManifest } from '../manifest/model-manifest';
+
+/**
+ * Where a model's weights come from. `weights` is a URL (file:, http(s):, blob:), a file path
+ * (Node runtimes), raw bytes, or a function that produces them.
+ */
+export interface ModelSourceV1 {
+  readonly manifest: ModelManifest | unknown;
+  readonly weights: URL | string | Uint8Array | (() => Promise<Uint8Array>);
+}
+
+/**
+ * The recursion state (answer y and latent z) of a batch. Opaque: a runtime may keep it on a
+ * device between steps. Dispose a state once a newer one replaces it.
+ */
+export interface RecursionStateV1 {
+  readonly batchSize: number;
+  dispose(): void;
+}
+
+export interface StepInputV1 {
+  readonly batchSize: number;
+  /** Token ids, [batchSize, sequenceLength], row-major. */
+  readonly tokens: Int32Array;
+  /** State from the previous step; null starts every slot from the model's initial state. */
+  readonly state: RecursionStateV1 | null;
+  /** Per slot: 1 restarts that slot from the initial state (continuous batching refills slots this way). */
+  readonly reset?: Uint8Array;
+  /** Per slot puzzle identifier (0 when the model has a single one). */
+  readonly puzzleIdentifiers?: Int32Array;
+}
+
+export interface StepOutputV1 {
+  readonly state: RecursionStateV1;
+  /** [batchSize, sequenceLength, vocabularySize] answer logits. */
+  readonly logits: Float32Array;
+  /** [batchSize] halting logits: > 0 means the model believes its answer is final. */
+  readonly qHalt: Float32Array;
+}
+
+export interface LoadedModelV1 {
+  readonly specificationVersion: 'v1';
+  readonly manifest: ModelManifest;
+  /** One supervision step: T latent recursions, then the heads. */
+  doStep(input: StepInputV1): Promise<StepOutputV1>;
+  dispose(): Promise<void>;
+}
+
+export interface InferenceRuntimeV1 {
+  readonly specificationVersion: 'v1';
+  /** A short name for logs and results, e.g. `onnxruntime-node/cpu`. */
+  readonly name: string;
+  load(source: ModelSourceV1): Promise<LoadedModelV1>;
+}

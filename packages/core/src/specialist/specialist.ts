@@ -1,0 +1,28 @@
+import type { ModelSourceV1 } from '../runtime/inference-runtime';
+
+/**
+ * A task specialist: how to turn a task's input into tokens and tokens back into an answer, how
+ * to check an answer, and which trained model to run. Task packages implement it; the solver,
+ * the router and the runtimes consume it.
+ */
+export interface SpecialistV1<Input = unknown, Answer = unknown> {
+  readonly specificationVersion: 'v1';
+  /** Task name, e.g. `sudoku`. */
+  readonly task: string;
+  readonly modelId: string;
+  readonly model: ModelSourceV1;
+  /** Validates and normalises a raw input; throws InvalidInputError naming the field. */
+  parseInput(input: unknown): Input;
+  /** How strongly this raw input looks like this task (0 = not at all, 1 = certainly). */
+  detect(input: unknown): number;
+  /** [sequenceLength] token ids. */
+  encode(input: Input): Int32Array;
+  decode(tokens: Int32Array, input: Input): Answer;
+  /** True only when the answer is a correct solution of the input (never trusts the model). */
+  verify(input: Input, answer: Answer): boolean;
+  /** A printable form of the answer (the 81-digit string for sudoku). */
+  formatAnswer(answer: Answer): string;
+}
+
+export type SpecialistInput<S> = S extends SpecialistV1<infer Input, unknown> ? Input : never;
+export type SpecialistAnswer<S> = S extends SpecialistV1<unknown, infer Answer> ? Answer : never;

@@ -1,0 +1,1 @@
+export { createNodeRuntime, type NodeDevice, type NodeRuntimeSettings } from './node-runtime';

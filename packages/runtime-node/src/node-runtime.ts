@@ -1,0 +1,167 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as ort from 'onnxruntime-node';
+import {
+  type InferenceRuntimeV1,
+  InvalidInputError,
+  type LoadedModelV1,
+  ModelLoadError,
+  type ModelManifest,
+  type ModelSourceV1,
+  type RecursionStateV1,
+  RuntimeError,
+  type StepInputV1,
+  type StepOutputV1,
+  UnsupportedDeviceError,
+  fullSequenceLength,
+  parseModelManifest,
+  sha256Hex,
+} from '@trm/core';
+
+export type NodeDevice = 'auto' | 'cpu' | 'cuda';
+
+export interface NodeRuntimeSettings {
+  /** 'auto' uses CUDA when this onnxruntime-node build and machine have it, else the CPU. */
+  device?: NodeDevice;
+  /** Threads inside one operator (default: onnxruntime's choice, all cores). */
+  intraOpThreads?: number;
+  /** Threads across independent operators (default 1: the step graph is a chain). */
+  interOpThreads?: number;
+}
+
+const supportedDevices: readonly NodeDevice[] = ['auto', 'cpu', 'cuda'];
+
+class NodeRecursionState implements RecursionStateV1 {
+  constructor(
+    readonly batchSize: number,
+    readonly y: ort.Tensor,
+    readonly z: ort.Tensor,
+  ) {}
+  dispose() {
+    this.y.dispose();
+    this.z.dispose();
+  }
+}
+
+/** Runs TRM step graphs with onnxruntime-node. */
+export function createNodeRuntime(settings: NodeRuntimeSettings = {}): InferenceRuntimeV1 & { readonly device: NodeDevice } {
+  const device = settings.device ?? 'auto';
+  if (!supportedDevices.includes(device)) {
+    throw new UnsupportedDeviceError({ device: String(device), supported: supportedDevices });
+  }
+  for (const key of ['intraOpThreads', 'interOpThreads'] as const) {
+    const value = settings[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
+      throw new InvalidInputError({ field: key, message: 'must be a non-negative integer', value });
+    }
+  }
+  return {
+    specificationVersion: 'v1',
+    name: `onnxruntime-node/${device}`,
+    device,
+    async load(source) {
+      const manifest = parseModelManifest(source.manifest);
+      const bytes = await readWeights(source, manifest);
+      const session = await createSession(bytes, device, settings, manifest.id);
+      return createLoadedModel(manifest, session);
+    },
+  };
+}
+
+async function readWeights(source: ModelSourceV1, manifest: ModelManifest): Promise<Uint8Array> {
+  const weights = source.weights;
+  const label = typeof weights === 'string' ? weights : weights instanceof URL ? weights.href : manifest.id;
+  let bytes: Uint8Array;
+  try {
+    if (weights instanceof Uint8Array) bytes = weights;
+    else if (typeof weights === 'function') bytes = await weights();
+    else if (weights instanceof URL && weights.protocol !== 'file:') bytes = new Uint8Array(await (await fetch(weights)).arrayBuffer());
+    else bytes = await readFile(weights instanceof URL ? fileURLToPath(weights) : weights);
+  } catch (error) {
+    throw new ModelLoadError({ source: label, message: `cannot read weights: ${(error as Error).message}`, field: 'weights', cause: error });
+  }
+  const expected = manifest.weights[0]!;
+  if (bytes.length !== expected.bytes) {
+    throw new ModelLoadError({ source: label, message: `weights are ${bytes.length} bytes, the manifest says ${expected.bytes}`, field: 'weights' });
+  }
+  const actual = await sha256Hex(bytes);
+  if (actual !== expected.sha256) {
+    throw new ModelLoadError({ source: label, message: `weights sha256 ${actual} differs from the manifest's ${expected.sha256}`, field: 'weights' });
+  }
+  return bytes;
+}
+
+async function createSession(bytes: Uint8Array, device: NodeDevice, settings: NodeRuntimeSettings, id: string): Promise<ort.InferenceSession> {
+  const options: ort.InferenceSession.SessionOptions = {
+    graphOptimizationLevel: 'all',
+    interOpNumThreads: settings.interOpThreads ?? 1,
+    ...(settings.intraOpThreads !== undefined ? { intraOpNumThreads: settings.intraOpThreads } : {}),
+  };
+  if (device === 'cuda' || device === 'auto') {
+    try {
+      return await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cuda'] });
+    } catch (error) {
+      if (device === 'cuda') {
+        throw new UnsupportedDeviceError({
+          device: 'cuda',
+          supported: ['cpu'],
+          message:
+            'device "cuda" is not available: this onnxruntime-node install has no working CUDA execution provider ' +
+            '(install its CUDA binaries on a machine with an NVIDIA GPU and CUDA 12), use device "cpu" or "auto"',
+          cause: error,
+        });
+      }
+    }
+  }
+  try {
+    return await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cpu'] });
+  } catch (error) {
+    throw new ModelLoadError({ source: id, message: `onnxruntime refused the model: ${(error as Error).message}`, cause: error });
+  }
+}
+
+function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSession): LoadedModelV1 {
+  const { architecture } = manifest;
+  const positions = fullSequenceLength(architecture);
+  const hidden = architecture.hiddenSize;
+  const length = architecture.sequenceLength;
+  return {
+    specificationVersion: 'v1',
+    manifest,
+    async doStep(input: StepInputV1): Promise<StepOutputV1> {
+      const { batchSize } = input;
+      if (input.tokens.length !== batchSize * length) {
+        throw new InvalidInputError({ field: 'tokens', message: `expected ${batchSize * length} ids, got ${input.tokens.length}`, value: input.tokens.length });
+      }
+      const previous = input.state as NodeRecursionState | null;
+      if (previous && previous.batchSize !== batchSize) {
+        throw new InvalidInputError({ field: 'state', message: `state is for batch ${previous.batchSize}, step is for ${batchSize}`, value: previous.batchSize });
+      }
+      const stateShape = [batchSize, positions, hidden];
+      const reset = new Float32Array(batchSize);
+      for (let slot = 0; slot < batchSize; slot++) reset[slot] = !previous || input.reset?.[slot] === 1 ? 1 : 0;
+      const zeros = () => new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), stateShape);
+      const feeds: Record<string, ort.Tensor> = {
+        tokens: new ort.Tensor('int32', input.tokens, [batchSize, length]),
+        puzzle_identifiers: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),
+        y: previous?.y ?? zeros(),
+        z: previous?.z ?? zeros(),
+        reset: new ort.Tensor('float32', reset, [batchSize, 1, 1]),
+      };
+      let results: ort.InferenceSession.OnnxValueMapType;
+      try {
+        results = await session.run(feeds);
+      } catch (error) {
+        throw new RuntimeError({ message: `onnxruntime step failed: ${(error as Error).message}`, cause: error });
+      }
+      return {
+        state: new NodeRecursionState(batchSize, results.y_out as ort.Tensor, results.z_out as ort.Tensor),
+        logits: (results.logits as ort.Tensor).data as Float32Array,
+        qHalt: (results.q_halt as ort.Tensor).data as Float32Array,
+      };
+    },
+    async dispose() {
+      await session.release();
+    },
+  };
+}

@@ -1,0 +1,7 @@
+export * from './sudoku-codec';
+export { solveSudoku, type SolveStatistics } from './sudoku-solver';
+export { isValidSolution, hasConsistentGivens } from './sudoku-rules';
+export { createSudokuGenerator, gradeOf, rateSudoku, randomSolvedGrid, type GeneratedSudoku, type SudokuGrade } from './sudoku-generator';
+export { randomSudokuAugmentation, applySudokuAugmentation, invertSudokuAugmentation, type SudokuAugmentation } from './sudoku-augmentations';
+export { createSudokuTrainingData } from './sudoku-training-data';
+export { createSudoku, sudoku, parseSudokuInput, type SudokuPuzzle, type SudokuAnswer, type SudokuSettings, type SudokuSpecialist } from './sudoku-specialist';

@@ -1,0 +1,95 @@
+/**
+ * Bitmask backtracking with constraint propagation. Grids are 81 numbers, 0 for blank, 1-9 for
+ * digits, row-major.
+ */
+const ALL = 0x1ff;
+const ROW = new Uint8Array(81);
+const COLUMN = new Uint8Array(81);
+const BOX = new Uint8Array(81);
+for (let cell = 0; cell < 81; cell++) {
+  ROW[cell] = Math.floor(cell / 9);
+  COLUMN[cell] = cell % 9;
+  BOX[cell] = Math.floor(ROW[cell] / 3) * 3 + Math.floor(COLUMN[cell] / 3);
+}
+const BIT_COUNT = new Uint8Array(512);
+for (let mask = 1; mask < 512; mask++) BIT_COUNT[mask] = BIT_COUNT[mask >> 1] + (mask & 1);
+
+export interface SolveStatistics {
+  /** Solutions found, up to the limit asked for. */
+  solutions: number;
+  /** Dead ends hit before the first solution (the difficulty rating). */
+  deadEnds: number;
+  /** The first solution found, if any. */
+  solution: Uint8Array | null;
+}
+
+/**
+ * Counts solutions up to `limit`, choosing the most constrained cell first. `order` shuffles the
+ * digit order (for random full grids).
+ */
+export function solveSudoku(grid: ArrayLike<number>, options: { limit?: number; digitOrder?: () => number[] } = {}): SolveStatistics {
+  const limit = options.limit ?? 2;
+  const cells = new Uint8Array(81);
+  const rows = new Uint16Array(9);
+  const columns = new Uint16Array(9);
+  const boxes = new Uint16Array(9);
+  const result: SolveStatistics = { solutions: 0, deadEnds: 0, solution: null };
+  for (let cell = 0; cell < 81; cell++) {
+    const digit = grid[cell];
+    if (digit === 0) continue;
+    const bit = 1 << (digit - 1);
+    if (rows[ROW[cell]] & bit || columns[COLUMN[cell]] & bit || boxes[BOX[cell]] & bit) return result;
+    cells[cell] = digit;
+    rows[ROW[cell]] |= bit;
+    columns[COLUMN[cell]] |= bit;
+    boxes[BOX[cell]] |= bit;
+  }
+
+  const search = (): boolean => {
+    let bestCell = -1;
+    let bestCount = 10;
+    let bestCandidates = 0;
+    for (let cell = 0; cell < 81; cell++) {
+      if (cells[cell] !== 0) continue;
+      const candidates = ALL & ~(rows[ROW[cell]] | columns[COLUMN[cell]] | boxes[BOX[cell]]);
+      const count = BIT_COUNT[candidates];
+      if (count < bestCount) {
+        bestCount = count;
+        bestCell = cell;
+        bestCandidates = candidates;
+        if (count <= 1) break;
+      }
+    }
+    if (bestCell < 0) {
+      result.solutions++;
+      if (!result.solution) result.solution = cells.slice();
+      return result.solutions >= limit;
+    }
+    if (bestCount === 0) {
+      if (result.solutions === 0) result.deadEnds++;
+      return false;
+    }
+    const digits = options.digitOrder ? options.digitOrder() : DIGITS;
+    for (const digit of digits) {
+      const bit = 1 << (digit - 1);
+      if (!(bestCandidates & bit)) continue;
+      cells[bestCell] = digit;
+      rows[ROW[bestCell]] |= bit;
+      columns[COLUMN[bestCell]] |= bit;
+      boxes[BOX[bestCell]] |= bit;
+      const stop = search();
+      cells[bestCell] = 0;
+      rows[ROW[bestCell]] &= ~bit;
+      columns[COLUMN[bestCell]] &= ~bit;
+      boxes[BOX[bestCell]] &= ~bit;
+      if (stop) return true;
+    }
+    return false;
+  };
+  search();
+  return result;
+}
+
+const DIGITS = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+
+export const sudokuGeometry = { row: ROW, column: COLUMN, box: BOX };

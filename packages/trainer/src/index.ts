@@ -1,0 +1,18 @@
+export type { TensorOps } from './network/tensor-ops';
+export { createTrmNetwork, type TrmNetwork } from './network/trm-network';
+export { trmParameterSpecs, initializeParameters, parameterCount, type ParameterSpec, type ParameterValues } from './network/trm-parameters';
+export { initializeTfjsBackend, type TfjsBackendName } from './tfjs/tfjs-backend';
+export { createTfjsOps } from './tfjs/tfjs-ops';
+export {
+  TfjsTrmTrainer,
+  defaultOptimizerSettings,
+  type OptimizerSettings,
+  type StepMetrics,
+  type TrainerState,
+  type TrainingDataSource,
+  type TrainingExample,
+} from './training/train-trm';
+export { runTraining, type TrainingEvent, type TrainingRunOptions } from './training/run-training';
+export { saveCheckpoint, loadCheckpoint, type CheckpointHeader } from './training/checkpoint';
+export { exportStepToOnnx, stepGraphNames } from './onnx/export-onnx';
+export { OnnxGraphBuilder, OnnxType } from './onnx/onnx-graph';

@@ -1,0 +1,114 @@
+import { type Architecture, type Recursion, fullSequenceLength } from '@trm/core';
+import type { TensorOps } from './tensor-ops';
+
+/**
+ * The TRM network, written once against TensorOps. The trainer lowers it to tfjs and the
+ * exporter to ONNX.
+ *
+ * Shapes: tokens [B, L] (int), puzzle ids [B, 1] (int), states y/z [B, P + L, D], where P is the
+ * puzzle-embedding prefix.
+ */
+export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architecture, recursion: Recursion) {
+  const hidden = architecture.hiddenSize;
+  const prefix = architecture.puzzleEmbeddingLength;
+  const length = architecture.sequenceLength;
+  const positions = fullSequenceLength(architecture);
+  const epsilon = architecture.rmsNormEpsilon;
+
+  const swiGlu = (x: T, name: string) =>
+    ops.linear(
+      ops.mul(ops.silu(ops.linear(x, ops.parameter(`${name}.gate`))), ops.linear(x, ops.parameter(`${name}.up`))),
+      ops.parameter(`${name}.down`),
+    );
+
+  // The MLP mixer mixes positions with a SwiGLU applied along the sequence axis.
+  const sequenceMix = (h: T, layer: number) =>
+    ops.transpose(swiGlu(ops.transpose(h, [0, 2, 1]), `layers.${layer}.sequence`), [0, 2, 1]);
+
+  let rope: { cos: T; sin: T } | undefined;
+  const ropeTables = () => {
+    if (rope) return rope;
+    const headSize = hidden / architecture.heads;
+    const half = headSize / 2;
+    const cos = new Float32Array(positions * headSize);
+    const sin = new Float32Array(positions * headSize);
+    for (let position = 0; position < positions; position++) {
+      for (let index = 0; index < half; index++) {
+        const angle = position / Math.pow(architecture.ropeTheta, (2 * index) / headSize);
+        for (const offset of [index, index + half]) {
+          cos[position * headSize + offset] = Math.cos(angle);
+          sin[position * headSize + offset] = Math.sin(angle);
+        }
+      }
+    }
+    rope = {
+      cos: ops.constant('rope.cos', cos, [positions, headSize]),
+      sin: ops.constant('rope.sin', sin, [positions, headSize]),
+    };
+    return rope;
+  };
+
+  const attention = (h: T, layer: number) => {
+    const heads = architecture.heads;
+    const headSize = hidden / heads;
+    const qkv = ops.linear(h, ops.parameter(`layers.${layer}.attention.qkv`));
+    const split = (index: number) =>
+      ops.transpose(ops.reshape(ops.slice(qkv, 2, index * hidden, (index + 1) * hidden), [-1, positions, heads, headSize]), [0, 2, 1, 3]);
+    const { cos, sin } = ropeTables();
+    const rotate = (x: T) => {
+      const half = headSize / 2;
+      const rotated = ops.concat([ops.scale(ops.slice(x, 3, half, headSize), -1), ops.slice(x, 3, 0, half)], 3);
+      return ops.add(ops.mul(x, cos), ops.mul(rotated, sin));
+    };
+    const query = rotate(split(0));
+    const key = rotate(split(1));
+    const value = split(2);
+    const weights = ops.softmax(ops.scale(ops.batchMatMul(query, key, true), 1 / Math.sqrt(headSize)));
+    const mixed = ops.reshape(ops.transpose(ops.batchMatMul(weights, value, false), [0, 2, 1, 3]), [-1, positions, hidden]);
+    return ops.linear(mixed, ops.parameter(`layers.${layer}.attention.out`));
+  };
+
+  // Post-norm block: h = norm(h + mix(h)); h = norm(h + mlp(h)).
+  const block = (h: T, layer: number) => {
+    const mixed = architecture.mixer === 'mlp' ? sequenceMix(h, layer) : attention(h, layer);
+    const afterMix = ops.rmsNorm(ops.add(h, mixed), epsilon);
+    return ops.rmsNorm(ops.add(afterMix, swiGlu(afterMix, `layers.${layer}.channel`)), epsilon);
+  };
+
+  /** net(h, injection) = blocks(h + injection). */
+  const net = (h: T, injection: T) => {
+    let out = ops.add(h, injection);
+    for (let layer = 0; layer < architecture.layers; layer++) out = block(out, layer);
+    return out;
+  };
+
+  return {
+    /** Token and puzzle embeddings, scaled by sqrt(D): [B, P + L, D]. */
+    embedInputs(tokens: T, puzzleIdentifiers: T): T {
+      const tokenEmbedding = ops.embed(tokens, ops.parameter('embedding.tokens'));
+      const puzzleEmbedding = ops.reshape(ops.embed(puzzleIdentifiers, ops.parameter('embedding.puzzle')), [-1, prefix, hidden]);
+      return ops.scale(ops.concat([puzzleEmbedding, tokenEmbedding], 1), Math.sqrt(hidden));
+    },
+    /** Slots whose reset is 1 ([B, 1, 1]) restart from the fixed initial vectors. */
+    resetState(y: T, z: T, reset: T): { y: T; z: T } {
+      return {
+        y: ops.add(y, ops.mul(reset, ops.sub(ops.parameter('initial.y'), y))),
+        z: ops.add(z, ops.mul(reset, ops.sub(ops.parameter('initial.z'), z))),
+      };
+    },
+    /** One recursion: n latent updates, then one answer update. */
+    latentRecursion(y: T, z: T, x: T): { y: T; z: T } {
+      for (let step = 0; step < recursion.latentSteps; step++) z = net(z, ops.add(y, x));
+      return { y: net(y, z), z };
+    },
+    /** Answer logits [B, L, V] and the halting logit [B] (read from the first prefix position). */
+    heads(y: T): { logits: T; qHalt: T } {
+      const logits = ops.linear(ops.slice(y, 1, prefix, prefix + length), ops.parameter('head.answer'));
+      const first = ops.reshape(ops.slice(y, 1, 0, 1), [-1, hidden]);
+      const qHalt = ops.reshape(ops.add(ops.linear(first, ops.parameter('head.halt.weight')), ops.parameter('head.halt.bias')), [-1]);
+      return { logits, qHalt };
+    },
+  };
+}
+
+export type TrmNetwork<T> = ReturnType<typeof createTrmNetwork<T>>;

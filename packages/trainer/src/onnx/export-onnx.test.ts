@@ -1,0 +1,85 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { createRandom, fullSequenceLength, type Architecture, type Recursion } from '@trm/core';
+import { createNodeRuntime } from '@trm/runtime-node';
+import { initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
+import { createTrmNetwork } from '../network/trm-network';
+import { createTfjsOps } from '../tfjs/tfjs-ops';
+import { initializeTfjsBackend } from '../tfjs/tfjs-backend';
+import { exportStepToOnnx } from './export-onnx';
+import { manifestFor, tinyArchitecture } from '../testing/test-models';
+
+/** Random weights everywhere, the halting head included (it starts at zero in a fresh model). */
+function randomParameters(architecture: Architecture, seed: number) {
+  const parameters = initializeParameters(architecture, seed);
+  const random = createRandom(seed + 1);
+  for (const name of ['embedding.puzzle', 'head.halt.weight', 'head.halt.bias']) {
+    const value = parameters.get(name)!;
+    for (let index = 0; index < value.length; index++) value[index] = (random.next() - 0.5) * 0.5;
+  }
+  return parameters;
+}
+
+async function compare(architecture: Architecture, recursion: Recursion, steps: number) {
+  const parameters = randomParameters(architecture, 7);
+  const onnx = exportStepToOnnx({ architecture, recursion, parameters });
+  const model = await createNodeRuntime({ device: 'cpu' }).load({ manifest: manifestFor(architecture, recursion, onnx), weights: onnx });
+  const batchSize = 3;
+  const length = architecture.sequenceLength;
+  const random = createRandom(3);
+  const tokens = Int32Array.from({ length: batchSize * length }, () => random.int(architecture.vocabularySize));
+
+  let state = null;
+  let output;
+  for (let step = 0; step < steps; step++) {
+    output = await model.doStep({ batchSize, tokens, state });
+    state = output.state;
+  }
+
+  const expected = tf.tidy(() => {
+    const tensors = new Map(trmParameterSpecs(architecture).map((spec) => [spec.name, tf.tensor(parameters.get(spec.name)!, [...spec.shape])]));
+    const network = createTrmNetwork(createTfjsOps(tensors), architecture, recursion);
+    const positions = fullSequenceLength(architecture);
+    const x = network.embedInputs(tf.tensor2d(tokens, [batchSize, length], 'int32'), tf.zeros([batchSize, 1], 'int32'));
+    let current = network.resetState(tf.zeros([batchSize, positions, architecture.hiddenSize]), tf.zeros([batchSize, positions, architecture.hiddenSize]), tf.ones([batchSize, 1, 1]));
+    let heads = network.heads(current.y);
+    for (let step = 0; step < steps; step++) {
+      for (let cycle = 0; cycle < recursion.cycles; cycle++) current = network.latentRecursion(current.y, current.z, x);
+      heads = network.heads(current.y);
+    }
+    return { logits: heads.logits.dataSync(), qHalt: heads.qHalt.dataSync() };
+  });
+  await model.dispose();
+  const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+    let max = 0;
+    for (let index = 0; index < a.length; index++) max = Math.max(max, Math.abs(a[index] - b[index]));
+    return max;
+  };
+  return {
+    logits: maxDifference(expected.logits, output!.logits),
+    qHalt: maxDifference(expected.qHalt, output!.qHalt),
+    logitCount: output!.logits.length,
+    spread: Math.max(...output!.logits) - Math.min(...output!.logits),
+  };
+}
+
+describe('ONNX export agrees with the tfjs lowering of the same description', () => {
+  beforeAll(async () => {
+    await initializeTfjsBackend('wasm');
+  });
+
+  it('MLP mixer: logits and q_halt over two carried steps', async () => {
+    const result = await compare(tinyArchitecture(), { latentSteps: 2, cycles: 2, maxSupervisionSteps: 16 }, 2);
+    expect(result.logitCount).toBe(3 * 81 * 11);
+    expect(result.spread).toBeGreaterThan(0.1); // the comparison is not between constants
+    expect(result.logits).toBeLessThan(1e-3);
+    expect(result.qHalt).toBeLessThan(1e-3);
+  });
+
+  it('attention with RoPE', async () => {
+    const result = await compare(tinyArchitecture({ mixer: 'attention', heads: 4 }), { latentSteps: 1, cycles: 2, maxSupervisionSteps: 16 }, 2);
+    expect(result.spread).toBeGreaterThan(0.1);
+    expect(result.logits).toBeLessThan(1e-3);
+    expect(result.qHalt).toBeLessThan(1e-3);
+  });
+});

@@ -1,0 +1,101 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Architecture, Recursion } from '@trm/core';
+import { loadCheckpoint, saveCheckpoint } from './checkpoint';
+import { type OptimizerSettings, type StepMetrics, type TrainingDataSource, TfjsTrmTrainer } from './train-trm';
+
+export type TrainingEvent =
+  | { type: 'start'; step: number; resumed: boolean; backend: string }
+  | { type: 'step'; metrics: StepMetrics }
+  | { type: 'checkpoint'; step: number; directory: string }
+  | { type: 'done'; step: number; wallSeconds: number };
+
+export interface TrainingRunOptions {
+  architecture: Architecture;
+  recursion: Recursion;
+  data: TrainingDataSource;
+  batchSize: number;
+  /** Optimizer steps to reach (counted from 0, including resumed ones). */
+  steps: number;
+  /** Stop after this many seconds of this process's training, checkpointing first. */
+  maxSeconds?: number;
+  seed: number;
+  optimizer?: Partial<OptimizerSettings>;
+  outDirectory: string;
+  checkpointEvery: number;
+  /** Continue from outDirectory's checkpoint when there is one. */
+  resume: boolean;
+  backend: string;
+  onEvent?: (event: TrainingEvent) => void;
+  /** Called after each checkpoint is written (export, evaluation). */
+  onCheckpoint?: (trainer: TfjsTrmTrainer) => Promise<void>;
+  signal?: AbortSignal;
+}
+
+/** Trains with checkpoints and resume; metrics go to `metrics.jsonl` in the output directory. */
+export async function runTraining(options: TrainingRunOptions): Promise<TfjsTrmTrainer> {
+  await mkdir(options.outDirectory, { recursive: true });
+  let trainer: TfjsTrmTrainer;
+  const resumed = options.resume && existsSync(join(options.outDirectory, 'checkpoint.json'));
+  const config = { batchSize: options.batchSize, optimizer: options.optimizer ?? {} };
+  if (resumed) {
+    const { header, groups } = await loadCheckpoint(options.outDirectory);
+    trainer = new TfjsTrmTrainer({
+      architecture: header.architecture,
+      recursion: header.recursion,
+      batchSize: options.batchSize,
+      optimizer: options.optimizer,
+      seed: header.seed + header.step,
+      initial: {
+        step: header.step,
+        examples: header.examples,
+        wallSeconds: header.wallSeconds,
+        parameters: groups.parameters,
+        ema: groups.ema,
+        firstMoment: groups.firstMoment,
+        secondMoment: groups.secondMoment,
+      },
+    });
+  } else {
+    trainer = new TfjsTrmTrainer({
+      architecture: options.architecture,
+      recursion: options.recursion,
+      batchSize: options.batchSize,
+      optimizer: options.optimizer,
+      seed: options.seed,
+    });
+  }
+  options.onEvent?.({ type: 'start', step: trainer.step, resumed, backend: options.backend });
+  const checkpoint = async () => {
+    const state = trainer.state();
+    await saveCheckpoint(
+      options.outDirectory,
+      {
+        architecture: trainer.architecture,
+        recursion: trainer.recursion,
+        step: state.step,
+        examples: state.examples,
+        wallSeconds: state.wallSeconds,
+        seed: options.seed,
+        config,
+      },
+      { parameters: state.parameters, ema: state.ema, firstMoment: state.firstMoment, secondMoment: state.secondMoment },
+    );
+    options.onEvent?.({ type: 'checkpoint', step: state.step, directory: options.outDirectory });
+    await options.onCheckpoint?.(trainer);
+  };
+  const started = performance.now();
+  const metricsFile = join(options.outDirectory, 'metrics.jsonl');
+  while (trainer.step < options.steps) {
+    if (options.signal?.aborted) break;
+    if (options.maxSeconds !== undefined && (performance.now() - started) / 1000 > options.maxSeconds) break;
+    const metrics = trainer.trainStep(options.data);
+    await appendFile(metricsFile, `${JSON.stringify({ time: new Date().toISOString(), ...metrics })}\n`);
+    options.onEvent?.({ type: 'step', metrics });
+    if (trainer.step % options.checkpointEvery === 0) await checkpoint();
+  }
+  if (trainer.step % options.checkpointEvery !== 0) await checkpoint();
+  options.onEvent?.({ type: 'done', step: trainer.step, wallSeconds: trainer.wallSeconds });
+  return trainer;
+}

@@ -1,0 +1,320 @@
+import * as tf from '@tensorflow/tfjs';
+import { type Architecture, type Recursion, createRandom } from '@trm/core';
+import { createTrmNetwork } from '../network/trm-network';
+import { type ParameterValues, initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
+import { createTfjsOps } from '../tfjs/tfjs-ops';
+import { binaryCrossEntropyWithLogits, stableMaxCrossEntropy } from './losses';
+
+export interface TrainingExample {
+  /** [sequenceLength] input token ids. */
+  readonly tokens: Int32Array;
+  /** [sequenceLength] target token ids. */
+  readonly labels: Int32Array;
+  readonly puzzleIdentifier?: number;
+}
+
+export interface TrainingDataSource {
+  /** Describes the data for the manifest's training record. */
+  readonly description: string;
+  next(): TrainingExample;
+}
+
+export interface OptimizerSettings {
+  learningRate: number;
+  warmupSteps: number;
+  weightDecay: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  /** Global gradient-norm clip; 0 disables. */
+  gradientClip: number;
+  /** Final EMA decay; warmed up as min(decay, (1 + k) / (10 + k)). */
+  emaDecay: number;
+}
+
+export const defaultOptimizerSettings: OptimizerSettings = {
+  learningRate: 1e-3,
+  warmupSteps: 200,
+  weightDecay: 0.1,
+  beta1: 0.9,
+  beta2: 0.95,
+  epsilon: 1e-8,
+  gradientClip: 1,
+  emaDecay: 0.999,
+};
+
+export interface TrainerState {
+  step: number;
+  examples: number;
+  wallSeconds: number;
+  parameters: ParameterValues;
+  ema: ParameterValues;
+  firstMoment: ParameterValues;
+  secondMoment: ParameterValues;
+}
+
+export interface StepMetrics {
+  step: number;
+  examples: number;
+  loss: number;
+  crossEntropy: number;
+  haltLoss: number;
+  /** Cell accuracy over the batch at this supervision step. */
+  tokenAccuracy: number;
+  /** Exact accuracy of the slots that halted at this step (null when none halted). */
+  haltedExactAccuracy: number | null;
+  halted: number;
+  /** Mean supervision steps of the slots that halted. */
+  meanHaltSteps: number | null;
+  learningRate: number;
+  stepSeconds: number;
+  /** Slots processed per second (each slot runs one supervision step per optimizer step). */
+  samplesPerSecond: number;
+}
+
+/**
+ * The TRM deep-supervision trainer on tfjs. Each optimizer step runs one supervision step for every
+ * slot of the batch (the reference's streaming carry): slots keep their y/z between optimizer
+ * steps, and a slot that halts (q_halt > 0 or the step bound) is refilled with a new example.
+ * The first T-1 recursions run without gradients, the last one with them.
+ */
+export class TfjsTrmTrainer {
+  readonly architecture: Architecture;
+  readonly recursion: Recursion;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerSettings;
+  private readonly variables = new Map<string, tf.Variable>();
+  private readonly fixed = new Map<string, tf.Tensor>();
+  private readonly ema = new Map<string, tf.Variable>();
+  private readonly firstMoment = new Map<string, tf.Variable>();
+  private readonly secondMoment = new Map<string, tf.Variable>();
+  private readonly decay = new Map<string, boolean>();
+  private readonly network;
+  private readonly random;
+  private y: tf.Tensor | null = null;
+  private z: tf.Tensor | null = null;
+  private readonly tokens: Int32Array;
+  private readonly labels: Int32Array;
+  private readonly puzzleIdentifiers: Int32Array;
+  private readonly slotSteps: Int32Array;
+  private readonly slotMinimumSteps: Int32Array;
+  private readonly reset: Float32Array;
+  private readonly explorationProbability: number;
+  step = 0;
+  examples = 0;
+  wallSeconds = 0;
+
+  constructor(options: {
+    architecture: Architecture;
+    recursion: Recursion;
+    batchSize: number;
+    optimizer?: Partial<OptimizerSettings>;
+    seed: number;
+    /** Probability that a new slot gets a random minimum of 2..N_sup steps before it may halt. */
+    explorationProbability?: number;
+    initial?: TrainerState;
+  }) {
+    this.architecture = options.architecture;
+    this.recursion = options.recursion;
+    this.batchSize = options.batchSize;
+    this.optimizer = { ...defaultOptimizerSettings, ...options.optimizer };
+    this.explorationProbability = options.explorationProbability ?? 0.1;
+    this.random = createRandom(options.seed ^ 0x5eed);
+    const initial = options.initial;
+    const values = initial?.parameters ?? initializeParameters(this.architecture, options.seed);
+    for (const spec of trmParameterSpecs(this.architecture)) {
+      const value = values.get(spec.name);
+      if (!value) throw new Error(`missing parameter ${spec.name}`);
+      const tensor = tf.tensor(value, spec.shape as number[]);
+      if (spec.trainable) {
+        this.variables.set(spec.name, tf.variable(tensor, true, spec.name));
+        const zeros = () => tf.zeros(spec.shape as number[]);
+        this.ema.set(spec.name, tf.variable(initial ? tf.tensor(initial.ema.get(spec.name)!, spec.shape as number[]) : tensor.clone(), false));
+        this.firstMoment.set(spec.name, tf.variable(initial ? tf.tensor(initial.firstMoment.get(spec.name)!, spec.shape as number[]) : zeros(), false));
+        this.secondMoment.set(spec.name, tf.variable(initial ? tf.tensor(initial.secondMoment.get(spec.name)!, spec.shape as number[]) : zeros(), false));
+        this.decay.set(spec.name, spec.decay);
+        tensor.dispose();
+      } else {
+        this.fixed.set(spec.name, tensor);
+      }
+    }
+    if (initial) {
+      this.step = initial.step;
+      this.examples = initial.examples;
+      this.wallSeconds = initial.wallSeconds;
+    }
+    const all = new Map<string, tf.Tensor>([...this.variables, ...this.fixed]);
+    this.network = createTrmNetwork(createTfjsOps(all), this.architecture, this.recursion);
+    const length = this.architecture.sequenceLength;
+    this.tokens = new Int32Array(this.batchSize * length);
+    this.labels = new Int32Array(this.batchSize * length);
+    this.puzzleIdentifiers = new Int32Array(this.batchSize);
+    this.slotSteps = new Int32Array(this.batchSize);
+    this.slotMinimumSteps = new Int32Array(this.batchSize);
+    this.reset = new Float32Array(this.batchSize).fill(1);
+  }
+
+  /** Runs one optimizer step (one supervision step for every slot). */
+  trainStep(data: TrainingDataSource): StepMetrics {
+    const started = performance.now();
+    const { batchSize } = this;
+    const length = this.architecture.sequenceLength;
+    const positions = this.architecture.puzzleEmbeddingLength + length;
+    const hidden = this.architecture.hiddenSize;
+    const maxSteps = this.recursion.maxSupervisionSteps;
+    for (let slot = 0; slot < batchSize; slot++) {
+      if (this.reset[slot] !== 1) continue;
+      const example = data.next();
+      this.tokens.set(example.tokens, slot * length);
+      this.labels.set(example.labels, slot * length);
+      this.puzzleIdentifiers[slot] = example.puzzleIdentifier ?? 0;
+      this.slotSteps[slot] = 0;
+      this.slotMinimumSteps[slot] = this.random.next() < this.explorationProbability ? 2 + this.random.int(maxSteps - 1) : 1;
+      this.examples++;
+    }
+    const tokens = tf.tensor2d(this.tokens, [batchSize, length], 'int32');
+    const labels = tf.tensor2d(this.labels, [batchSize, length], 'int32');
+    const puzzleIdentifiers = tf.tensor2d(this.puzzleIdentifiers, [batchSize, 1], 'int32');
+    const reset = tf.tensor3d(this.reset, [batchSize, 1, 1]);
+    const previousY = this.y ?? tf.zeros([batchSize, positions, hidden]);
+    const previousZ = this.z ?? tf.zeros([batchSize, positions, hidden]);
+
+    // The first T-1 recursions: no gradient, as in the reference.
+    const [startY, startZ] = tf.tidy(() => {
+      const x = this.network.embedInputs(tokens, puzzleIdentifiers);
+      let state = this.network.resetState(previousY, previousZ, reset);
+      for (let cycle = 0; cycle < this.recursion.cycles - 1; cycle++) state = this.network.latentRecursion(state.y, state.z, x);
+      return [state.y, state.z];
+    });
+    previousY.dispose();
+    previousZ.dispose();
+
+    let outputs: { y: tf.Tensor; z: tf.Tensor; logits: tf.Tensor; qHalt: tf.Tensor; crossEntropy: tf.Tensor; haltLoss: tf.Tensor; exact: tf.Tensor; correct: tf.Tensor } | undefined;
+    const trainable = [...this.variables.values()];
+    const { value: loss, grads } = tf.variableGrads(() => {
+      const x = this.network.embedInputs(tokens, puzzleIdentifiers);
+      const { y, z } = this.network.latentRecursion(startY, startZ, x);
+      const { logits, qHalt } = this.network.heads(y);
+      const crossEntropy = tf.mean(stableMaxCrossEntropy(logits, labels, this.architecture.vocabularySize));
+      const correct = tf.equal(tf.argMax(logits, -1), labels);
+      const exact = tf.cast(tf.all(correct, -1), 'float32');
+      // The halting target is data, not a function of the weights: read it out so no gradient flows.
+      const haltLoss = tf.mean(binaryCrossEntropyWithLogits(qHalt, tf.tensor1d(exact.dataSync() as Float32Array)));
+      outputs = { y, z, logits, qHalt, crossEntropy, haltLoss, exact, correct };
+      for (const value of Object.values(outputs)) tf.keep(value);
+      return tf.add(crossEntropy, tf.mul(haltLoss, 0.5)) as tf.Scalar;
+    }, trainable);
+    startY.dispose();
+    startZ.dispose();
+    tokens.dispose();
+    puzzleIdentifiers.dispose();
+    reset.dispose();
+
+    const learningRate = this.learningRateAt(this.step);
+    this.applyAdamW(grads, learningRate);
+    for (const gradient of Object.values(grads)) gradient.dispose();
+    this.step++;
+
+    const out = outputs!;
+    this.y = out.y;
+    this.z = out.z;
+    const qHalt = out.qHalt.dataSync();
+    const exact = out.exact.dataSync();
+    const tokenAccuracy = tf.tidy(() => tf.mean(tf.cast(out.correct, 'float32')).dataSync()[0]);
+    const metrics = {
+      loss: loss.dataSync()[0],
+      crossEntropy: out.crossEntropy.dataSync()[0],
+      haltLoss: out.haltLoss.dataSync()[0],
+    };
+    for (const tensor of [loss, out.logits, out.qHalt, out.crossEntropy, out.haltLoss, out.exact, out.correct, labels]) tensor.dispose();
+
+    let halted = 0;
+    let haltedExact = 0;
+    let haltSteps = 0;
+    for (let slot = 0; slot < batchSize; slot++) {
+      this.slotSteps[slot]++;
+      const steps = this.slotSteps[slot];
+      const stop = steps >= maxSteps || (qHalt[slot] > 0 && steps >= this.slotMinimumSteps[slot]);
+      this.reset[slot] = stop ? 1 : 0;
+      if (stop) {
+        halted++;
+        haltedExact += exact[slot];
+        haltSteps += steps;
+      }
+    }
+    const stepSeconds = (performance.now() - started) / 1000;
+    this.wallSeconds += stepSeconds;
+    return {
+      step: this.step,
+      examples: this.examples,
+      ...metrics,
+      tokenAccuracy,
+      haltedExactAccuracy: halted > 0 ? haltedExact / halted : null,
+      halted,
+      meanHaltSteps: halted > 0 ? haltSteps / halted : null,
+      learningRate,
+      stepSeconds,
+      samplesPerSecond: batchSize / stepSeconds,
+    };
+  }
+
+  learningRateAt(step: number): number {
+    const { learningRate, warmupSteps } = this.optimizer;
+    return warmupSteps > 0 ? learningRate * Math.min(1, (step + 1) / warmupSteps) : learningRate;
+  }
+
+  private applyAdamW(grads: tf.NamedTensorMap, learningRate: number) {
+    const { beta1, beta2, epsilon, weightDecay, gradientClip, emaDecay } = this.optimizer;
+    const t = this.step + 1;
+    const emaRate = Math.min(emaDecay, (1 + this.step) / (10 + this.step));
+    tf.tidy(() => {
+      let clip = tf.scalar(1);
+      if (gradientClip > 0) {
+        const squares = Object.values(grads).map((gradient) => tf.sum(tf.square(gradient)));
+        const norm = tf.sqrt(tf.addN(squares));
+        clip = tf.minimum(1, tf.div(gradientClip, tf.add(norm, 1e-6)));
+      }
+      for (const [name, variable] of this.variables) {
+        const gradient = tf.mul(grads[name], clip);
+        const m = this.firstMoment.get(name)!;
+        const v = this.secondMoment.get(name)!;
+        m.assign(tf.add(tf.mul(m, beta1), tf.mul(gradient, 1 - beta1)));
+        v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(gradient), 1 - beta2)));
+        const update = tf.div(tf.div(m, 1 - beta1 ** t), tf.add(tf.sqrt(tf.div(v, 1 - beta2 ** t)), epsilon));
+        const decayed = this.decay.get(name) ? tf.mul(variable, 1 - learningRate * weightDecay) : variable;
+        variable.assign(tf.sub(decayed, tf.mul(update, learningRate)));
+        const average = this.ema.get(name)!;
+        average.assign(tf.add(tf.mul(average, emaRate), tf.mul(variable, 1 - emaRate)));
+      }
+    });
+  }
+
+  /** Parameter values; `ema` selects the averaged copy that is evaluated and shipped. */
+  parameterValues(which: 'ema' | 'live' = 'ema'): ParameterValues {
+    const values: ParameterValues = new Map();
+    for (const spec of trmParameterSpecs(this.architecture)) {
+      const tensor = spec.trainable ? (which === 'ema' ? this.ema : this.variables).get(spec.name)! : this.fixed.get(spec.name)!;
+      values.set(spec.name, tensor.dataSync() as Float32Array);
+    }
+    return values;
+  }
+
+  state(): TrainerState {
+    const read = (source: Map<string, tf.Variable>) => new Map([...source].map(([name, tensor]) => [name, tensor.dataSync() as Float32Array]));
+    return {
+      step: this.step,
+      examples: this.examples,
+      wallSeconds: this.wallSeconds,
+      parameters: this.parameterValues('live'),
+      ema: read(this.ema),
+      firstMoment: read(this.firstMoment),
+      secondMoment: read(this.secondMoment),
+    };
+  }
+
+  dispose() {
+    for (const map of [this.variables, this.fixed, this.ema, this.firstMoment, this.secondMoment]) for (const tensor of map.values()) tensor.dispose();
+    this.y?.dispose();
+    this.z?.dispose();
+  }
+}

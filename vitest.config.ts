@@ -1,0 +1,20 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const source = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the sources, so they need no build of the package under test.
+    alias: [
+      { find: /^@trm\/core\/test$/, replacement: fileURLToPath(new URL('./packages/core/src/test.ts', import.meta.url)) },
+      { find: /^@trm\/(core|trainer|runtime-node|tasks-sudoku|cli)$/, replacement: source('$1') },
+    ],
+  },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});
