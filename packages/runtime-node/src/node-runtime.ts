@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import {
@@ -97,9 +100,12 @@ async function createSession(bytes: Uint8Array, device: NodeDevice, settings: No
     interOpNumThreads: settings.interOpThreads ?? 1,
     ...(settings.intraOpThreads !== undefined ? { intraOpNumThreads: settings.intraOpThreads } : {}),
   };
-  if (device === 'cuda' || device === 'auto') {
+  // 'auto' tries CUDA only when its provider library was installed (onnxruntime-node downloads it
+  // at install time unless told to skip), so CPU-only machines never see a failed load.
+  if (device === 'cuda' || (device === 'auto' && cudaProviderInstalled())) {
     try {
-      return await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cuda'] });
+      // Fatal-only logging: a failed CUDA load is reported by our typed error, not by onnxruntime's log.
+      return await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cuda'], logSeverityLevel: 4 });
     } catch (error) {
       if (device === 'cuda') {
         throw new UnsupportedDeviceError({
@@ -117,6 +123,15 @@ async function createSession(bytes: Uint8Array, device: NodeDevice, settings: No
     return await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cpu'] });
   } catch (error) {
     throw new ModelLoadError({ source: id, message: `onnxruntime refused the model: ${(error as Error).message}`, cause: error });
+  }
+}
+
+function cudaProviderInstalled(): boolean {
+  try {
+    const packageDirectory = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
+    return existsSync(join(packageDirectory, 'bin', 'napi-v6', process.platform, process.arch, 'libonnxruntime_providers_cuda.so'));
+  } catch {
+    return false;
   }
 }
 

@@ -35,15 +35,12 @@ export async function exportCheckpoint(options: {
   await mkdir(dirname(onnxPath), { recursive: true });
   await writeFile(onnxPath, onnx);
   const sha256 = createHash('sha256').update(onnx).digest('hex');
-  let previous: ModelManifest | undefined;
-  try {
-    previous = parseModelManifest(JSON.parse(await readFile(manifestPath, 'utf8')));
-  } catch {
-    previous = undefined;
-  }
+  const previous = await readManifestIfAny(manifestPath);
+  // The training run writes a manifest beside its checkpoint; exports elsewhere take its record.
+  const runManifest = await readManifestIfAny(join(options.checkpointDirectory, 'manifest.json'));
   const vocabulary = vocabularies[options.task];
   if (!vocabulary) throw new InvalidInputError({ field: 'task', message: `no vocabulary known for task ${options.task}`, value: options.task });
-  const training = options.training ?? previous?.training;
+  const training = options.training ?? runManifest?.training ?? previous?.training;
   if (!training) throw new InvalidInputError({ field: '--checkpoint', message: 'no training record: export from a training run, or beside an existing manifest' });
   const manifest = parseModelManifest({
     specificationVersion: 'v1',
@@ -65,6 +62,14 @@ export async function exportCheckpoint(options: {
   });
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return { onnxPath, manifestPath, manifest };
+}
+
+async function readManifestIfAny(path: string): Promise<ModelManifest | undefined> {
+  try {
+    return parseModelManifest(JSON.parse(await readFile(path, 'utf8')));
+  } catch {
+    return undefined;
+  }
 }
 
 export async function exportCommand(argv: string[], io: { stdout: (line: string) => void }) {

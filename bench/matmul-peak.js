@@ -1,0 +1,77 @@
+import * as ort from 'onnxruntime-node';
+import { OnnxGraphBuilder, OnnxType } from '@trm/trainer';
+
+/**
+ * GFLOP/s of a single onnxruntime MatMul [rows, inner] x [inner, columns] in this process: the
+ * reference the model's throughput is compared with.
+ */
+export async function measureMatmulPeak({ rows, inner, columns, threads, seconds = 1.5 }) {
+  const graph = new OnnxGraphBuilder();
+  const a = graph.input('a', OnnxType.float, [rows, inner]);
+  const weight = graph.initializer('w', OnnxType.float, [inner, columns], Float32Array.from({ length: inner * columns }, (_, i) => ((i % 7) - 3) / 10));
+  graph.node('MatMul', [a, weight], {}, 'out');
+  graph.output('out', OnnxType.float, [rows, columns]);
+  const session = await ort.InferenceSession.create(graph.toBytes({ opset: 17, producer: 'bench' }), {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+  });
+  const feeds = { a: new ort.Tensor('float32', new Float32Array(rows * inner).fill(0.5), [rows, inner]) };
+  for (let i = 0; i < 3; i++) await session.run(feeds);
+  let runs = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    await session.run(feeds);
+    runs++;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  await session.release();
+  return (2 * rows * inner * columns * runs) / elapsed / 1e9;
+}
+
+/**
+ * The network's matmul shapes for a batch, with how often each runs per network call; measuring
+ * all of them gives the matmul-only speed of "the same shapes" the model runs.
+ */
+export function modelMatmulShapes(manifest, batchSize) {
+  const a = manifest.architecture;
+  const positions = a.puzzleEmbeddingLength + a.sequenceLength;
+  const shapes = [
+    { rows: batchSize * positions, inner: a.hiddenSize, columns: a.channelInnerSize, count: 2 },
+    { rows: batchSize * positions, inner: a.channelInnerSize, columns: a.hiddenSize, count: 1 },
+  ];
+  if (a.mixer === 'mlp') {
+    shapes.push({ rows: batchSize * a.hiddenSize, inner: positions, columns: a.sequenceInnerSize, count: 2 });
+    shapes.push({ rows: batchSize * a.hiddenSize, inner: a.sequenceInnerSize, columns: positions, count: 1 });
+  } else {
+    shapes.push({ rows: batchSize * positions, inner: a.hiddenSize, columns: 3 * a.hiddenSize, count: 1 });
+    shapes.push({ rows: batchSize * positions, inner: a.hiddenSize, columns: a.hiddenSize, count: 1 });
+  }
+  return shapes;
+}
+
+/** Matmul-only GFLOP/s over the model's shapes, weighted as the network runs them. */
+export async function measureModelMatmulPeak(manifest, batchSize, threads) {
+  let flops = 0;
+  let seconds = 0;
+  for (const shape of modelMatmulShapes(manifest, batchSize)) {
+    const gflops = await measureMatmulPeak({ ...shape, threads, seconds: 1 });
+    const shapeFlops = 2 * shape.rows * shape.inner * shape.columns * shape.count;
+    flops += shapeFlops;
+    seconds += shapeFlops / (gflops * 1e9);
+  }
+  return flops / seconds / 1e9;
+}
+
+/** Multiply-add FLOPs of one supervision step for one sample, from the manifest's architecture. */
+export function stepFlopsPerSample(manifest) {
+  const { architecture: a, recursion: r } = manifest;
+  const positions = a.puzzleEmbeddingLength + a.sequenceLength;
+  const channel = 3 * 2 * positions * a.hiddenSize * a.channelInnerSize;
+  const mix =
+    a.mixer === 'mlp'
+      ? 3 * 2 * a.hiddenSize * positions * a.sequenceInnerSize
+      : 2 * positions * a.hiddenSize * 4 * a.hiddenSize + 2 * 2 * positions * positions * a.hiddenSize;
+  const netCall = a.layers * (channel + mix);
+  const heads = 2 * a.sequenceLength * a.hiddenSize * a.vocabularySize;
+  return r.cycles * (r.latentSteps + 1) * netCall + heads;
+}

@@ -1,0 +1,105 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
+import { main } from './main';
+
+async function run(argv: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await main(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
+  return { code, stdout, stderr };
+}
+
+const puzzle = '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..';
+
+describe('trm CLI', () => {
+  let directory: string;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'trm-cli-'));
+  });
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('solve sudoku <puzzle> --json prints the documented object, with an honest verified flag', async () => {
+    const { code, stdout } = await run(['solve', 'sudoku', puzzle, '--json', '--max-steps', '4']);
+    expect(code).toBe(0);
+    expect(stdout).toHaveLength(1);
+    const result = JSON.parse(stdout[0]!);
+    expect(result).toMatchObject({ task: 'sudoku', input: puzzle });
+    expect(result.answer).toMatch(/^[0-9]{81}$/);
+    expect(result.steps).toBeGreaterThanOrEqual(1);
+    expect(result.steps).toBeLessThanOrEqual(4);
+    expect(result.verified).toBe(isValidSolution(parseSudokuString(puzzle), parseSudokuString(result.answer)));
+  });
+
+  it('solve prints the grid, steps and verification for people', async () => {
+    const { code, stdout } = await run(['solve', 'sudoku', puzzle, '--fixed-steps', '2']);
+    expect(code).toBe(0);
+    const text = stdout.join('\n');
+    expect(text).toContain('answer:');
+    expect(text).toMatch(/steps: 2/);
+    expect(text).toMatch(/verified: (yes|no)/);
+  });
+
+  it('solve --input FILE --json answers every line in order and reports bad lines as typed errors', async () => {
+    const generator = createSudokuGenerator({ seed: 21 });
+    const good = Array.from({ length: 3 }, () => formatSudoku(generator.next().puzzle));
+    const file = join(directory, 'puzzles.txt');
+    await writeFile(file, [good[0], 'not a sudoku', good[1], good[2]].join('\n'));
+    const { code, stdout } = await run(['solve', 'sudoku', '--input', file, '--json', '--max-steps', '2']);
+    expect(code).toBe(2);
+    const lines = stdout.map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.input)).toEqual([good[0], 'not a sudoku', good[1], good[2]]);
+    expect(lines[1].error).toMatchObject({ name: 'InvalidInputError', field: 'line 2' });
+    for (const line of [lines[0], lines[2], lines[3]]) {
+      expect(line.verified).toBe(isValidSolution(parseSudokuString(line.input), parseSudokuString(line.answer)));
+    }
+  });
+
+  it('eval reports accuracy by level and rating, a steps histogram and throughput', async () => {
+    const generator = createSudokuGenerator({ seed: 22 });
+    const rows = ['question,answer,rating,level'];
+    for (let index = 0; index < 6; index++) {
+      const generated = generator.next();
+      rows.push(`${formatSudoku(generated.puzzle)},${formatSudoku(generated.solution)},${generated.rating},${index < 3 ? 'A' : 'B'}`);
+    }
+    const file = join(directory, 'eval.csv');
+    await writeFile(file, rows.join('\n'));
+    const { code, stdout } = await run(['eval', 'sudoku', '--data', file, '--json', '--limit', '2', '--max-steps', '2']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout[0]!);
+    expect(report.count).toBe(4);
+    expect(Object.keys(report.byLevel).sort()).toEqual(['A', 'B']);
+    expect(report.byLevel.A.count).toBe(2);
+    expect(Object.values(report.stepsHistogram as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(4);
+    expect(report.puzzlesPerSecond).toBeGreaterThan(0);
+    expect(report.verifiedButWrong).toBe(0);
+  });
+
+  it('bad arguments give a typed error and exit code 2, never a crash', async () => {
+    expect((await run(['solve', 'chess', puzzle])).stderr.join('')).toMatch(/InvalidInputError: task/);
+    expect((await run(['solve', 'sudoku', puzzle, '--max-steps', 'many'])).stderr.join('')).toMatch(/--max-steps/);
+    expect((await run(['eval', 'sudoku', '--data', join(directory, 'missing.csv')])).code).toBe(2);
+    expect((await run(['solve', 'sudoku', puzzle, '--bogus'])).code).toBe(2);
+    expect((await run(['frobnicate'])).code).toBe(2);
+  });
+
+  it('train writes a checkpoint and a runnable model with its manifest; solve --model uses it', async () => {
+    const out = join(directory, 'run');
+    const trained = await run(['train', 'sudoku', '--steps', '2', '--hidden', '16', '--batch-size', '4', '--out', out, '--checkpoint-every', '1', '--backend', 'wasm']);
+    expect(trained.code).toBe(0);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ id: 'sudoku:trm-mlp-h16-t2n2', training: { steps: 2, seed: 1 } });
+    expect(manifest.training.command).toContain('train sudoku');
+    const solved = await run(['solve', 'sudoku', puzzle, '--json', '--model', join(out, 'manifest.json'), '--max-steps', '2']);
+    expect(solved.code).toBe(0);
+    expect(JSON.parse(solved.stdout[0]!).answer).toMatch(/^[0-9]{81}$/);
+    const exported = await run(['export', '--checkpoint', out, '--out', join(directory, 'exported', 'm.onnx')]);
+    expect(exported.code).toBe(0);
+    const exportedManifest = JSON.parse(await readFile(join(directory, 'exported', 'manifest.json'), 'utf8'));
+    expect(exportedManifest.weights[0]).toMatchObject({ path: 'm.onnx', sha256: manifest.weights[0].sha256 });
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { ModelLoadError, UnsupportedDeviceError, InvalidInputError, runRecursion } from '@trm/core';
+import { readFileSync } from 'node:fs';
+import { createNodeRuntime } from './node-runtime';
+
+// A tiny untrained model (see its manifest for the command that made it).
+const onnx = new Uint8Array(readFileSync(new URL('../fixtures/tiny.onnx', import.meta.url)));
+const manifest = JSON.parse(readFileSync(new URL('../fixtures/tiny.manifest.json', import.meta.url), 'utf8'));
+
+describe('createNodeRuntime', () => {
+  it('runs the step graph and carries state through the recursion loop', async () => {
+    const model = await createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }).load({ manifest, weights: onnx });
+    const samples = await runRecursion(model, { tokens: new Int32Array(2 * 81).fill(3), batchSize: 2, halting: { mode: 'fixed', steps: 3 } });
+    expect(samples).toHaveLength(2);
+    expect(samples[0].steps).toBe(3);
+    // Same input in both slots gives the same answer.
+    expect(Array.from(samples[0].tokens)).toEqual(Array.from(samples[1].tokens));
+    await model.dispose();
+  });
+
+  it('a reset slot restarts from the initial state, so its output equals a fresh first step', async () => {
+    const model = await createNodeRuntime({ device: 'cpu' }).load({ manifest, weights: onnx });
+    const tokens = new Int32Array(81).fill(4);
+    const first = await model.doStep({ batchSize: 1, tokens, state: null });
+    const second = await model.doStep({ batchSize: 1, tokens, state: first.state });
+    const restarted = await model.doStep({ batchSize: 1, tokens, state: second.state, reset: Uint8Array.of(1) });
+    const maxDifference = (a: Float32Array, b: Float32Array) => a.reduce((max, value, index) => Math.max(max, Math.abs(value - b[index]!)), 0);
+    expect(maxDifference(restarted.logits, first.logits)).toBeLessThan(1e-4);
+    expect(maxDifference(second.logits, first.logits)).toBeGreaterThan(1e-3);
+    await model.dispose();
+  });
+
+  it('refuses weights whose checksum differs from the manifest', async () => {
+    const tampered = onnx.slice();
+    tampered[tampered.length - 1] ^= 1;
+    await expect(createNodeRuntime({ device: 'cpu' }).load({ manifest, weights: tampered })).rejects.toSatisfy(
+      (error) => ModelLoadError.isInstance(error) && /sha256/.test((error as Error).message),
+    );
+  });
+
+  it('reports a missing weights file as a typed load error', async () => {
+    await expect(createNodeRuntime().load({ manifest, weights: '/nonexistent/model.onnx' })).rejects.toSatisfy((error) => ModelLoadError.isInstance(error));
+  });
+
+  it('asking for CUDA where there is none is a typed error listing what is available', async () => {
+    try {
+      await createNodeRuntime({ device: 'cuda' }).load({ manifest, weights: onnx });
+      // A machine with a working CUDA provider gets here; nothing more to check.
+    } catch (error) {
+      expect(UnsupportedDeviceError.isInstance(error)).toBe(true);
+      expect((error as UnsupportedDeviceError).supported).toEqual(['cpu']);
+    }
+  });
+
+  it('rejects unknown devices and bad thread counts up front', () => {
+    expect(() => createNodeRuntime({ device: 'tpu' as never })).toThrow(UnsupportedDeviceError);
+    expect(() => createNodeRuntime({ intraOpThreads: -1 })).toThrow(InvalidInputError);
+  });
+});
