@@ -4,9 +4,9 @@ import { InvalidInputError } from '@trm/core';
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs with errors that name the flag. */
-export function parseCommandArguments(argv: string[], options: OptionSpec) {
+export function parseCommandArguments<T extends OptionSpec>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    return parseArgs({ args: argv, options, allowPositionals: true, strict: true } as const);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const flag = /'(-{1,2}[\w-]+)/.exec(message)?.[1] ?? 'arguments';

@@ -12,7 +12,9 @@ export {
   type TrainingDataSource,
   type TrainingExample,
 } from './training/train-trm';
-export { runTraining, type TrainingEvent, type TrainingRunOptions } from './training/run-training';
+export { runTraining, type TrainingEvent, type TrainingRunOptions, type TrmTrainer, type TrainingEngine } from './training/run-training';
 export { saveCheckpoint, loadCheckpoint, type CheckpointHeader } from './training/checkpoint';
 export { exportStepToOnnx, stepGraphNames } from './onnx/export-onnx';
 export { OnnxGraphBuilder, OnnxType } from './onnx/onnx-graph';
+export { OrtTrmTrainer, type OrtTrainerOptions } from './training/ort-trainer';
+export { buildTrainingGraph, trainingGraphNames } from './autodiff/training-graph';

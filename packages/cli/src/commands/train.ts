@@ -8,7 +8,8 @@ import { exportCheckpoint } from './export';
 
 export const trainUsage = `trm train sudoku [--steps N] [--out DIR] [--batch-size 64] [--hidden 128] [--mixer mlp|attention]
                 [--cycles 2] [--latent-steps 2] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
-                [--checkpoint-every 50] [--max-minutes M] [--resume] [--backend wasm|tensorflow|cpu]`;
+                [--checkpoint-every 50] [--max-minutes M] [--resume]
+                [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]`;
 
 export async function trainCommand(argv: string[], io: { stdout: (line: string) => void; stderr: (line: string) => void }) {
   const { values, positionals } = parseCommandArguments(argv, {
@@ -27,6 +28,9 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     'max-minutes': { type: 'string' },
     resume: { type: 'boolean' },
     backend: { type: 'string' },
+    engine: { type: 'string' },
+    threads: { type: 'string' },
+    device: { type: 'string' },
   });
   const task = positionals[0];
   if (task !== 'sudoku') throw new InvalidInputError({ field: 'task', message: `training is available for: sudoku`, value: task });
@@ -45,10 +49,15 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   const steps = numberOption(values, 'steps', 2000, { integer: true, min: 1 });
   const outDirectory = values.out ?? 'runs/sudoku';
   const maxMinutes = values['max-minutes'] === undefined ? undefined : numberOption(values, 'max-minutes', 0, { min: 0 });
-  const backend = await initializeTfjsBackend(backendName);
+  const engine = values.engine ?? 'ort';
+  if (engine !== 'ort' && engine !== 'tfjs') throw new InvalidInputError({ field: '--engine', message: 'expected ort or tfjs', value: engine });
+  const device = values.device ?? 'cpu';
+  if (device !== 'cpu' && device !== 'cuda') throw new InvalidInputError({ field: '--device', message: 'expected cpu or cuda', value: device });
+  const threads = values.threads === undefined ? undefined : numberOption(values, 'threads', 1, { integer: true, min: 1 });
+  const engineName = engine === 'ort' ? `onnxruntime-node-${device}` : `tfjs-${await initializeTfjsBackend(backendName)}`;
   const data = createSudokuTrainingData({ seed });
   const command = `pnpm trm train ${argv.join(' ')}`;
-  io.stderr(`training sudoku: ${parameterCount(architecture)} parameters, tfjs backend ${backend}, output ${outDirectory}`);
+  io.stderr(`training sudoku: ${parameterCount(architecture)} parameters, engine ${engineName}, output ${outDirectory}`);
   const startedAt = Date.now();
   let lastPrint = 0;
   let exactSum = 0;
@@ -69,7 +78,9 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     outDirectory,
     checkpointEvery: numberOption(values, 'checkpoint-every', 50, { integer: true, min: 1 }),
     resume: values.resume ?? false,
-    backend,
+    engine,
+    threads,
+    device,
     onEvent(event) {
       if (event.type === 'step') {
         const m = event.metrics;
@@ -102,7 +113,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
         checkpointDirectory: outDirectory,
         task: 'sudoku',
         training: {
-          engine: `tfjs-${backend}`,
+          engine: engineName,
           data: data.description,
           command,
           commit: currentCommit(),

@@ -3,10 +3,28 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Architecture, Recursion } from '@trm/core';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { type OptimizerSettings, type StepMetrics, type TrainingDataSource, TfjsTrmTrainer } from './train-trm';
+import { OrtTrmTrainer } from './ort-trainer';
+import { type OptimizerSettings, type StepMetrics, type TrainerState, type TrainingDataSource, TfjsTrmTrainer } from './train-trm';
+
+/** What runTraining needs of an engine; the tfjs and onnxruntime trainers both provide it. */
+export interface TrmTrainer {
+  readonly architecture: Architecture;
+  readonly recursion: Recursion;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerSettings;
+  readonly step: number;
+  readonly examples: number;
+  readonly wallSeconds: number;
+  trainStep(data: TrainingDataSource): StepMetrics | Promise<StepMetrics>;
+  parameterValues(which?: 'ema' | 'live'): Map<string, Float32Array>;
+  state(): TrainerState;
+  dispose(): void;
+}
+
+export type TrainingEngine = 'ort' | 'tfjs';
 
 export type TrainingEvent =
-  | { type: 'start'; step: number; resumed: boolean; backend: string }
+  | { type: 'start'; step: number; resumed: boolean; engine: string }
   | { type: 'step'; metrics: StepMetrics }
   | { type: 'checkpoint'; step: number; directory: string }
   | { type: 'done'; step: number; wallSeconds: number };
@@ -26,26 +44,33 @@ export interface TrainingRunOptions {
   checkpointEvery: number;
   /** Continue from outDirectory's checkpoint when there is one. */
   resume: boolean;
-  backend: string;
+  /** 'ort' (onnxruntime, default) or 'tfjs' (needs a tfjs backend initialised first). */
+  engine?: TrainingEngine;
+  /** onnxruntime only: intra-op threads and device. */
+  threads?: number;
+  device?: 'cpu' | 'cuda';
   onEvent?: (event: TrainingEvent) => void;
   /** Called after each checkpoint is written (export, evaluation). */
-  onCheckpoint?: (trainer: TfjsTrmTrainer) => Promise<void>;
+  onCheckpoint?: (trainer: TrmTrainer) => Promise<void>;
   signal?: AbortSignal;
 }
 
 /** Trains with checkpoints and resume; metrics go to `metrics.jsonl` in the output directory. */
-export async function runTraining(options: TrainingRunOptions): Promise<TfjsTrmTrainer> {
+export async function runTraining(options: TrainingRunOptions): Promise<TrmTrainer> {
   await mkdir(options.outDirectory, { recursive: true });
-  let trainer: TfjsTrmTrainer;
+  const engine = options.engine ?? 'ort';
+  const create = async (settings: { architecture: Architecture; recursion: Recursion; seed: number; initial?: TrainerState }): Promise<TrmTrainer> => {
+    const common = { ...settings, batchSize: options.batchSize, optimizer: options.optimizer };
+    return engine === 'ort' ? OrtTrmTrainer.create({ ...common, threads: options.threads, device: options.device }) : new TfjsTrmTrainer(common);
+  };
+  let trainer: TrmTrainer;
   const resumed = options.resume && existsSync(join(options.outDirectory, 'checkpoint.json'));
-  const config = { batchSize: options.batchSize, optimizer: options.optimizer ?? {} };
+  const config = { batchSize: options.batchSize, optimizer: options.optimizer ?? {}, engine };
   if (resumed) {
     const { header, groups } = await loadCheckpoint(options.outDirectory);
-    trainer = new TfjsTrmTrainer({
+    trainer = await create({
       architecture: header.architecture,
       recursion: header.recursion,
-      batchSize: options.batchSize,
-      optimizer: options.optimizer,
       seed: header.seed + header.step,
       initial: {
         step: header.step,
@@ -58,15 +83,9 @@ export async function runTraining(options: TrainingRunOptions): Promise<TfjsTrmT
       },
     });
   } else {
-    trainer = new TfjsTrmTrainer({
-      architecture: options.architecture,
-      recursion: options.recursion,
-      batchSize: options.batchSize,
-      optimizer: options.optimizer,
-      seed: options.seed,
-    });
+    trainer = await create({ architecture: options.architecture, recursion: options.recursion, seed: options.seed });
   }
-  options.onEvent?.({ type: 'start', step: trainer.step, resumed, backend: options.backend });
+  options.onEvent?.({ type: 'start', step: trainer.step, resumed, engine });
   const checkpoint = async () => {
     const state = trainer.state();
     await saveCheckpoint(
@@ -90,7 +109,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TfjsTrmT
   while (trainer.step < options.steps) {
     if (options.signal?.aborted) break;
     if (options.maxSeconds !== undefined && (performance.now() - started) / 1000 > options.maxSeconds) break;
-    const metrics = trainer.trainStep(options.data);
+    const metrics = await trainer.trainStep(options.data);
     await appendFile(metricsFile, `${JSON.stringify({ time: new Date().toISOString(), ...metrics })}\n`);
     options.onEvent?.({ type: 'step', metrics });
     if (trainer.step % options.checkpointEvery === 0) await checkpoint();

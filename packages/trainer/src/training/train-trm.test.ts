@@ -59,7 +59,7 @@ describe('TfjsTrmTrainer', () => {
 
   it('checkpoints and resumes with the same weights and step count', async () => {
     const out = join(directory, 'run');
-    const common = { architecture, recursion, data: copyData(3), batchSize: 4, seed: 3, outDirectory: out, checkpointEvery: 2, backend: 'wasm' };
+    const common = { architecture, recursion, data: copyData(3), batchSize: 4, seed: 3, outDirectory: out, checkpointEvery: 2, engine: 'tfjs' as const };
     const first = await runTraining({ ...common, steps: 3, resume: false });
     const saved = first.parameterValues('ema');
     first.dispose();

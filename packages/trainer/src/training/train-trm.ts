@@ -4,6 +4,7 @@ import { createTrmNetwork } from '../network/trm-network';
 import { type ParameterValues, initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
 import { createTfjsOps } from '../tfjs/tfjs-ops';
 import { binaryCrossEntropyWithLogits, stableMaxCrossEntropy } from './losses';
+import { StreamingCarry } from './streaming-carry';
 
 export interface TrainingExample {
   /** [sequenceLength] input token ids. */
@@ -90,19 +91,15 @@ export class TfjsTrmTrainer {
   private readonly secondMoment = new Map<string, tf.Variable>();
   private readonly decay = new Map<string, boolean>();
   private readonly network;
-  private readonly random;
   private y: tf.Tensor | null = null;
   private z: tf.Tensor | null = null;
-  private readonly tokens: Int32Array;
-  private readonly labels: Int32Array;
-  private readonly puzzleIdentifiers: Int32Array;
-  private readonly slotSteps: Int32Array;
-  private readonly slotMinimumSteps: Int32Array;
-  private readonly reset: Float32Array;
-  private readonly explorationProbability: number;
+  private readonly carry: StreamingCarry;
   step = 0;
-  examples = 0;
   wallSeconds = 0;
+
+  get examples() {
+    return this.carry.examples;
+  }
 
   constructor(options: {
     architecture: Architecture;
@@ -118,8 +115,6 @@ export class TfjsTrmTrainer {
     this.recursion = options.recursion;
     this.batchSize = options.batchSize;
     this.optimizer = { ...defaultOptimizerSettings, ...options.optimizer };
-    this.explorationProbability = options.explorationProbability ?? 0.1;
-    this.random = createRandom(options.seed ^ 0x5eed);
     const initial = options.initial;
     const values = initial?.parameters ?? initializeParameters(this.architecture, options.seed);
     for (const spec of trmParameterSpecs(this.architecture)) {
@@ -138,44 +133,40 @@ export class TfjsTrmTrainer {
         this.fixed.set(spec.name, tensor);
       }
     }
+    this.carry = new StreamingCarry(
+      this.batchSize,
+      this.architecture.sequenceLength,
+      this.recursion.maxSupervisionSteps,
+      options.explorationProbability ?? 0.1,
+      createRandom(options.seed ^ 0x5eed),
+    );
     if (initial) {
       this.step = initial.step;
-      this.examples = initial.examples;
+      this.carry.examples = initial.examples;
       this.wallSeconds = initial.wallSeconds;
     }
     const all = new Map<string, tf.Tensor>([...this.variables, ...this.fixed]);
     this.network = createTrmNetwork(createTfjsOps(all), this.architecture, this.recursion);
-    const length = this.architecture.sequenceLength;
-    this.tokens = new Int32Array(this.batchSize * length);
-    this.labels = new Int32Array(this.batchSize * length);
-    this.puzzleIdentifiers = new Int32Array(this.batchSize);
-    this.slotSteps = new Int32Array(this.batchSize);
-    this.slotMinimumSteps = new Int32Array(this.batchSize);
-    this.reset = new Float32Array(this.batchSize).fill(1);
   }
 
-  /** Runs one optimizer step (one supervision step for every slot). */
-  trainStep(data: TrainingDataSource): StepMetrics {
-    const started = performance.now();
-    const { batchSize } = this;
+  /** Fills refilled slots from `data` (exposed for tests that feed the same batch to two engines). */
+  refill(data: TrainingDataSource) {
+    this.carry.refill(data);
+  }
+
+  /**
+   * Forward and backward of one supervision step on the current carry, without updating
+   * anything. The caller owns (and disposes) every returned tensor.
+   */
+  computeGradients() {
+    const { batchSize, carry } = this;
     const length = this.architecture.sequenceLength;
     const positions = this.architecture.puzzleEmbeddingLength + length;
     const hidden = this.architecture.hiddenSize;
-    const maxSteps = this.recursion.maxSupervisionSteps;
-    for (let slot = 0; slot < batchSize; slot++) {
-      if (this.reset[slot] !== 1) continue;
-      const example = data.next();
-      this.tokens.set(example.tokens, slot * length);
-      this.labels.set(example.labels, slot * length);
-      this.puzzleIdentifiers[slot] = example.puzzleIdentifier ?? 0;
-      this.slotSteps[slot] = 0;
-      this.slotMinimumSteps[slot] = this.random.next() < this.explorationProbability ? 2 + this.random.int(maxSteps - 1) : 1;
-      this.examples++;
-    }
-    const tokens = tf.tensor2d(this.tokens, [batchSize, length], 'int32');
-    const labels = tf.tensor2d(this.labels, [batchSize, length], 'int32');
-    const puzzleIdentifiers = tf.tensor2d(this.puzzleIdentifiers, [batchSize, 1], 'int32');
-    const reset = tf.tensor3d(this.reset, [batchSize, 1, 1]);
+    const tokens = tf.tensor2d(carry.tokens, [batchSize, length], 'int32');
+    const labels = tf.tensor2d(carry.labels, [batchSize, length], 'int32');
+    const puzzleIdentifiers = tf.tensor2d(carry.puzzleIdentifiers, [batchSize, 1], 'int32');
+    const reset = tf.tensor3d(carry.reset, [batchSize, 1, 1]);
     const previousY = this.y ?? tf.zeros([batchSize, positions, hidden]);
     const previousZ = this.z ?? tf.zeros([batchSize, positions, hidden]);
 
@@ -186,8 +177,6 @@ export class TfjsTrmTrainer {
       for (let cycle = 0; cycle < this.recursion.cycles - 1; cycle++) state = this.network.latentRecursion(state.y, state.z, x);
       return [state.y, state.z];
     });
-    previousY.dispose();
-    previousZ.dispose();
 
     let outputs: { y: tf.Tensor; z: tf.Tensor; logits: tf.Tensor; qHalt: tf.Tensor; crossEntropy: tf.Tensor; haltLoss: tf.Tensor; exact: tf.Tensor; correct: tf.Tensor } | undefined;
     const trainable = [...this.variables.values()];
@@ -204,18 +193,26 @@ export class TfjsTrmTrainer {
       for (const value of Object.values(outputs)) tf.keep(value);
       return tf.add(crossEntropy, tf.mul(haltLoss, 0.5)) as tf.Scalar;
     }, trainable);
-    startY.dispose();
-    startZ.dispose();
-    tokens.dispose();
-    puzzleIdentifiers.dispose();
-    reset.dispose();
+    for (const tensor of [startY, startZ, tokens, labels, puzzleIdentifiers, reset]) tensor.dispose();
+    if (this.y !== previousY) previousY.dispose();
+    if (this.z !== previousZ) previousZ.dispose();
+    return { loss, grads, outputs: outputs! };
+  }
 
+  /** Runs one optimizer step (one supervision step for every slot). */
+  trainStep(data: TrainingDataSource): StepMetrics {
+    const started = performance.now();
+    const carry = this.carry;
+    carry.refill(data);
+    const { loss, grads, outputs } = this.computeGradients();
+    this.y?.dispose();
+    this.z?.dispose();
     const learningRate = this.learningRateAt(this.step);
     this.applyAdamW(grads, learningRate);
     for (const gradient of Object.values(grads)) gradient.dispose();
     this.step++;
 
-    const out = outputs!;
+    const out = outputs;
     this.y = out.y;
     this.z = out.z;
     const qHalt = out.qHalt.dataSync();
@@ -226,22 +223,9 @@ export class TfjsTrmTrainer {
       crossEntropy: out.crossEntropy.dataSync()[0],
       haltLoss: out.haltLoss.dataSync()[0],
     };
-    for (const tensor of [loss, out.logits, out.qHalt, out.crossEntropy, out.haltLoss, out.exact, out.correct, labels]) tensor.dispose();
+    for (const tensor of [loss, out.logits, out.qHalt, out.crossEntropy, out.haltLoss, out.exact, out.correct]) tensor.dispose();
 
-    let halted = 0;
-    let haltedExact = 0;
-    let haltSteps = 0;
-    for (let slot = 0; slot < batchSize; slot++) {
-      this.slotSteps[slot]++;
-      const steps = this.slotSteps[slot];
-      const stop = steps >= maxSteps || (qHalt[slot] > 0 && steps >= this.slotMinimumSteps[slot]);
-      this.reset[slot] = stop ? 1 : 0;
-      if (stop) {
-        halted++;
-        haltedExact += exact[slot];
-        haltSteps += steps;
-      }
-    }
+    const halting = carry.advance(qHalt, exact);
     const stepSeconds = (performance.now() - started) / 1000;
     this.wallSeconds += stepSeconds;
     return {
@@ -249,12 +233,10 @@ export class TfjsTrmTrainer {
       examples: this.examples,
       ...metrics,
       tokenAccuracy,
-      haltedExactAccuracy: halted > 0 ? haltedExact / halted : null,
-      halted,
-      meanHaltSteps: halted > 0 ? haltSteps / halted : null,
+      ...halting,
       learningRate,
       stepSeconds,
-      samplesPerSecond: batchSize / stepSeconds,
+      samplesPerSecond: this.batchSize / stepSeconds,
     };
   }
 

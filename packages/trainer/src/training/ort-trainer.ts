@@ -1,0 +1,195 @@
+import * as ort from 'onnxruntime-node';
+import { type Architecture, type Recursion, UnsupportedDeviceError, createRandom, fullSequenceLength } from '@trm/core';
+import { buildTrainingGraph, trainingGraphNames as names } from '../autodiff/training-graph';
+import { type ParameterValues, initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
+import { applyAdamW } from './adamw';
+import { StreamingCarry } from './streaming-carry';
+import { type OptimizerSettings, type StepMetrics, type TrainerState, type TrainingDataSource, defaultOptimizerSettings } from './train-trm';
+
+export interface OrtTrainerOptions {
+  architecture: Architecture;
+  recursion: Recursion;
+  batchSize: number;
+  optimizer?: Partial<OptimizerSettings>;
+  seed: number;
+  explorationProbability?: number;
+  initial?: TrainerState;
+  /** 'cpu' (default) or 'cuda' for machines with NVIDIA GPUs and onnxruntime-node's CUDA binaries. */
+  device?: 'cpu' | 'cuda';
+  threads?: number;
+}
+
+/**
+ * The TRM trainer on onnxruntime: forward, loss and backward of one supervision step run as one
+ * ONNX graph built from the same network description; AdamW and the EMA run in JS between runs.
+ * Checkpoints are interchangeable with the tfjs trainer's.
+ */
+export class OrtTrmTrainer {
+  readonly engine = 'ort';
+  readonly architecture: Architecture;
+  readonly recursion: Recursion;
+  readonly batchSize: number;
+  readonly optimizer: OptimizerSettings;
+  private readonly parameters: ParameterValues;
+  private readonly ema: ParameterValues;
+  private readonly firstMoment: ParameterValues;
+  private readonly secondMoment: ParameterValues;
+  private readonly decay = new Map<string, boolean>();
+  private readonly carry: StreamingCarry;
+  private y: ort.Tensor | null = null;
+  private z: ort.Tensor | null = null;
+  step = 0;
+  wallSeconds = 0;
+
+  private constructor(
+    options: OrtTrainerOptions,
+    private readonly session: ort.InferenceSession,
+    private readonly trainable: string[],
+  ) {
+    this.architecture = options.architecture;
+    this.recursion = options.recursion;
+    this.batchSize = options.batchSize;
+    this.optimizer = { ...defaultOptimizerSettings, ...options.optimizer };
+    const initial = options.initial;
+    this.parameters = initial?.parameters ?? initializeParameters(this.architecture, options.seed);
+    const copy = (values: ParameterValues) => new Map([...values].map(([name, value]) => [name, value.slice()]));
+    const zeros = () => new Map(trainable.map((name) => [name, new Float32Array(this.parameters.get(name)!.length)]));
+    this.ema = initial ? copy(initial.ema) : new Map(trainable.map((name) => [name, this.parameters.get(name)!.slice()]));
+    this.firstMoment = initial ? copy(initial.firstMoment) : zeros();
+    this.secondMoment = initial ? copy(initial.secondMoment) : zeros();
+    for (const spec of trmParameterSpecs(this.architecture)) this.decay.set(spec.name, spec.decay);
+    this.carry = new StreamingCarry(
+      this.batchSize,
+      this.architecture.sequenceLength,
+      this.recursion.maxSupervisionSteps,
+      options.explorationProbability ?? 0.1,
+      createRandom(options.seed ^ 0x5eed),
+    );
+    if (initial) {
+      this.step = initial.step;
+      this.carry.examples = initial.examples;
+      this.wallSeconds = initial.wallSeconds;
+    }
+  }
+
+  static async create(options: OrtTrainerOptions): Promise<OrtTrmTrainer> {
+    const { bytes, trainable } = buildTrainingGraph(options);
+    const sessionOptions: ort.InferenceSession.SessionOptions = {
+      graphOptimizationLevel: 'all',
+      interOpNumThreads: 1,
+      ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    };
+    let session: ort.InferenceSession;
+    if (options.device === 'cuda') {
+      try {
+        session = await ort.InferenceSession.create(bytes, { ...sessionOptions, executionProviders: ['cuda'], logSeverityLevel: 4 });
+      } catch (error) {
+        throw new UnsupportedDeviceError({ device: 'cuda', supported: ['cpu'], message: 'device "cuda" is not available to onnxruntime-node here; use "cpu"', cause: error });
+      }
+    } else {
+      session = await ort.InferenceSession.create(bytes, { ...sessionOptions, executionProviders: ['cpu'] });
+    }
+    return new OrtTrmTrainer(options, session, trainable);
+  }
+
+  get examples() {
+    return this.carry.examples;
+  }
+
+  learningRateAt(step: number): number {
+    const { learningRate, warmupSteps } = this.optimizer;
+    return warmupSteps > 0 ? learningRate * Math.min(1, (step + 1) / warmupSteps) : learningRate;
+  }
+
+  /** Runs the graph on the current carry without updating anything (gradient checks use this). */
+  async computeGradients(): Promise<{ gradients: Map<string, Float32Array>; outputs: ort.InferenceSession.OnnxValueMapType }> {
+    const { batchSize } = this;
+    const length = this.architecture.sequenceLength;
+    const stateShape = [batchSize, fullSequenceLength(this.architecture), this.architecture.hiddenSize];
+    const zeros = () => new ort.Tensor('float32', new Float32Array(stateShape.reduce((a, b) => a * b, 1)), stateShape);
+    const feeds: Record<string, ort.Tensor> = {
+      [names.tokens]: new ort.Tensor('int32', this.carry.tokens, [batchSize, length]),
+      [names.labels]: new ort.Tensor('int32', this.carry.labels, [batchSize, length]),
+      [names.puzzleIdentifiers]: new ort.Tensor('int32', this.carry.puzzleIdentifiers, [batchSize, 1]),
+      [names.y]: this.y ?? zeros(),
+      [names.z]: this.z ?? zeros(),
+      [names.reset]: new ort.Tensor('float32', this.carry.reset, [batchSize, 1, 1]),
+    };
+    for (const spec of trmParameterSpecs(this.architecture)) {
+      feeds[names.parameter(spec.name)] = new ort.Tensor('float32', this.parameters.get(spec.name)!, [...spec.shape]);
+    }
+    const outputs = await this.session.run(feeds);
+    const gradients = new Map(this.trainable.map((name) => [name, (outputs[names.gradient(name)] as ort.Tensor).data as Float32Array]));
+    return { gradients, outputs };
+  }
+
+  /** Fills refilled slots from `data` (exposed for tests that feed the same batch to two engines). */
+  refill(data: TrainingDataSource) {
+    this.carry.refill(data);
+  }
+
+  async trainStep(data: TrainingDataSource): Promise<StepMetrics> {
+    const started = performance.now();
+    this.carry.refill(data);
+    const { gradients, outputs } = await this.computeGradients();
+    const learningRate = this.learningRateAt(this.step);
+    applyAdamW({
+      settings: this.optimizer,
+      step: this.step,
+      learningRate,
+      parameters: this.parameters,
+      gradients,
+      firstMoment: this.firstMoment,
+      secondMoment: this.secondMoment,
+      ema: this.ema,
+      decay: this.decay,
+    });
+    this.step++;
+    this.y?.dispose();
+    this.z?.dispose();
+    this.y = outputs[names.yOut] as ort.Tensor;
+    this.z = outputs[names.zOut] as ort.Tensor;
+    const scalar = (name: string) => ((outputs[name] as ort.Tensor).data as Float32Array)[0]!;
+    const crossEntropy = scalar(names.crossEntropy);
+    const haltLoss = scalar(names.haltLoss);
+    const halting = this.carry.advance((outputs[names.qHalt] as ort.Tensor).data as Float32Array, (outputs[names.exact] as ort.Tensor).data as Float32Array);
+    const stepSeconds = (performance.now() - started) / 1000;
+    this.wallSeconds += stepSeconds;
+    return {
+      step: this.step,
+      examples: this.examples,
+      loss: crossEntropy + 0.5 * haltLoss,
+      crossEntropy,
+      haltLoss,
+      tokenAccuracy: scalar(names.tokenAccuracy),
+      ...halting,
+      learningRate,
+      stepSeconds,
+      samplesPerSecond: this.batchSize / stepSeconds,
+    };
+  }
+
+  parameterValues(which: 'ema' | 'live' = 'ema'): ParameterValues {
+    const values: ParameterValues = new Map();
+    for (const [name, value] of this.parameters) values.set(name, (which === 'ema' ? (this.ema.get(name) ?? value) : value).slice());
+    return values;
+  }
+
+  state(): TrainerState {
+    return {
+      step: this.step,
+      examples: this.examples,
+      wallSeconds: this.wallSeconds,
+      parameters: this.parameterValues('live'),
+      ema: new Map([...this.ema].map(([name, value]) => [name, value.slice()])),
+      firstMoment: new Map([...this.firstMoment].map(([name, value]) => [name, value.slice()])),
+      secondMoment: new Map([...this.secondMoment].map(([name, value]) => [name, value.slice()])),
+    };
+  }
+
+  dispose() {
+    this.y?.dispose();
+    this.z?.dispose();
+    void this.session.release();
+  }
+}

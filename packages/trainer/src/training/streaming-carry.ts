@@ -1,0 +1,70 @@
+import type { Random } from '@trm/core';
+import type { TrainingDataSource } from './train-trm';
+
+/**
+ * The reference's streaming carry, shared by every engine: each slot of the batch holds one
+ * example across optimizer steps; a slot that halted (q_halt > 0 after its minimum, or the step
+ * bound) is refilled with a new example and restarts from the initial state.
+ */
+export class StreamingCarry {
+  readonly tokens: Int32Array;
+  readonly labels: Int32Array;
+  readonly puzzleIdentifiers: Int32Array;
+  /** 1 for slots that start a new example at the next step. */
+  readonly reset: Float32Array;
+  private readonly slotSteps: Int32Array;
+  private readonly slotMinimumSteps: Int32Array;
+  examples = 0;
+
+  constructor(
+    readonly batchSize: number,
+    private readonly sequenceLength: number,
+    private readonly maxSteps: number,
+    /** Probability that a new slot gets a random minimum of 2..maxSteps steps (exploration). */
+    private readonly explorationProbability: number,
+    private readonly random: Random,
+  ) {
+    this.tokens = new Int32Array(batchSize * sequenceLength);
+    this.labels = new Int32Array(batchSize * sequenceLength);
+    this.puzzleIdentifiers = new Int32Array(batchSize);
+    this.reset = new Float32Array(batchSize).fill(1);
+    this.slotSteps = new Int32Array(batchSize);
+    this.slotMinimumSteps = new Int32Array(batchSize);
+  }
+
+  /** Puts a new example into every slot flagged for reset. */
+  refill(data: TrainingDataSource) {
+    for (let slot = 0; slot < this.batchSize; slot++) {
+      if (this.reset[slot] !== 1) continue;
+      const example = data.next();
+      this.tokens.set(example.tokens, slot * this.sequenceLength);
+      this.labels.set(example.labels, slot * this.sequenceLength);
+      this.puzzleIdentifiers[slot] = example.puzzleIdentifier ?? 0;
+      this.slotSteps[slot] = 0;
+      this.slotMinimumSteps[slot] = this.random.next() < this.explorationProbability ? 2 + this.random.int(this.maxSteps - 1) : 1;
+      this.examples++;
+    }
+  }
+
+  /** Counts the step and decides which slots halt; returns statistics of the halted ones. */
+  advance(qHalt: ArrayLike<number>, exact: ArrayLike<number>) {
+    let halted = 0;
+    let haltedExact = 0;
+    let haltSteps = 0;
+    for (let slot = 0; slot < this.batchSize; slot++) {
+      const steps = ++this.slotSteps[slot]!;
+      const stop = steps >= this.maxSteps || (qHalt[slot]! > 0 && steps >= this.slotMinimumSteps[slot]!);
+      this.reset[slot] = stop ? 1 : 0;
+      if (stop) {
+        halted++;
+        haltedExact += exact[slot]!;
+        haltSteps += steps;
+      }
+    }
+    return {
+      halted,
+      haltedExactAccuracy: halted > 0 ? haltedExact / halted : null,
+      meanHaltSteps: halted > 0 ? haltSteps / halted : null,
+    };
+  }
+}
