@@ -62,6 +62,28 @@ export async function measureModelMatmulPeak(manifest, batchSize, threads) {
   return flops / seconds / 1e9;
 }
 
+/** FLOPs of one network call (all layers) for one sample. */
+export function networkCallFlops(manifest) {
+  const { architecture: a } = manifest;
+  const positions = a.puzzleEmbeddingLength + a.sequenceLength;
+  const channel = 3 * 2 * positions * a.hiddenSize * a.channelInnerSize;
+  const mix =
+    a.mixer === 'mlp'
+      ? 3 * 2 * a.hiddenSize * positions * a.sequenceInnerSize
+      : 2 * positions * a.hiddenSize * 4 * a.hiddenSize + 2 * 2 * positions * positions * a.hiddenSize;
+  return a.layers * (channel + mix);
+}
+
+/**
+ * FLOPs of one training step for one sample: the whole forward, plus backward (about twice the
+ * forward) through the last recursion's n + 1 network calls and the heads.
+ */
+export function trainingStepFlopsPerSample(manifest) {
+  const { recursion: r } = manifest;
+  const heads = 2 * manifest.architecture.sequenceLength * manifest.architecture.hiddenSize * manifest.architecture.vocabularySize;
+  return stepFlopsPerSample(manifest) + 2 * ((r.latentSteps + 1) * networkCallFlops(manifest) + heads);
+}
+
 /** Multiply-add FLOPs of one supervision step for one sample, from the manifest's architecture. */
 export function stepFlopsPerSample(manifest) {
   const { architecture: a, recursion: r } = manifest;
