@@ -87,13 +87,6 @@ export function trainingStepFlopsPerSample(manifest) {
 /** Multiply-add FLOPs of one supervision step for one sample, from the manifest's architecture. */
 export function stepFlopsPerSample(manifest) {
   const { architecture: a, recursion: r } = manifest;
-  const positions = a.puzzleEmbeddingLength + a.sequenceLength;
-  const channel = 3 * 2 * positions * a.hiddenSize * a.channelInnerSize;
-  const mix =
-    a.mixer === 'mlp'
-      ? 3 * 2 * a.hiddenSize * positions * a.sequenceInnerSize
-      : 2 * positions * a.hiddenSize * 4 * a.hiddenSize + 2 * 2 * positions * positions * a.hiddenSize;
-  const netCall = a.layers * (channel + mix);
   const heads = 2 * a.sequenceLength * a.hiddenSize * a.vocabularySize;
-  return r.cycles * (r.latentSteps + 1) * netCall + heads;
+  return r.cycles * (r.latentSteps + 1) * networkCallFlops(manifest) + heads;
 }

@@ -1,10 +1,10 @@
 import * as ort from 'onnxruntime-node';
-import { type Architecture, type Recursion, UnsupportedDeviceError, createRandom, fullSequenceLength } from '@trm/core';
+import { type Architecture, type Recursion, UnsupportedDeviceError, fullSequenceLength } from '@trm/core';
 import { buildTrainingGraph, trainingGraphNames as names } from '../autodiff/training-graph';
 import { type ParameterValues, initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
 import { applyAdamW } from './adamw';
 import { StreamingCarry } from './streaming-carry';
-import { type OptimizerSettings, type StepMetrics, type TrainerState, type TrainingDataSource, defaultOptimizerSettings } from './train-trm';
+import { type OptimizerSettings, type StepMetrics, type TrainerState, type TrainingDataSource, defaultOptimizerSettings, warmedUpLearningRate } from './train-trm';
 
 export interface OrtTrainerOptions {
   architecture: Architecture;
@@ -58,16 +58,9 @@ export class OrtTrmTrainer {
     this.firstMoment = initial ? copy(initial.firstMoment) : zeros();
     this.secondMoment = initial ? copy(initial.secondMoment) : zeros();
     for (const spec of trmParameterSpecs(this.architecture)) this.decay.set(spec.name, spec.decay);
-    this.carry = new StreamingCarry(
-      this.batchSize,
-      this.architecture.sequenceLength,
-      this.recursion.maxSupervisionSteps,
-      options.explorationProbability ?? 0.1,
-      createRandom(options.seed ^ 0x5eed),
-    );
+    this.carry = StreamingCarry.forTrainer(options);
     if (initial) {
       this.step = initial.step;
-      this.carry.examples = initial.examples;
       this.wallSeconds = initial.wallSeconds;
     }
   }
@@ -97,8 +90,7 @@ export class OrtTrmTrainer {
   }
 
   learningRateAt(step: number): number {
-    const { learningRate, warmupSteps } = this.optimizer;
-    return warmupSteps > 0 ? learningRate * Math.min(1, (step + 1) / warmupSteps) : learningRate;
+    return warmedUpLearningRate(this.optimizer, step);
   }
 
   /** Runs the graph on the current carry without updating anything (gradient checks use this). */

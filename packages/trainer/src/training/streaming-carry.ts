@@ -1,4 +1,4 @@
-import type { Random } from '@trm/core';
+import { type Architecture, type Random, type Recursion, createRandom } from '@trm/core';
 import type { TrainingDataSource } from './train-trm';
 
 /**
@@ -30,6 +30,26 @@ export class StreamingCarry {
     this.reset = new Float32Array(batchSize).fill(1);
     this.slotSteps = new Int32Array(batchSize);
     this.slotMinimumSteps = new Int32Array(batchSize);
+  }
+
+  /** The carry of a trainer, restored to its example count when resuming. */
+  static forTrainer(options: {
+    architecture: Architecture;
+    recursion: Recursion;
+    batchSize: number;
+    seed: number;
+    explorationProbability?: number;
+    initial?: { examples: number };
+  }): StreamingCarry {
+    const carry = new StreamingCarry(
+      options.batchSize,
+      options.architecture.sequenceLength,
+      options.recursion.maxSupervisionSteps,
+      options.explorationProbability ?? 0.1,
+      createRandom(options.seed ^ 0x5eed),
+    );
+    carry.examples = options.initial?.examples ?? 0;
+    return carry;
   }
 
   /** Puts a new example into every slot flagged for reset. */

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { type Architecture, type Recursion, createRandom } from '@trm/core';
+import type { Architecture, Recursion } from '@trm/core';
 import { createTrmNetwork } from '../network/trm-network';
 import { type ParameterValues, initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
 import { createTfjsOps } from '../tfjs/tfjs-ops';
@@ -43,6 +43,12 @@ export const defaultOptimizerSettings: OptimizerSettings = {
   gradientClip: 1,
   emaDecay: 0.999,
 };
+
+/** Linear warm-up to the base learning rate, then constant (as in the reference). */
+export function warmedUpLearningRate(optimizer: OptimizerSettings, step: number): number {
+  const { learningRate, warmupSteps } = optimizer;
+  return warmupSteps > 0 ? learningRate * Math.min(1, (step + 1) / warmupSteps) : learningRate;
+}
 
 export interface TrainerState {
   step: number;
@@ -133,16 +139,9 @@ export class TfjsTrmTrainer {
         this.fixed.set(spec.name, tensor);
       }
     }
-    this.carry = new StreamingCarry(
-      this.batchSize,
-      this.architecture.sequenceLength,
-      this.recursion.maxSupervisionSteps,
-      options.explorationProbability ?? 0.1,
-      createRandom(options.seed ^ 0x5eed),
-    );
+    this.carry = StreamingCarry.forTrainer(options);
     if (initial) {
       this.step = initial.step;
-      this.carry.examples = initial.examples;
       this.wallSeconds = initial.wallSeconds;
     }
     const all = new Map<string, tf.Tensor>([...this.variables, ...this.fixed]);
@@ -241,8 +240,7 @@ export class TfjsTrmTrainer {
   }
 
   learningRateAt(step: number): number {
-    const { learningRate, warmupSteps } = this.optimizer;
-    return warmupSteps > 0 ? learningRate * Math.min(1, (step + 1) / warmupSteps) : learningRate;
+    return warmedUpLearningRate(this.optimizer, step);
   }
 
   private applyAdamW(grads: tf.NamedTensorMap, learningRate: number) {
