@@ -2,7 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRandom } from '@trm/core';
+import { UnsupportedDeviceError, createRandom } from '@trm/core';
+import { OrtTrmTrainer } from './ort-trainer';
 import { initializeTfjsBackend } from '../tfjs/tfjs-backend';
 import { tinyArchitecture } from '../testing/test-models';
 import { loadCheckpoint } from './checkpoint';
@@ -73,5 +74,30 @@ describe('TfjsTrmTrainer', () => {
     const continued = await runTraining({ ...common, steps: 5, resume: true });
     expect(continued.step).toBe(5);
     continued.dispose();
+  });
+
+  it('checkpoints are interchangeable between the tfjs and onnxruntime engines', async () => {
+    const out = join(directory, 'switch');
+    const common = { architecture, recursion, data: copyData(4), batchSize: 4, seed: 4, outDirectory: out, checkpointEvery: 2 };
+    const tfjs = await runTraining({ ...common, steps: 2, resume: false, engine: 'tfjs' });
+    const saved = tfjs.parameterValues('live');
+    tfjs.dispose();
+    const ort = await runTraining({ ...common, steps: 2, resume: true, engine: 'ort' });
+    for (const [name, value] of saved) expect(Array.from(ort.parameterValues('live').get(name)!)).toEqual(Array.from(value));
+    ort.dispose();
+    const continued = await runTraining({ ...common, steps: 4, resume: true, engine: 'ort' });
+    expect(continued.step).toBe(4);
+    continued.dispose();
+    const back = await runTraining({ ...common, steps: 5, resume: true, engine: 'tfjs' });
+    expect(back.step).toBe(5);
+    back.dispose();
+  });
+
+  it('asking the onnxruntime engine for CUDA where there is none is a typed error', async () => {
+    try {
+      (await OrtTrmTrainer.create({ architecture, recursion, batchSize: 2, seed: 1, device: 'cuda' })).dispose();
+    } catch (error) {
+      expect(UnsupportedDeviceError.isInstance(error)).toBe(true);
+    }
   });
 });
