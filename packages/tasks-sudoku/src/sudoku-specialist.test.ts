@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError } from '@trm/core';
+import { InvalidInputError, createRandom } from '@trm/core';
+import { solveSudoku } from './sudoku-solver';
 import { createSudoku, parseSudokuInput } from './sudoku-specialist';
 import { formatSudoku, parseSudokuString } from './sudoku-codec';
 
@@ -28,6 +29,19 @@ describe('sudoku specialist', () => {
     expect(specialist.verify(parsed, parseSudokuString(relabelled))).toBe(false);
     const incomplete = specialist.decode(new Int32Array(81).fill(0), parsed);
     expect(specialist.verify(parsed, incomplete)).toBe(false);
+  });
+
+  it('augments for test-time augmentation: the augmented solution maps back to the original one', () => {
+    const parsed = specialist.parseInput(puzzle);
+    const random = createRandom(1);
+    for (let trial = 0; trial < 10; trial++) {
+      const { input, restore } = specialist.augment!(parsed, random);
+      expect(formatSudoku(input.givens)).not.toBe(puzzle);
+      const solved = solveSudoku(input.givens, { limit: 1 }).solution!;
+      const back = restore(specialist.decode(specialist.encode({ givens: solved }), input));
+      expect(formatSudoku(back, '0')).toBe(solution);
+      expect(specialist.verify(parsed, back)).toBe(true);
+    }
   });
 
   it('accepts a 9x9 grid and { puzzle }', () => {

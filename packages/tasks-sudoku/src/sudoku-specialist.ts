@@ -2,6 +2,7 @@ import { InvalidInputError, ManifestError, type ModelSourceV1, type SpecialistV1
 import defaultManifest from '../model/manifest.json';
 import { decodeSudoku, encodeSudoku, formatSudoku, parseSudokuString } from './sudoku-codec';
 import { hasConsistentGivens, isValidSolution } from './sudoku-rules';
+import { applySudokuAugmentation, invertSudokuAugmentation, randomSudokuAugmentation } from './sudoku-augmentations';
 
 /** A parsed puzzle: 81 digits, 0 for blank. */
 export interface SudokuPuzzle {
@@ -84,6 +85,13 @@ export function createSudoku(settings: SudokuSettings = {}): SudokuSpecialist {
     decode: (tokens) => decodeSudoku(tokens),
     verify: (input, answer) => isValidSolution(input.givens, answer),
     formatAnswer: (answer) => formatSudoku(answer, '0'),
+    augment(input, random) {
+      const augmentation = randomSudokuAugmentation(random);
+      return {
+        input: { givens: applySudokuAugmentation(augmentation, input.givens) },
+        restore: (answer) => invertSudokuAugmentation(augmentation, answer),
+      };
+    },
   };
 }
 

@@ -4,13 +4,13 @@ import { InvalidInputError, type MeasuredMetric, createSolver, parseModelManifes
 import { gradeOf } from '@trm/tasks-sudoku';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
-import { haltingFlags, haltingFromFlags } from '../halting-options';
+import { describeInference, haltingFlags, inferenceFromFlags } from '../halting-options';
 import { loadSpecialist, parseTask } from '../load-specialist';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 
 export const evalUsage = `trm eval sudoku --data FILE.csv [--limit N] [--json] [--record] [--model manifest.json]
-      [--max-steps 16] [--fixed-steps N] [--batch-size 64] [--threads N]
+      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--copies K] [--batch-size 64] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)`;
 
 interface Bucket {
@@ -31,6 +31,8 @@ export interface EvaluationReport {
   byRating: Record<string, Bucket & { exactAccuracy: number }>;
   stepsHistogram: Record<string, number>;
   meanSteps: number;
+  /** Supervision steps per puzzle summed over augmented copies: the compute spent. */
+  meanSampleSteps: number;
   puzzlesPerSecond: number;
   seconds: number;
   settings: Record<string, string | number | boolean>;
@@ -70,14 +72,14 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       return count < limit;
     });
   }
-  const halting = haltingFromFlags(values);
+  const inference = inferenceFromFlags(values);
   const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
   const specialist = await loadSpecialist(task, values.model);
   const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
   const started = performance.now();
   let results;
   try {
-    results = await solver.solveMany(rows.map((row) => row.question!), { halting, batchSize });
+    results = await solver.solveMany(rows.map((row) => row.question!), { ...inference, batchSize });
   } finally {
     await solver.dispose();
   }
@@ -89,6 +91,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const stepsHistogram: Record<string, number> = {};
   let verifiedButWrong = 0;
   let stepSum = 0;
+  let sampleSteps = 0;
   results.forEach((result, index) => {
     const row = rows[index]!;
     const exact = result.text === row.answer;
@@ -103,11 +106,11 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     }
     stepsHistogram[result.steps] = (stepsHistogram[result.steps] ?? 0) + 1;
     stepSum += result.steps;
+    sampleSteps += result.cost.sampleSteps;
   });
   const withAccuracy = (map: Map<string, Bucket>) =>
     Object.fromEntries([...map].map(([key, bucket]) => [key, { ...bucket, exactAccuracy: bucket.exact / bucket.count }]));
-  const settings: Record<string, string | number | boolean> =
-    halting.mode === 'fixed' ? { halting: 'fixed', steps: halting.steps ?? 16 } : { halting: 'adaptive', minSteps: halting.minSteps ?? 1, maxSteps: halting.maxSteps ?? 16 };
+  const settings = describeInference(inference);
   if (limit !== undefined) settings.limitPerLevel = limit;
   const report: EvaluationReport = {
     dataset: basename(values.data),
@@ -120,6 +123,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     byRating: withAccuracy(byRating),
     stepsHistogram,
     meanSteps: stepSum / Math.max(1, total.count),
+    meanSampleSteps: sampleSteps / Math.max(1, total.count),
     puzzlesPerSecond: total.count / seconds,
     seconds,
     settings,

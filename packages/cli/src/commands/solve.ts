@@ -3,14 +3,15 @@ import { InvalidInputError, TrmError, createSolver } from '@trm/core';
 import { prettySudoku } from '@trm/tasks-sudoku';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
-import { haltingFlags, haltingFromFlags } from '../halting-options';
+import { haltingFlags, inferenceFromFlags } from '../halting-options';
 import { loadSpecialist, parseTask } from '../load-specialist';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 
 export const solveUsage = `trm solve sudoku <puzzle> [--json]
   trm solve sudoku --input FILE --json      (one puzzle per line, or a CSV with a "question" column)
-      options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
+      options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--copies K] [--seed S]
+               [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
 
 /** Reads puzzles from a file: a CSV with a `question` column, or one puzzle per line. */
 export async function readPuzzleFile(path: string): Promise<string[]> {
@@ -37,7 +38,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
   const task = parseTask(positionals[0]);
   const puzzles = values.input ? await readPuzzleFile(values.input) : positionals.slice(1);
   if (puzzles.length === 0) throw new InvalidInputError({ field: 'puzzle', message: 'give a puzzle (81 characters) or --input FILE' });
-  const halting = haltingFromFlags(values);
+  const inference = inferenceFromFlags(values);
   const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
   const specialist = await loadSpecialist(task, values.model);
   const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
@@ -55,7 +56,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
       }
     });
     const valid = parsed.filter((entry) => entry.error === null).map((entry) => entry.puzzle);
-    const results = await solver.solveMany(valid, { halting, batchSize });
+    const results = await solver.solveMany(valid, { ...inference, batchSize });
     let next = 0;
     for (const entry of parsed) {
       if (entry.error) {
@@ -65,11 +66,22 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
       }
       const result = results[next++]!;
       if (values.json) {
-        io.stdout(JSON.stringify({ task, input: entry.puzzle, answer: result.text, steps: result.steps, verified: result.verified, halted: result.halted, confidence: Number(result.confidence.toFixed(4)) }));
+        io.stdout(
+          JSON.stringify({
+            task,
+            input: entry.puzzle,
+            answer: result.text,
+            steps: result.steps,
+            verified: result.verified,
+            halted: result.halted,
+            confidence: Number(result.confidence.toFixed(4)),
+            cost: result.cost,
+          }),
+        );
       } else {
         const givens = specialist.parseInput(entry.puzzle).givens;
         io.stdout(`puzzle:\n${prettySudoku(givens)}\n\nanswer:\n${prettySudoku(result.answer)}\n`);
-        io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ' (step budget reached)'}`);
+        io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
         io.stdout(`verified: ${result.verified ? 'yes, the answer obeys every rule and keeps every given' : 'no, the answer breaks a rule or changes a given'}`);
         io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);
       }

@@ -101,3 +101,49 @@ describe('runRecursion', () => {
     );
   });
 });
+
+describe('runRecursion with verification', () => {
+  // Answers are the step number; an answer is "right" from step 5 on. q_halt says stop at step 2.
+  const runtime = () => scriptedRuntime(() => 2);
+  const accept = (_sample: number, tokens: Int32Array) => tokens[0] >= 4;
+
+  it('thinks longer than the halting head when the answer does not verify', async () => {
+    const samples = await runRecursion(await load(runtime()), {
+      tokens: new Int32Array(4),
+      batchSize: 1,
+      halting: { mode: 'adaptive', maxSteps: 3 },
+      verification: { accept, maxSteps: 10 },
+    });
+    expect(samples[0]).toMatchObject({ steps: 4, accepted: true });
+  });
+
+  it('stops at the extended budget when the answer never verifies', async () => {
+    const samples = await runRecursion(await load(runtime()), {
+      tokens: new Int32Array(4),
+      batchSize: 1,
+      halting: { mode: 'adaptive', maxSteps: 2 },
+      verification: { accept: () => false, maxSteps: 6 },
+    });
+    expect(samples[0]).toMatchObject({ steps: 6, accepted: false });
+  });
+
+  it('stops as soon as an answer verifies, before the halting head says so', async () => {
+    const never = scriptedRuntime(() => 99);
+    const samples = await runRecursion(await load(never), {
+      tokens: new Int32Array(4),
+      batchSize: 1,
+      verification: { accept, maxSteps: 16 },
+    });
+    expect(samples[0]).toMatchObject({ steps: 4, accepted: true, halted: false });
+  });
+
+  it('leaves fixed step counts exact', async () => {
+    const samples = await runRecursion(await load(runtime()), {
+      tokens: new Int32Array(4),
+      batchSize: 1,
+      halting: { mode: 'fixed', steps: 3 },
+      verification: { accept, maxSteps: 10 },
+    });
+    expect(samples[0].steps).toBe(3);
+  });
+});

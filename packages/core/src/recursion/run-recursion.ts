@@ -10,6 +10,15 @@ export interface RecursionRequest {
   readonly puzzleIdentifiers?: Int32Array;
   readonly halting?: HaltingInput;
   readonly signal?: AbortSignal;
+  /**
+   * Optional answer check (e.g. the task's verifier). With adaptive halting, a sample whose answer
+   * is accepted stops at once, and one that would stop unaccepted thinks on up to
+   * `verification.maxSteps`.
+   */
+  readonly verification?: {
+    readonly accept: (sample: number, tokens: Int32Array) => boolean;
+    readonly maxSteps: number;
+  };
 }
 
 /** One sample's answer after a step (or at the step where it halted). */
@@ -27,6 +36,8 @@ export interface SampleState {
   readonly done: boolean;
   /** True when q_halt > 0 stopped it (not the step bound). */
   readonly halted: boolean;
+  /** The verification hook's verdict on this answer (undefined without a hook). */
+  readonly accepted?: boolean;
 }
 
 export interface RecursionStepEvent {
@@ -54,8 +65,14 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
       value: tokens.length,
     });
   }
-  const maxSteps = halting.mode === 'fixed' ? halting.steps : halting.maxSteps;
+  const haltingMaxSteps = halting.mode === 'fixed' ? halting.steps : halting.maxSteps;
   const minSteps = halting.mode === 'fixed' ? halting.steps : Math.min(halting.minSteps, halting.maxSteps);
+  // Verification only extends adaptive runs: a fixed step count stays exact.
+  const verification = halting.mode === 'adaptive' ? request.verification : undefined;
+  if (verification && (!Number.isInteger(verification.maxSteps) || verification.maxSteps < 1 || verification.maxSteps > 4096)) {
+    throw new InvalidInputError({ field: 'verification.maxSteps', message: 'must be an integer from 1 to 4096', value: verification.maxSteps });
+  }
+  const maxSteps = Math.max(haltingMaxSteps, verification?.maxSteps ?? 0);
 
   const samples: SampleState[] = new Array(batchSize);
   let state: RecursionStateV1 | null = null;
@@ -69,15 +86,22 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
       for (let sample = 0; sample < batchSize; sample++) {
         if (samples[sample]?.done) continue;
         const qHalt = output.qHalt[sample];
+        const decoded = decodeLogits(output.logits, sample, sequenceLength, vocabularySize);
         const halted = halting.mode === 'adaptive' && step >= minSteps && qHalt > 0;
-        const done = halted || step >= maxSteps;
+        let done = halted || step >= haltingMaxSteps;
+        let accepted: boolean | undefined;
+        if (verification) {
+          accepted = verification.accept(sample, decoded.tokens);
+          done = (accepted && step >= minSteps) || (done && step >= verification.maxSteps);
+        }
         samples[sample] = {
-          ...decodeLogits(output.logits, sample, sequenceLength, vocabularySize),
+          ...decoded,
           confidence: 1 / (1 + Math.exp(-qHalt)),
           qHalt,
           steps: step,
           done,
           halted,
+          accepted,
         };
         if (!done) allDone = false;
       }

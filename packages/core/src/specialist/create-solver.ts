@@ -1,5 +1,6 @@
 import type { HaltingInput } from '../recursion/halting';
-import { type RecursionStepEvent, iterateRecursion } from '../recursion/run-recursion';
+import { type RecursionStepEvent, type SampleState, iterateRecursion } from '../recursion/run-recursion';
+import { createRandom } from '../util/random';
 import type { InferenceRuntimeV1, LoadedModelV1 } from '../runtime/inference-runtime';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import type { SpecialistV1 } from './specialist';
@@ -7,6 +8,18 @@ import type { SpecialistV1 } from './specialist';
 export interface SolveOptions<Answer> {
   readonly halting?: HaltingInput;
   readonly signal?: AbortSignal;
+  /**
+   * Check answers with the task's verifier while recursing: a verified answer stops at once, and
+   * an answer that fails keeps recursing up to `maxSteps` (think longer when unsure).
+   */
+  readonly verify?: { readonly maxSteps: number };
+  /**
+   * Test-time augmentation: solve this many copies of each input (the first unchanged, the rest
+   * randomly augmented) in one batch; prefer an answer that verifies, else the most common one.
+   */
+  readonly copies?: number;
+  /** Seed of the augmentations. */
+  readonly seed?: number;
   /** Called after every supervision step with each request's current answer. */
   readonly onStep?: (event: SolveStepEvent<Answer>) => void;
 }
@@ -22,24 +35,39 @@ export interface SolveResult<Answer> {
   readonly answer: Answer;
   /** The answer in its printable form. */
   readonly text: string;
-  /** Supervision steps used. */
+  /** Supervision steps of the copy whose answer was chosen. */
   readonly steps: number;
   /** True only when the task's verifier accepted the answer. */
   readonly verified: boolean;
-  /** True when the halting head stopped the recursion (rather than the step bound). */
+  /** True when the halting head stopped the recursion (rather than the step bound or the verifier). */
   readonly halted: boolean;
   /** sigmoid(q_halt) at the last step. */
   readonly confidence: number;
   readonly tokenConfidence: Float32Array;
+  /** How the answer was obtained and what it cost. */
+  readonly cost: {
+    /** Copies solved (1 without test-time augmentation). */
+    readonly copies: number;
+    /** Copies whose answer verified. */
+    readonly verifiedCopies: number;
+    /** Supervision steps summed over the copies: the compute spent on this request. */
+    readonly sampleSteps: number;
+  };
 }
 
 export interface Solver<Input, Answer> {
   readonly specialist: SpecialistV1<Input, Answer>;
   readonly model: LoadedModelV1;
   solve(input: unknown, options?: SolveOptions<Answer>): Promise<SolveResult<Answer>>;
-  /** Solves many inputs in batches of `batchSize` (default 64); results keep the input order. */
+  /** Solves many inputs in batches of `batchSize` samples (default 64); results keep the input order. */
   solveMany(inputs: readonly unknown[], options?: SolveOptions<Answer> & { batchSize?: number }): Promise<SolveResult<Answer>[]>;
   dispose(): Promise<void>;
+}
+
+interface Copy<Input, Answer> {
+  readonly original: number;
+  readonly input: Input;
+  readonly restore: (answer: Answer) => Answer;
 }
 
 /** Loads a specialist's model into a runtime and returns a solver for it. */
@@ -49,44 +77,102 @@ export async function createSolver<Input, Answer>(settings: {
 }): Promise<Solver<Input, Answer>> {
   const { specialist, runtime } = settings;
   const model = await runtime.load(specialist.model);
+  const sequenceLength = model.manifest.architecture.sequenceLength;
+
+  function expand(parsed: Input[], options: SolveOptions<Answer>): Copy<Input, Answer>[] {
+    const copies = options.copies ?? 1;
+    if (!Number.isInteger(copies) || copies < 1 || copies > 1024) {
+      throw new InvalidInputError({ field: 'copies', message: 'must be an integer from 1 to 1024', value: copies });
+    }
+    if (copies > 1 && !specialist.augment) {
+      throw new InvalidInputError({ field: 'copies', message: `the ${specialist.task} specialist has no augmentations`, value: copies });
+    }
+    const random = createRandom(options.seed ?? 0);
+    return parsed.flatMap((input, original) =>
+      Array.from({ length: copies }, (_, copy) => {
+        if (copy === 0) return { original, input, restore: (answer: Answer) => answer };
+        return { original, ...specialist.augment!(input, random) };
+      }),
+    );
+  }
+
+  /** Picks one answer per original: a verified one (most confident), else the most common. */
+  function select(parsed: Input[], copies: Copy<Input, Answer>[], samples: readonly SampleState[]) {
+    const groups = parsed.map(() => [] as { answer: Answer; text: string; verified: boolean; sample: SampleState }[]);
+    samples.forEach((sample, index) => {
+      const copy = copies[index]!;
+      const answer = copy.restore(specialist.decode(sample.tokens, copy.input));
+      groups[copy.original]!.push({ answer, text: specialist.formatAnswer(answer), verified: specialist.verify(parsed[copy.original]!, answer), sample });
+    });
+    return groups.map((group) => {
+      const verified = group.filter((entry) => entry.verified);
+      const pool = verified.length > 0 ? verified : group;
+      const votes = new Map<string, { count: number; confidence: number }>();
+      for (const entry of pool) {
+        const vote = votes.get(entry.text) ?? { count: 0, confidence: 0 };
+        votes.set(entry.text, { count: vote.count + 1, confidence: vote.confidence + entry.sample.confidence });
+      }
+      const score = (entry: (typeof pool)[number]) => {
+        const vote = votes.get(entry.text)!;
+        return vote.count * 1e6 + vote.confidence / vote.count;
+      };
+      const chosen = pool.reduce((best, entry) => (score(entry) > score(best) ? entry : best));
+      return {
+        chosen,
+        verifiedCopies: verified.length,
+        sampleSteps: group.reduce((sum, entry) => sum + entry.sample.steps, 0),
+        copies: group.length,
+      };
+    });
+  }
 
   async function solveBatch(parsed: Input[], options: SolveOptions<Answer>): Promise<SolveResult<Answer>[]> {
-    const sequenceLength = model.manifest.architecture.sequenceLength;
-    const tokens = new Int32Array(parsed.length * sequenceLength);
-    parsed.forEach((input, index) => tokens.set(specialist.encode(input), index * sequenceLength));
+    const copies = expand(parsed, options);
+    const tokens = new Int32Array(copies.length * sequenceLength);
+    copies.forEach((copy, index) => tokens.set(specialist.encode(copy.input), index * sequenceLength));
+    const verification = options.verify
+      ? {
+          maxSteps: options.verify.maxSteps,
+          accept: (sample: number, sampleTokens: Int32Array) => {
+            const copy = copies[sample]!;
+            return specialist.verify(copy.input, specialist.decode(sampleTokens, copy.input));
+          },
+        }
+      : undefined;
     let last: RecursionStepEvent | undefined;
     for await (const event of iterateRecursion(model, {
       tokens,
-      batchSize: parsed.length,
+      batchSize: copies.length,
       halting: options.halting,
       signal: options.signal,
+      verification,
     })) {
       last = event;
-      options.onStep?.({
-        step: event.step,
-        answers: event.samples.map((sample, index) => ({
-          answer: specialist.decode(sample.tokens, parsed[index]),
-          tokenConfidence: sample.tokenConfidence,
-          confidence: sample.confidence,
-          done: sample.done,
-        })),
-      });
+      if (options.onStep) {
+        options.onStep({
+          step: event.step,
+          answers: select(parsed, copies, event.samples).map(({ chosen }) => ({
+            answer: chosen.answer,
+            tokenConfidence: chosen.sample.tokenConfidence,
+            confidence: chosen.sample.confidence,
+            done: chosen.sample.done,
+          })),
+        });
+      }
     }
     if (!last) throw new Error('unreachable: the recursion ran no step');
-    return last.samples.map((sample, index) => {
-      const answer = specialist.decode(sample.tokens, parsed[index]);
-      return {
-        task: specialist.task,
-        modelId: specialist.modelId,
-        answer,
-        text: specialist.formatAnswer(answer),
-        steps: sample.steps,
-        verified: specialist.verify(parsed[index], answer),
-        halted: sample.halted,
-        confidence: sample.confidence,
-        tokenConfidence: sample.tokenConfidence,
-      };
-    });
+    return select(parsed, copies, last.samples).map(({ chosen, verifiedCopies, sampleSteps, copies: count }) => ({
+      task: specialist.task,
+      modelId: specialist.modelId,
+      answer: chosen.answer,
+      text: chosen.text,
+      steps: chosen.sample.steps,
+      verified: chosen.verified,
+      halted: chosen.sample.halted,
+      confidence: chosen.sample.confidence,
+      tokenConfidence: chosen.sample.tokenConfidence,
+      cost: { copies: count, verifiedCopies, sampleSteps },
+    }));
   }
 
   return {
@@ -94,7 +180,7 @@ export async function createSolver<Input, Answer>(settings: {
     model,
     async solve(input, options = {}) {
       const [result] = await solveBatch([specialist.parseInput(input)], options);
-      return result;
+      return result!;
     },
     async solveMany(inputs, options = {}) {
       const batchSize = options.batchSize ?? 64;
@@ -112,9 +198,11 @@ export async function createSolver<Input, Answer>(settings: {
           throw error;
         }
       });
+      // A batch holds `batchSize` samples, so with augmentation fewer inputs go in each.
+      const perBatch = Math.max(1, Math.floor(batchSize / (options.copies ?? 1)));
       const results: SolveResult<Answer>[] = [];
-      for (let start = 0; start < parsed.length; start += batchSize) {
-        results.push(...(await solveBatch(parsed.slice(start, start + batchSize), options)));
+      for (let start = 0; start < parsed.length; start += perBatch) {
+        results.push(...(await solveBatch(parsed.slice(start, start + perBatch), options)));
       }
       return results;
     },

@@ -1,4 +1,5 @@
 import type { ModelSourceV1 } from '../runtime/inference-runtime';
+import type { Random } from '../util/random';
 
 /**
  * A task specialist: how to turn a task's input into tokens and tokens back into an answer, how
@@ -22,6 +23,11 @@ export interface SpecialistV1<Input = unknown, Answer = unknown> {
   verify(input: Input, answer: Answer): boolean;
   /** A printable form of the answer (the 81-digit string for sudoku). */
   formatAnswer(answer: Answer): string;
+  /**
+   * Optional: a random transformation that keeps the task's meaning, and the map of an answer
+   * back to the original input. Enables test-time augmentation.
+   */
+  augment?(input: Input, random: Random): { input: Input; restore: (answer: Answer) => Answer };
 }
 
 export type SpecialistInput<S> = S extends SpecialistV1<infer Input, unknown> ? Input : never;

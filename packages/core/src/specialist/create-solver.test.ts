@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { createMockRuntime } from '../test';
+import { testManifest } from '../testing/test-manifest';
+import { InvalidInputError } from '../errors/invalid-input-error';
+import type { SpecialistV1 } from './specialist';
+import { createSolver } from './create-solver';
+
+/**
+ * A toy task: the input is 4 tokens, the right answer is the input plus one. Augmentation
+ * reverses the order. The scripted model answers "input + 1" only for inputs whose first token
+ * is even, and only from step 3 on; before that it echoes the input.
+ */
+const manifest = testManifest({ sequenceLength: 4, vocabularySize: 12 });
+const toy: SpecialistV1<number[], number[]> = {
+  specificationVersion: 'v1',
+  task: 'toy',
+  modelId: 'toy:mock',
+  model: { manifest, weights: new Uint8Array() },
+  parseInput(input) {
+    if (!Array.isArray(input) || input.length !== 4) throw new InvalidInputError({ field: 'toy', message: 'four numbers', value: input });
+    return input as number[];
+  },
+  detect: () => 1,
+  encode: (input) => Int32Array.from(input),
+  decode: (tokens) => Array.from(tokens),
+  verify: (input, answer) => answer.every((value, index) => value === input[index]! + 1),
+  formatAnswer: (answer) => answer.join(','),
+  augment: (input) => ({ input: [...input].reverse(), restore: (answer) => [...answer].reverse() }),
+};
+const runtime = () =>
+  createMockRuntime({
+    manifest,
+    script: {
+      answer: ({ step, tokens }) => (step >= 3 && tokens[0]! % 2 === 0 ? Array.from(tokens, (t) => t + 1) : Array.from(tokens)),
+      qHalt: ({ step }) => (step >= 2 ? 1 : -1),
+    },
+  });
+
+describe('createSolver', () => {
+  it('reports steps, verification and cost for a plain solve', async () => {
+    const solver = await createSolver({ specialist: toy, runtime: runtime() });
+    const result = await solver.solve([2, 3, 4, 5]);
+    expect(result).toMatchObject({ steps: 2, verified: false, halted: true, cost: { copies: 1, verifiedCopies: 0, sampleSteps: 2 } });
+  });
+
+  it('thinks longer until the answer verifies', async () => {
+    const solver = await createSolver({ specialist: toy, runtime: runtime() });
+    const result = await solver.solve([2, 3, 4, 5], { verify: { maxSteps: 8 } });
+    expect(result).toMatchObject({ text: '3,4,5,6', steps: 3, verified: true });
+  });
+
+  it('test-time augmentation prefers the copy that verifies and maps it back', async () => {
+    const solver = await createSolver({ specialist: toy, runtime: runtime() });
+    // Unchanged, the first token (1) is odd: the model never solves it. Reversed, it starts with 4.
+    const plain = await solver.solve([1, 2, 3, 4], { verify: { maxSteps: 6 } });
+    expect(plain.verified).toBe(false);
+    const augmented = await solver.solve([1, 2, 3, 4], { verify: { maxSteps: 6 }, copies: 2 });
+    expect(augmented).toMatchObject({ text: '2,3,4,5', verified: true, cost: { copies: 2, verifiedCopies: 1 } });
+    expect(augmented.cost.sampleSteps).toBe(6 + 3);
+  });
+
+  it('solveMany keeps order and packs copies into batches', async () => {
+    const mock = runtime();
+    const solver = await createSolver({ specialist: toy, runtime: mock });
+    const results = await solver.solveMany([[2, 2, 2, 2], [1, 1, 1, 1], [4, 1, 1, 1]], { copies: 2, batchSize: 4, verify: { maxSteps: 4 } });
+    expect(results.map((result) => result.verified)).toEqual([true, false, true]);
+    expect(mock.calls.map((call) => call.batchSize)).toContain(4);
+    expect(Math.max(...mock.calls.map((call) => call.batchSize))).toBeLessThanOrEqual(4);
+  });
+
+  it('refuses copies for a task without augmentations, naming the field', async () => {
+    const solver = await createSolver({ specialist: { ...toy, augment: undefined }, runtime: runtime() });
+    await expect(solver.solve([2, 3, 4, 5], { copies: 3 })).rejects.toMatchObject({ name: 'InvalidInputError', field: 'copies' });
+    await expect(solver.solveMany([[1, 2, 3]])).rejects.toMatchObject({ field: '[0].toy' });
+  });
+});
