@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
+import { isValidShortestPath, parseMazeString, shortestPathLength } from '@trm/tasks-maze';
 import { main } from './main';
 
 async function run(argv: string[]) {
@@ -101,5 +102,37 @@ describe('trm CLI', () => {
     expect(exported.code).toBe(0);
     const exportedManifest = JSON.parse(await readFile(join(directory, 'exported', 'manifest.json'), 'utf8'));
     expect(exportedManifest.weights[0]).toMatchObject({ path: 'm.onnx', sha256: manifest.weights[0].sha256 });
+  });
+});
+
+describe('trm CLI for mazes', () => {
+  let directory: string;
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'trm-maze-'));
+  });
+  afterAll(async () => {
+    await rm(directory, { recursive: true, force: true });
+  });
+
+  it('data maze writes reference-format CSV rows whose answers are valid shortest paths', async () => {
+    const out = join(directory, 'mazes.csv');
+    const { code } = await run(['data', 'maze', '--count', '3', '--band', 'medium', '--seed', '5', '--out', out]);
+    expect(code).toBe(0);
+    const lines = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(lines[0]).toBe('source,question,answer,rating');
+    expect(lines).toHaveLength(4);
+    for (const line of lines.slice(1)) {
+      const [, question, answer, rating] = line.split(',');
+      const maze = parseMazeString(question!);
+      expect(isValidShortestPath(maze, parseMazeString(answer!, 'answer', { allowPath: true }))).toBe(true);
+      expect(shortestPathLength(maze)).toBe(Number(rating));
+      expect(Number(rating)).toBeGreaterThanOrEqual(30);
+    }
+  });
+
+  it('solve maze without a packaged model asks for --model with a typed error', async () => {
+    const { code, stderr } = await run(['solve', 'maze', 'x']);
+    expect(code).toBe(2);
+    expect(stderr.join('')).toMatch(/InvalidInputError: --model/);
   });
 });

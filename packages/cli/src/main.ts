@@ -3,13 +3,14 @@ import { exportCommand, exportUsage } from './commands/export';
 import { trainCommand, trainUsage } from './commands/train';
 import { solveCommand, solveUsage } from './commands/solve';
 import { evalCommand, evalUsage } from './commands/eval';
+import { dataCommand, dataUsage } from './commands/data';
 
 export interface CliIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
 }
 
-const usage = ['usage:', `  ${solveUsage}`, `  ${evalUsage}`, `  ${trainUsage}`, `  ${exportUsage}`].join('\n');
+const usage = ['usage:', `  ${solveUsage}`, `  ${evalUsage}`, `  ${trainUsage}`, `  ${exportUsage}`, `  ${dataUsage}`].join('\n');
 
 /** Runs the CLI; returns the exit code. Errors are printed, never thrown. */
 export async function main(argv: string[], io: CliIo = { stdout: (line) => console.log(line), stderr: (line) => console.error(line) }): Promise<number> {
@@ -20,6 +21,8 @@ export async function main(argv: string[], io: CliIo = { stdout: (line) => conso
         return await solveCommand(rest, io);
       case 'eval':
         return await evalCommand(rest, io);
+      case 'data':
+        return await dataCommand(rest, io);
       case 'train':
         await trainCommand(rest, io);
         return 0;

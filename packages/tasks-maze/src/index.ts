@@ -3,3 +3,5 @@ export { mazeDistances, shortestPathLength, solveMaze, findCell } from './maze-s
 export { isValidShortestPath, mazeProblem } from './maze-rules';
 export { createMazeGenerator, layoutSplit, mazeBands, type GeneratedMaze, type MazeBand } from './maze-generator';
 export { applyMazeSymmetry, invertMazeSymmetry, mazeSymmetries, type MazeSymmetry } from './maze-augmentations';
+export { createMazeTrainingData } from './maze-training-data';
+export { createMaze, parseMazeInput, type MazePuzzle, type MazeAnswer, type MazeSpecialist } from './maze-specialist';

@@ -1,15 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InvalidInputError, type MeasuredMetric, createSolver, parseModelManifest } from '@trm/core';
-import { gradeOf } from '@trm/tasks-sudoku';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
 import { describeInference, haltingFlags, inferenceFromFlags } from '../halting-options';
-import { loadSpecialist, parseTask } from '../load-specialist';
+import { loadSpecialist, parseTask, taskRegistry } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 
-export const evalUsage = `trm eval sudoku --data FILE.csv [--limit N] [--json] [--record] [--model manifest.json]
+export const evalUsage = `trm eval sudoku|maze --data FILE.csv [--limit N] [--json] [--record] [--model manifest.json]
       [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--copies K] [--batch-size 64] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)`;
 
@@ -98,7 +97,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     if (result.verified && !exact) verifiedButWrong++;
     const buckets = [total];
     if (row.level !== undefined) buckets.push(getBucket(byLevel, row.level));
-    if (row.rating !== undefined && row.rating !== '') buckets.push(getBucket(byRating, gradeOf(Number(row.rating))));
+    if (row.rating !== undefined && row.rating !== '') buckets.push(getBucket(byRating, taskRegistry[task].ratingBucket(Number(row.rating))));
     for (const bucket of buckets) {
       bucket.count++;
       if (exact) bucket.exact++;

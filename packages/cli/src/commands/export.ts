@@ -3,12 +3,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InvalidInputError, type ModelManifest, type TrainingRecord, parseModelManifest } from '@trm/core';
 import { exportStepToOnnx, loadCheckpoint } from '@trm/trainer';
-import { sudokuVocabulary } from '@trm/tasks-sudoku';
 import { parseCommandArguments } from '../arguments';
+import { parseTask, taskRegistry } from '../tasks';
 
-export const exportUsage = 'trm export --checkpoint DIR [--out FILE.onnx] [--weights ema|live]';
+export const exportUsage = 'trm export --checkpoint DIR [--task sudoku|maze] [--out FILE.onnx] [--weights ema|live]';
 
-const vocabularies: Record<string, readonly string[]> = { sudoku: sudokuVocabulary };
 
 /**
  * Exports a checkpoint's EMA weights as an ONNX step graph plus a manifest beside it. Metrics
@@ -38,8 +37,7 @@ export async function exportCheckpoint(options: {
   const previous = await readManifestIfAny(manifestPath);
   // The training run writes a manifest beside its checkpoint; exports elsewhere take its record.
   const runManifest = await readManifestIfAny(join(options.checkpointDirectory, 'manifest.json'));
-  const vocabulary = vocabularies[options.task];
-  if (!vocabulary) throw new InvalidInputError({ field: 'task', message: `no vocabulary known for task ${options.task}`, value: options.task });
+  const vocabulary = taskRegistry[parseTask(options.task)].vocabulary;
   const training = options.training ?? runManifest?.training ?? previous?.training;
   if (!training) throw new InvalidInputError({ field: '--checkpoint', message: 'no training record: export from a training run, or beside an existing manifest' });
   const manifest = parseModelManifest({

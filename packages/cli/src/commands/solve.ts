@@ -1,15 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError, TrmError, createSolver } from '@trm/core';
-import { prettySudoku } from '@trm/tasks-sudoku';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
 import { haltingFlags, inferenceFromFlags } from '../halting-options';
-import { loadSpecialist, parseTask } from '../load-specialist';
+import { loadSpecialist, parseTask, taskRegistry } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 
-export const solveUsage = `trm solve sudoku <puzzle> [--json]
-  trm solve sudoku --input FILE --json      (one puzzle per line, or a CSV with a "question" column)
+export const solveUsage = `trm solve sudoku|maze <puzzle> [--json]
+  trm solve sudoku|maze --input FILE --json      (one puzzle per line, or a CSV with a "question" column)
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--copies K] [--seed S]
                [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
 
@@ -79,8 +78,8 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
           }),
         );
       } else {
-        const givens = specialist.parseInput(entry.puzzle).givens;
-        io.stdout(`puzzle:\n${prettySudoku(givens)}\n\nanswer:\n${prettySudoku(result.answer)}\n`);
+        const { pretty, prettyInput } = taskRegistry[task];
+        io.stdout(`puzzle:\n${prettyInput(specialist.parseInput(entry.puzzle))}\n\nanswer:\n${pretty(result.answer)}\n`);
         io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
         io.stdout(`verified: ${result.verified ? 'yes, the answer obeys every rule and keeps every given' : 'no, the answer breaks a rule or changes a given'}`);
         io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);

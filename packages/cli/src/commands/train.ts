@@ -1,12 +1,11 @@
 import { execSync } from 'node:child_process';
 import { InvalidInputError } from '@trm/core';
-import { createSudokuTrainingData } from '@trm/tasks-sudoku';
 import { type TfjsBackendName, initializeTfjsBackend, runTraining, parameterCount } from '@trm/trainer';
 import { numberOption, parseCommandArguments } from '../arguments';
-import { sudokuArchitecture, sudokuRecursion } from '../sudoku-architecture';
+import { parseTask, taskRegistry } from '../tasks';
 import { exportCheckpoint } from './export';
 
-export const trainUsage = `trm train sudoku [--steps N] [--out DIR] [--batch-size 64] [--hidden 128] [--mixer mlp|attention]
+export const trainUsage = `trm train sudoku|maze [--steps N] [--out DIR] [--batch-size 64] [--hidden 128] [--mixer mlp|attention]
                 [--cycles 2] [--latent-steps 2] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
                 [--checkpoint-every 50] [--max-minutes M] [--resume]
                 [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]`;
@@ -32,22 +31,22 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     threads: { type: 'string' },
     device: { type: 'string' },
   });
-  const task = positionals[0];
-  if (task !== 'sudoku') throw new InvalidInputError({ field: 'task', message: `training is available for: sudoku`, value: task });
-  const mixer = values.mixer ?? 'mlp';
+  const task = parseTask(positionals[0]);
+  const entry = taskRegistry[task];
+  const mixer = values.mixer ?? entry.architecture({}).mixer;
   if (mixer !== 'mlp' && mixer !== 'attention') throw new InvalidInputError({ field: '--mixer', message: 'expected mlp or attention', value: mixer });
   const backendName = values.backend as TfjsBackendName | undefined;
   if (backendName && !['wasm', 'tensorflow', 'cpu'].includes(backendName)) {
     throw new InvalidInputError({ field: '--backend', message: 'expected wasm, tensorflow or cpu', value: backendName });
   }
-  const architecture = sudokuArchitecture({ hiddenSize: numberOption(values, 'hidden', 128, { integer: true, min: 8 }), mixer });
-  const recursion = sudokuRecursion({
+  const architecture = entry.architecture({ hiddenSize: numberOption(values, 'hidden', 128, { integer: true, min: 8 }), mixer });
+  const recursion = entry.recursion({
     cycles: numberOption(values, 'cycles', 2, { integer: true, min: 1 }),
     latentSteps: numberOption(values, 'latent-steps', 2, { integer: true, min: 1 }),
   });
   const seed = numberOption(values, 'seed', 1, { integer: true });
   const steps = numberOption(values, 'steps', 2000, { integer: true, min: 1 });
-  const outDirectory = values.out ?? 'runs/sudoku';
+  const outDirectory = values.out ?? `runs/${task}`;
   const maxMinutes = values['max-minutes'] === undefined ? undefined : numberOption(values, 'max-minutes', 0, { min: 0 });
   const engine = values.engine ?? 'ort';
   if (engine !== 'ort' && engine !== 'tfjs') throw new InvalidInputError({ field: '--engine', message: 'expected ort or tfjs', value: engine });
@@ -55,9 +54,9 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   if (device !== 'cpu' && device !== 'cuda') throw new InvalidInputError({ field: '--device', message: 'expected cpu or cuda', value: device });
   const threads = values.threads === undefined ? undefined : numberOption(values, 'threads', 1, { integer: true, min: 1 });
   const engineName = engine === 'ort' ? `onnxruntime-node-${device}` : `tfjs-${await initializeTfjsBackend(backendName)}`;
-  const data = createSudokuTrainingData({ seed });
+  const data = entry.trainingData(seed);
   const command = `pnpm trm train ${argv.join(' ')}`;
-  io.stderr(`training sudoku: ${parameterCount(architecture)} parameters, engine ${engineName}, output ${outDirectory}`);
+  io.stderr(`training ${task}: ${parameterCount(architecture)} parameters, engine ${engineName}, output ${outDirectory}`);
   const startedAt = Date.now();
   let lastPrint = 0;
   let exactSum = 0;
@@ -111,7 +110,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
       // Every checkpoint also exports a runnable model, so it can be evaluated while training goes on.
       await exportCheckpoint({
         checkpointDirectory: outDirectory,
-        task: 'sudoku',
+        task,
         training: {
           engine: engineName,
           data: data.description,

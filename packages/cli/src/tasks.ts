@@ -1,0 +1,91 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { type Architecture, InvalidInputError, ModelLoadError, type ModelSourceV1, type Recursion, type SpecialistV1, parseModelManifest } from '@trm/core';
+import { type MazeBand, type MazePuzzle, createMaze, createMazeTrainingData, mazeBands, mazeVocabulary, prettyMaze } from '@trm/tasks-maze';
+import { type SudokuPuzzle, createSudoku, createSudokuTrainingData, gradeOf, prettySudoku, sudokuVocabulary } from '@trm/tasks-sudoku';
+
+/** What the CLI needs to know about each task; the one place a new task is wired in. */
+interface TaskEntry {
+  readonly vocabulary: readonly string[];
+  /** The specialist with the packaged model, or with the given one. */
+  specialist(model?: ModelSourceV1): SpecialistV1<any, any>;
+  /** Grid for people, of an answer and of a parsed input. */
+  pretty(cells: ArrayLike<number>): string;
+  prettyInput(input: any): string;
+  /** Bucket name of a CSV `rating` value. */
+  ratingBucket(rating: number): string;
+  architecture(options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture;
+  recursion(options: { cycles?: number; latentSteps?: number }): Recursion;
+  trainingData(seed: number): { description: string; next(): { tokens: Int32Array; labels: Int32Array } };
+}
+
+function trmArchitecture(base: Pick<Architecture, 'vocabularySize' | 'sequenceLength' | 'mixer'>, options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture {
+  const hiddenSize = options.hiddenSize ?? 128;
+  return {
+    family: 'trm',
+    mixer: options.mixer ?? base.mixer,
+    hiddenSize,
+    layers: 2,
+    heads: Math.max(1, hiddenSize / 32),
+    // SwiGLU inner size 8/3 * D rounded up to a multiple of 64, as in the reference.
+    channelInnerSize: Math.ceil((hiddenSize * 8) / 3 / 64) * 64,
+    sequenceInnerSize: Math.ceil(((base.sequenceLength + 1) * 8) / 3 / 32) * 32,
+    rmsNormEpsilon: 1e-5,
+    ropeTheta: 10000,
+    vocabularySize: base.vocabularySize,
+    sequenceLength: base.sequenceLength,
+    puzzleEmbeddingLength: 1,
+    puzzleIdentifiers: 1,
+  };
+}
+
+export const taskRegistry = {
+  sudoku: {
+    vocabulary: sudokuVocabulary,
+    specialist: (model?: ModelSourceV1) => createSudoku(model ? { model } : {}),
+    pretty: prettySudoku,
+    prettyInput: (input: SudokuPuzzle) => prettySudoku(input.givens),
+    ratingBucket: gradeOf,
+    // A small MLP-mixer with shallow recursion: what trains well on two CPU cores.
+    architecture: (options) => trmArchitecture({ vocabularySize: 11, sequenceLength: 81, mixer: 'mlp' }, options),
+    recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
+    trainingData: (seed) => createSudokuTrainingData({ seed }),
+  },
+  maze: {
+    vocabulary: mazeVocabulary,
+    specialist: (model?: ModelSourceV1) => {
+      if (!model) throw new InvalidInputError({ field: '--model', message: 'no maze model is packaged yet: pass --model path/to/manifest.json' });
+      return createMaze({ model });
+    },
+    pretty: prettyMaze,
+    prettyInput: (input: MazePuzzle) => prettyMaze(input.maze),
+    ratingBucket: (pathLength: number) => (Object.keys(mazeBands) as MazeBand[]).find((band) => pathLength >= mazeBands[band].min && pathLength <= mazeBands[band].max) ?? 'other',
+    // Attention: the paper's MLP mixer scored 0% on mazes.
+    architecture: (options) => trmArchitecture({ vocabularySize: 6, sequenceLength: 900, mixer: 'attention' }, options),
+    recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
+    trainingData: (seed) => createMazeTrainingData({ seed, band: 'hard' }),
+  },
+} satisfies Record<string, TaskEntry>;
+
+export type TaskName = keyof typeof taskRegistry;
+export const tasks = Object.keys(taskRegistry) as TaskName[];
+
+export function parseTask(value: string | undefined): TaskName {
+  if (!value || !(tasks as string[]).includes(value)) {
+    throw new InvalidInputError({ field: 'task', message: `expected one of: ${tasks.join(', ')}`, value });
+  }
+  return value as TaskName;
+}
+
+/** The task's specialist with the packaged model, or with the model whose manifest path is given. */
+export async function loadSpecialist(task: TaskName, manifestPath?: string): Promise<SpecialistV1<any, any>> {
+  if (!manifestPath) return taskRegistry[task].specialist();
+  let manifestJson: unknown;
+  try {
+    manifestJson = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new ModelLoadError({ source: manifestPath, message: `cannot read manifest: ${(error as Error).message}`, field: '--model', cause: error });
+  }
+  const manifest = parseModelManifest(manifestJson);
+  return taskRegistry[task].specialist({ manifest, weights: join(dirname(manifestPath), manifest.weights[0]!.path) });
+}
