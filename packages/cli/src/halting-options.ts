@@ -7,12 +7,14 @@ export const haltingFlags = {
   'fixed-steps': { type: 'string' },
   'verify-steps': { type: 'string' },
   copies: { type: 'string' },
+  noise: { type: 'string' },
   seed: { type: 'string' },
 } as const;
 
 /**
  * --verify-steps N: check answers with the rules while recursing, stop when one verifies, and
- * think on up to N steps when it does not. --copies K: test-time augmentation with K copies.
+ * think on up to N steps when it does not. --copies K: test-time augmentation with K copies;
+ * --noise S adds latent noise of std S to every copy but the first (stochastic restarts).
  */
 export function inferenceFromFlags(values: Record<string, unknown>) {
   const verifySteps = values['verify-steps'] === undefined ? undefined : numberOption(values, 'verify-steps', 16, { integer: true, min: 1 });
@@ -20,17 +22,19 @@ export function inferenceFromFlags(values: Record<string, unknown>) {
     halting: haltingFromFlags(values),
     verify: verifySteps === undefined ? undefined : { maxSteps: verifySteps },
     copies: numberOption(values, 'copies', 1, { integer: true, min: 1 }),
+    noise: numberOption(values, 'noise', 0, { min: 0 }),
     seed: numberOption(values, 'seed', 0, { integer: true }),
   };
 }
 
 /** The inference settings as recorded with a measurement. */
 export function describeInference(inference: ReturnType<typeof inferenceFromFlags>): Record<string, string | number | boolean> {
-  const { halting, verify, copies } = inference;
+  const { halting, verify, copies, noise } = inference;
   const settings: Record<string, string | number | boolean> =
     halting.mode === 'fixed' ? { halting: 'fixed', steps: halting.steps } : { halting: 'adaptive', minSteps: halting.minSteps ?? 1, maxSteps: halting.maxSteps ?? 16 };
   if (verify) settings.verifySteps = verify.maxSteps;
   if (copies > 1) settings.copies = copies;
+  if (noise > 0) settings.noise = noise;
   return settings;
 }
 

@@ -30,6 +30,25 @@ describe('createNodeRuntime', () => {
     await model.dispose();
   });
 
+  it('state noise perturbs only the slots that ask for it, reproducibly', async () => {
+    const model = await createNodeRuntime({ device: 'cpu' }).load({ manifest, weights: onnx });
+    const tokens = new Int32Array(2 * 81).fill(5);
+    const run = async (std: number[]) => {
+      const first = await model.doStep({ batchSize: 2, tokens, state: null });
+      return (await model.doStep({ batchSize: 2, tokens, state: first.state, stateNoise: { std: Float32Array.from(std), seed: 3 } })).logits;
+    };
+    const quiet = await run([0, 0]);
+    const noisy = await run([0, 1]);
+    const again = await run([0, 1]);
+    const perSlot = quiet.length / 2;
+    const difference = (a: Float32Array, b: Float32Array, slot: number) =>
+      a.subarray(slot * perSlot, (slot + 1) * perSlot).reduce((max, value, index) => Math.max(max, Math.abs(value - b[slot * perSlot + index]!)), 0);
+    expect(difference(noisy, quiet, 0)).toBeLessThan(1e-5);
+    expect(difference(noisy, quiet, 1)).toBeGreaterThan(1e-3);
+    expect(difference(noisy, again, 1)).toBeLessThan(1e-5);
+    await model.dispose();
+  });
+
   it('refuses weights whose checksum differs from the manifest', async () => {
     const tampered = onnx.slice();
     tampered[tampered.length - 1] ^= 1;

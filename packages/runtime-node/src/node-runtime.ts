@@ -16,6 +16,7 @@ import {
   type StepInputV1,
   type StepOutputV1,
   UnsupportedDeviceError,
+  createRandom,
   fullSequenceLength,
   parseModelManifest,
   sha256Hex,
@@ -126,6 +127,24 @@ async function createSession(bytes: Uint8Array, device: NodeDevice, settings: No
   }
 }
 
+/** Adds N(0, std[slot]^2) to each slot's latent state, in place (the state is ours to change). */
+function addStateNoise(z: ort.Tensor, noise: { std: Float32Array; seed: number }, batchSize: number) {
+  const data = z.data as Float32Array;
+  const perSlot = data.length / batchSize;
+  const random = createRandom(noise.seed);
+  for (let slot = 0; slot < batchSize; slot++) {
+    const std = noise.std[slot] ?? 0;
+    if (std <= 0) continue;
+    for (let index = slot * perSlot; index < (slot + 1) * perSlot; index += 2) {
+      // Box-Muller: two normal samples per pair of uniforms.
+      const radius = std * Math.sqrt(-2 * Math.log(1 - random.next()));
+      const angle = 2 * Math.PI * random.next();
+      data[index] += radius * Math.cos(angle);
+      if (index + 1 < (slot + 1) * perSlot) data[index + 1] += radius * Math.sin(angle);
+    }
+  }
+}
+
 function cudaProviderInstalled(): boolean {
   try {
     const packageDirectory = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
@@ -156,6 +175,7 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
       const reset = new Float32Array(batchSize);
       for (let slot = 0; slot < batchSize; slot++) reset[slot] = !previous || input.reset?.[slot] === 1 ? 1 : 0;
       const zeros = () => new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), stateShape);
+      if (previous && input.stateNoise) addStateNoise(previous.z, input.stateNoise, batchSize);
       const feeds: Record<string, ort.Tensor> = {
         tokens: new ort.Tensor('int32', input.tokens, [batchSize, length]),
         puzzle_identifiers: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),

@@ -9,7 +9,7 @@ import type { CliIo } from '../main';
 
 export const solveUsage = `trm solve sudoku|maze <puzzle> [--json]
   trm solve sudoku|maze --input FILE --json      (one puzzle per line, or a CSV with a "question" column)
-      options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--copies K] [--seed S]
+      options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--copies K] [--noise S] [--seed S]
                [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
 
 /** Reads puzzles from a file: a CSV with a `question` column, or one puzzle per line. */

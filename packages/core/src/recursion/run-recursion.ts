@@ -19,6 +19,9 @@ export interface RecursionRequest {
     readonly accept: (sample: number, tokens: Int32Array) => boolean;
     readonly maxSteps: number;
   };
+  /** Per sample std of Gaussian noise on the latent state before every step after the first. */
+  readonly stateNoise?: Float32Array;
+  readonly seed?: number;
 }
 
 /** One sample's answer after a step (or at the step where it halted). */
@@ -58,6 +61,9 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
   if (!Number.isInteger(batchSize) || batchSize < 1) {
     throw new InvalidInputError({ field: 'batchSize', message: 'must be a positive integer', value: batchSize });
   }
+  if (request.stateNoise && request.stateNoise.length !== batchSize) {
+    throw new InvalidInputError({ field: 'stateNoise', message: `expected one standard deviation per sample (${batchSize})`, value: request.stateNoise.length });
+  }
   if (tokens.length !== batchSize * sequenceLength) {
     throw new InvalidInputError({
       field: 'tokens',
@@ -79,7 +85,8 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
   try {
     for (let step = 1; step <= maxSteps; step++) {
       if (request.signal?.aborted) throw new AbortedError({ cause: request.signal.reason });
-      const output = await model.doStep({ batchSize, tokens, state, puzzleIdentifiers: request.puzzleIdentifiers });
+      const stateNoise = request.stateNoise && state ? { std: request.stateNoise, seed: (request.seed ?? 0) * 7919 + step } : undefined;
+      const output = await model.doStep({ batchSize, tokens, state, puzzleIdentifiers: request.puzzleIdentifiers, stateNoise });
       state?.dispose();
       state = output.state;
       let allDone = true;

@@ -28,6 +28,11 @@ export interface StepInputV1 {
   readonly reset?: Uint8Array;
   /** Per slot puzzle identifier (0 when the model has a single one). */
   readonly puzzleIdentifiers?: Int32Array;
+  /**
+   * Gaussian noise added to the latent state z before this step, per slot standard deviation
+   * (0 = none), drawn from `seed`: stochastic restarts explore different recursion paths.
+   */
+  readonly stateNoise?: { readonly std: Float32Array; readonly seed: number };
 }
 
 export interface StepOutputV1 {

@@ -68,6 +68,16 @@ describe('createSolver', () => {
     expect(Math.max(...mock.calls.map((call) => call.batchSize))).toBeLessThanOrEqual(4);
   });
 
+  it('stochastic restarts: noise on every copy but the first, one seed per request', async () => {
+    const mock = runtime();
+    const solver = await createSolver({ specialist: { ...toy, augment: undefined }, runtime: mock });
+    const result = await solver.solve([2, 3, 4, 5], { copies: 3, noise: 0.5, seed: 9, halting: { mode: 'fixed', steps: 2 } });
+    expect(result.cost.copies).toBe(3);
+    expect(mock.calls[0]!.stateNoise).toBeUndefined(); // nothing to perturb before the first step
+    expect(Array.from(mock.calls[1]!.stateNoise!.std)).toEqual([0, 0.5, 0.5]);
+    await expect(solver.solve([2, 3, 4, 5], { noise: -1 })).rejects.toMatchObject({ field: 'noise' });
+  });
+
   it('refuses copies for a task without augmentations, naming the field', async () => {
     const solver = await createSolver({ specialist: { ...toy, augment: undefined }, runtime: runtime() });
     await expect(solver.solve([2, 3, 4, 5], { copies: 3 })).rejects.toMatchObject({ name: 'InvalidInputError', field: 'copies' });

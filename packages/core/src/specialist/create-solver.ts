@@ -18,7 +18,12 @@ export interface SolveOptions<Answer> {
    * randomly augmented) in one batch; prefer an answer that verifies, else the most common one.
    */
   readonly copies?: number;
-  /** Seed of the augmentations. */
+  /**
+   * Stochastic restarts: standard deviation of Gaussian noise on the latent state of every copy
+   * but the first, so copies explore different recursion paths (combine with `copies`).
+   */
+  readonly noise?: number;
+  /** Seed of the augmentations and the noise. */
   readonly seed?: number;
   /** Called after every supervision step with each request's current answer. */
   readonly onStep?: (event: SolveStepEvent<Answer>) => void;
@@ -68,6 +73,8 @@ interface Copy<Input, Answer> {
   readonly original: number;
   readonly input: Input;
   readonly restore: (answer: Answer) => Answer;
+  /** Std of the latent-state noise of this copy. */
+  readonly noise: number;
 }
 
 /** Loads a specialist's model into a runtime and returns a solver for it. */
@@ -84,14 +91,17 @@ export async function createSolver<Input, Answer>(settings: {
     if (!Number.isInteger(copies) || copies < 1 || copies > 1024) {
       throw new InvalidInputError({ field: 'copies', message: 'must be an integer from 1 to 1024', value: copies });
     }
-    if (copies > 1 && !specialist.augment) {
-      throw new InvalidInputError({ field: 'copies', message: `the ${specialist.task} specialist has no augmentations`, value: copies });
+    const noise = options.noise ?? 0;
+    if (!Number.isFinite(noise) || noise < 0) throw new InvalidInputError({ field: 'noise', message: 'must be a number >= 0', value: noise });
+    // With noise, copies differ by their noise alone when the task cannot augment.
+    if (copies > 1 && !specialist.augment && noise === 0) {
+      throw new InvalidInputError({ field: 'copies', message: `the ${specialist.task} specialist has no augmentations; add noise for restarts`, value: copies });
     }
     const random = createRandom(options.seed ?? 0);
     return parsed.flatMap((input, original) =>
       Array.from({ length: copies }, (_, copy) => {
-        if (copy === 0) return { original, input, restore: (answer: Answer) => answer };
-        return { original, ...specialist.augment!(input, random) };
+        if (copy === 0 || !specialist.augment) return { original, input, restore: (answer: Answer) => answer, noise: copy === 0 ? 0 : noise };
+        return { original, ...specialist.augment(input, random), noise };
       }),
     );
   }
@@ -146,6 +156,8 @@ export async function createSolver<Input, Answer>(settings: {
       halting: options.halting,
       signal: options.signal,
       verification,
+      stateNoise: copies.some((copy) => copy.noise > 0) ? Float32Array.from(copies, (copy) => copy.noise) : undefined,
+      seed: options.seed,
     })) {
       last = event;
       if (options.onStep) {
