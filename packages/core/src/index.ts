@@ -31,3 +31,4 @@ export type { SpecialistV1, SpecialistInput, SpecialistAnswer } from './speciali
 export { createSolver, type Solver, type SolveOptions, type SolveResult, type SolveStepEvent } from './specialist/create-solver';
 export { sha256Hex } from './util/sha256';
 export { createRandom, type Random } from './util/random';
+export { ContinuousBatcher, type BatchRequest, type ContinuousBatcherSettings } from './batching/continuous-batcher';

@@ -49,6 +49,20 @@ describe('createNodeRuntime', () => {
     await model.dispose();
   });
 
+  it('resizes a carried state: kept slots continue, new slots start fresh', async () => {
+    const model = await createNodeRuntime({ device: 'cpu' }).load({ manifest, weights: onnx });
+    const tokens = new Int32Array(81).fill(6);
+    const one = await model.doStep({ batchSize: 1, tokens, state: null });
+    const two = await model.doStep({ batchSize: 1, tokens, state: one.state });
+    const grown = await model.doStep({ batchSize: 2, tokens: new Int32Array(2 * 81).fill(6), state: one.state });
+    const close = (a: Float32Array, b: Float32Array) => a.every((value, index) => Math.abs(value - b[index]!) < 1e-4);
+    expect(close(grown.logits.subarray(0, 81 * 11), two.logits)).toBe(true); // slot 0 carried on
+    expect(close(grown.logits.subarray(81 * 11), one.logits)).toBe(true); // slot 1 started fresh
+    const shrunk = await model.doStep({ batchSize: 1, tokens, state: grown.state });
+    expect(shrunk.logits.length).toBe(81 * 11);
+    await model.dispose();
+  });
+
   it('refuses weights whose checksum differs from the manifest', async () => {
     const tampered = onnx.slice();
     tampered[tampered.length - 1] ^= 1;

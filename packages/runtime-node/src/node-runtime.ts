@@ -127,6 +127,18 @@ async function createSession(bytes: Uint8Array, device: NodeDevice, settings: No
   }
 }
 
+/** Copies a state into a batch of another size: new slots are zero (they are reset), extra ones dropped. */
+function resizeState(state: NodeRecursionState, batchSize: number, shape: number[]): NodeRecursionState {
+  const resize = (tensor: ort.Tensor) => {
+    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    const source = tensor.data as Float32Array;
+    data.set(source.subarray(0, Math.min(source.length, data.length)));
+    return new ort.Tensor('float32', data, shape);
+  };
+  // The caller disposes the old state once this step returns.
+  return new NodeRecursionState(batchSize, resize(state.y), resize(state.z));
+}
+
 /** Adds N(0, std[slot]^2) to each slot's latent state, in place (the state is ours to change). */
 function addStateNoise(z: ort.Tensor, noise: { std: Float32Array; seed: number }, batchSize: number) {
   const data = z.data as Float32Array;
@@ -167,13 +179,11 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
       if (input.tokens.length !== batchSize * length) {
         throw new InvalidInputError({ field: 'tokens', message: `expected ${batchSize * length} ids, got ${input.tokens.length}`, value: input.tokens.length });
       }
-      const previous = input.state as NodeRecursionState | null;
-      if (previous && previous.batchSize !== batchSize) {
-        throw new InvalidInputError({ field: 'state', message: `state is for batch ${previous.batchSize}, step is for ${batchSize}`, value: previous.batchSize });
-      }
+      let previous = input.state as NodeRecursionState | null;
       const stateShape = [batchSize, positions, hidden];
       const reset = new Float32Array(batchSize);
-      for (let slot = 0; slot < batchSize; slot++) reset[slot] = !previous || input.reset?.[slot] === 1 ? 1 : 0;
+      for (let slot = 0; slot < batchSize; slot++) reset[slot] = !previous || slot >= previous.batchSize || input.reset?.[slot] === 1 ? 1 : 0;
+      if (previous && previous.batchSize !== batchSize) previous = resizeState(previous, batchSize, stateShape);
       const zeros = () => new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), stateShape);
       if (previous && input.stateNoise) addStateNoise(previous.z, input.stateNoise, batchSize);
       const feeds: Record<string, ort.Tensor> = {

@@ -5,3 +5,4 @@ export { ModelLoadError } from './model-load-error';
 export { UnsupportedDeviceError } from './unsupported-device-error';
 export { RuntimeError } from './runtime-error';
 export { AbortedError } from './aborted-error';
+export { QueueFullError } from './queue-full-error';

@@ -17,3 +17,26 @@ export type HaltingInput = z.input<typeof haltingSchema>;
 export type Halting = z.infer<typeof haltingSchema>;
 
 export const defaultHalting: Halting = { mode: 'adaptive', minSteps: 1, maxSteps: 16 };
+
+/**
+ * Whether a sample stops after `step` steps: at q_halt > 0 once past minSteps (adaptive), or at
+ * maxSteps; with a verifier, an accepted answer stops at once and an unaccepted one thinks on
+ * up to verificationMaxSteps.
+ */
+export function stopDecision(options: {
+  step: number;
+  qHalt: number;
+  adaptive: boolean;
+  minSteps: number;
+  maxSteps: number;
+  accepted?: boolean;
+  verificationMaxSteps?: number;
+}): { done: boolean; halted: boolean } {
+  const { step, qHalt, adaptive, minSteps, maxSteps, accepted, verificationMaxSteps } = options;
+  const halted = adaptive && step >= minSteps && qHalt > 0;
+  let done = halted || step >= maxSteps;
+  if (accepted !== undefined && verificationMaxSteps !== undefined) {
+    done = (accepted && step >= minSteps) || (done && step >= verificationMaxSteps);
+  }
+  return { done, halted };
+}

@@ -1,7 +1,7 @@
 import { AbortedError } from '../errors/aborted-error';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import type { LoadedModelV1, RecursionStateV1 } from '../runtime/inference-runtime';
-import { type Halting, type HaltingInput, haltingSchema, defaultHalting } from './halting';
+import { type Halting, type HaltingInput, haltingSchema, defaultHalting, stopDecision } from './halting';
 
 export interface RecursionRequest {
   /** [batchSize, sequenceLength] token ids. */
@@ -94,13 +94,16 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
         if (samples[sample]?.done) continue;
         const qHalt = output.qHalt[sample];
         const decoded = decodeLogits(output.logits, sample, sequenceLength, vocabularySize);
-        const halted = halting.mode === 'adaptive' && step >= minSteps && qHalt > 0;
-        let done = halted || step >= haltingMaxSteps;
-        let accepted: boolean | undefined;
-        if (verification) {
-          accepted = verification.accept(sample, decoded.tokens);
-          done = (accepted && step >= minSteps) || (done && step >= verification.maxSteps);
-        }
+        const accepted = verification?.accept(sample, decoded.tokens);
+        const { done, halted } = stopDecision({
+          step,
+          qHalt,
+          adaptive: halting.mode === 'adaptive',
+          minSteps,
+          maxSteps: haltingMaxSteps,
+          accepted,
+          verificationMaxSteps: verification?.maxSteps,
+        });
         samples[sample] = {
           ...decoded,
           confidence: 1 / (1 + Math.exp(-qHalt)),
@@ -145,7 +148,8 @@ function parseHalting(input: HaltingInput | undefined): Halting {
   return result.data;
 }
 
-function decodeLogits(logits: Float32Array, sample: number, sequenceLength: number, vocabularySize: number) {
+/** Arg-max token and its softmax probability at every position of one sample. */
+export function decodeLogits(logits: Float32Array, sample: number, sequenceLength: number, vocabularySize: number) {
   const tokens = new Int32Array(sequenceLength);
   const tokenConfidence = new Float32Array(sequenceLength);
   for (let position = 0; position < sequenceLength; position++) {

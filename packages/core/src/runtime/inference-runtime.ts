@@ -22,7 +22,11 @@ export interface StepInputV1 {
   readonly batchSize: number;
   /** Token ids, [batchSize, sequenceLength], row-major. */
   readonly tokens: Int32Array;
-  /** State from the previous step; null starts every slot from the model's initial state. */
+  /**
+   * State from the previous step; null starts every slot from the model's initial state. A state
+   * of another batch size is resized: slots past its end start fresh, slots past `batchSize`
+   * are dropped (continuous batching grows and shrinks its batch this way).
+   */
   readonly state: RecursionStateV1 | null;
   /** Per slot: 1 restarts that slot from the initial state (continuous batching refills slots this way). */
   readonly reset?: Uint8Array;

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { createMockRuntime } from '../test';
+import { testManifest } from '../testing/test-manifest';
+import { QueueFullError } from '../errors/queue-full-error';
+import { AbortedError } from '../errors/aborted-error';
+import { runRecursion } from '../recursion/run-recursion';
+import { ContinuousBatcher } from './continuous-batcher';
+
+const manifest = testManifest({ sequenceLength: 3, vocabularySize: 40 });
+/** A slot halts after as many steps as its first token says; its answer is "token + step". */
+const runtime = () =>
+  createMockRuntime({
+    manifest,
+    script: {
+      answer: ({ step, tokens }) => Array.from(tokens, (token) => Math.min(39, token + step)),
+      qHalt: ({ step, tokens }) => (step >= tokens[0]! ? 1 : -1),
+    },
+  });
+const request = (haltAfter: number) => ({ tokens: Int32Array.of(haltAfter, 1, 2) });
+
+describe('ContinuousBatcher', () => {
+  it('answers every request exactly as a batch of its own would', async () => {
+    const mock = runtime();
+    const model = await mock.load({ manifest, weights: new Uint8Array() });
+    const batcher = new ContinuousBatcher(model, { maxBatchSize: 4 });
+    const lengths = [1, 5, 2, 8, 3, 3, 1, 7, 2];
+    const answers = await Promise.all(lengths.map((length) => batcher.submit(request(length))));
+    for (const [index, length] of lengths.entries()) {
+      const [alone] = await runRecursion(model, { tokens: request(length).tokens, batchSize: 1 });
+      expect(answers[index]!.steps).toBe(length);
+      expect(Array.from(answers[index]!.tokens)).toEqual(Array.from(alone!.tokens));
+    }
+    expect(Math.max(...mock.calls.map((call) => call.batchSize))).toBeLessThanOrEqual(4);
+  });
+
+  it('refills freed slots, so mixed lengths cost far fewer steps than static batches', async () => {
+    const mock = runtime();
+    const batcher = new ContinuousBatcher(await mock.load({ manifest, weights: new Uint8Array() }), { maxBatchSize: 2 });
+    // Static batches of 2: [16, 1], [16, 1] -> 32 steps. Continuous: the long ones run side by side.
+    await Promise.all([16, 1, 16, 1].map((length) => batcher.submit(request(length))));
+    expect(batcher.statistics.steps).toBeLessThanOrEqual(18);
+    // A refilled slot is told to reset.
+    expect(mock.calls.some((call, index) => index > 0 && call.reset?.some((flag) => flag === 1))).toBe(true);
+  });
+
+  it('bounds the queue with a typed error instead of growing without limit', async () => {
+    const batcher = new ContinuousBatcher(await runtime().load({ manifest, weights: new Uint8Array() }), { maxBatchSize: 1, maxQueue: 2 });
+    const accepted = [batcher.submit(request(3)), batcher.submit(request(3))];
+    await expect(batcher.submit(request(3))).rejects.toSatisfy((error) => QueueFullError.isInstance(error));
+    await Promise.all(accepted);
+  });
+
+  it('cancels with an AbortSignal, queued or running, without disturbing the others', async () => {
+    const running = new AbortController();
+    const queued = new AbortController();
+    // The script aborts the running request from inside its third step.
+    const mock = createMockRuntime({
+      manifest,
+      script: {
+        answer: ({ step, tokens }) => {
+          if (tokens[0] === 16 && step === 3) running.abort();
+          return Array.from(tokens);
+        },
+        qHalt: ({ step, tokens }) => (step >= tokens[0]! ? 1 : -1),
+      },
+    });
+    const batcher = new ContinuousBatcher(await mock.load({ manifest, weights: new Uint8Array() }), { maxBatchSize: 1 });
+    const first = batcher.submit({ ...request(16), signal: running.signal });
+    const second = batcher.submit({ ...request(15), signal: queued.signal });
+    const third = batcher.submit(request(2));
+    queued.abort();
+    await expect(first).rejects.toSatisfy((error) => AbortedError.isInstance(error));
+    await expect(second).rejects.toSatisfy((error) => AbortedError.isInstance(error));
+    expect((await third).steps).toBe(2);
+    expect(mock.calls).toHaveLength(3 + 2);
+  });
+
+  it('keeps thinking past the halting head until the verifier accepts', async () => {
+    const batcher = new ContinuousBatcher(await runtime().load({ manifest, weights: new Uint8Array() }));
+    const result = await batcher.submit({ ...request(1), verification: { accept: (tokens) => tokens[1]! >= 5, maxSteps: 20 } });
+    expect(result).toMatchObject({ steps: 4, accepted: true });
+  });
+});

@@ -1,0 +1,182 @@
+import { AbortedError } from '../errors/aborted-error';
+import { InvalidInputError } from '../errors/invalid-input-error';
+import { QueueFullError } from '../errors/queue-full-error';
+import { stopDecision } from '../recursion/halting';
+import { decodeLogits, type SampleState } from '../recursion/run-recursion';
+import type { LoadedModelV1, RecursionStateV1 } from '../runtime/inference-runtime';
+
+export interface BatchRequest {
+  /** [sequenceLength] token ids. */
+  readonly tokens: Int32Array;
+  readonly puzzleIdentifier?: number;
+  /** Adaptive halting bounds of this request. */
+  readonly minSteps?: number;
+  readonly maxSteps?: number;
+  /** Verifier hook: an accepted answer stops at once; otherwise think on up to `verification.maxSteps`. */
+  readonly verification?: { readonly accept: (tokens: Int32Array) => boolean; readonly maxSteps: number };
+  readonly signal?: AbortSignal;
+}
+
+export interface ContinuousBatcherSettings {
+  /** Slots run together in one step (default 64). */
+  readonly maxBatchSize?: number;
+  /** Requests that may wait for a slot; one more is a QueueFullError (default 1024). */
+  readonly maxQueue?: number;
+}
+
+interface Pending {
+  readonly request: BatchRequest;
+  readonly resolve: (state: SampleState) => void;
+  readonly reject: (error: unknown) => void;
+  steps: number;
+}
+
+/**
+ * Continuous batching for recursive models: one running batch; after every supervision step the
+ * samples that stopped leave with their answers and queued requests take their slots (the
+ * runtime restarts a slot when told to reset it). A request's answer does not depend on its
+ * neighbours: slots never mix.
+ */
+export class ContinuousBatcher {
+  private readonly maxBatchSize: number;
+  private readonly maxQueue: number;
+  private readonly queue: Pending[] = [];
+  private running = false;
+  private closed = false;
+  /** Steps run and sample-steps spent on real requests (the rest of the batch idles). */
+  readonly statistics = { steps: 0, sampleSteps: 0, slotSteps: 0 };
+
+  constructor(
+    private readonly model: LoadedModelV1,
+    settings: ContinuousBatcherSettings = {},
+  ) {
+    this.maxBatchSize = settings.maxBatchSize ?? 64;
+    this.maxQueue = settings.maxQueue ?? 1024;
+    if (!Number.isInteger(this.maxBatchSize) || this.maxBatchSize < 1) {
+      throw new InvalidInputError({ field: 'maxBatchSize', message: 'must be a positive integer', value: this.maxBatchSize });
+    }
+    if (!Number.isInteger(this.maxQueue) || this.maxQueue < 0) {
+      throw new InvalidInputError({ field: 'maxQueue', message: 'must be a non-negative integer', value: this.maxQueue });
+    }
+  }
+
+  /** Waiting requests (not yet in a slot). */
+  get queued(): number {
+    return this.queue.length;
+  }
+
+  submit(request: BatchRequest): Promise<SampleState> {
+    if (this.closed) return Promise.reject(new InvalidInputError({ field: 'batcher', message: 'the batcher is closed' }));
+    const length = this.model.manifest.architecture.sequenceLength;
+    if (request.tokens.length !== length) {
+      return Promise.reject(new InvalidInputError({ field: 'tokens', message: `expected ${length} token ids, got ${request.tokens.length}`, value: request.tokens.length }));
+    }
+    if (request.signal?.aborted) return Promise.reject(new AbortedError({ cause: request.signal.reason }));
+    if (this.queue.length >= this.maxQueue) return Promise.reject(new QueueFullError({ capacity: this.maxQueue }));
+    return new Promise<SampleState>((resolve, reject) => {
+      this.queue.push({ request, resolve, reject, steps: 0 });
+      if (!this.running) {
+        this.running = true;
+        // Start after the current task, so requests submitted together share the first step.
+        setTimeout(() => void this.run(), 0);
+      }
+    });
+  }
+
+  /** Refuses new requests; running and queued ones finish. */
+  close() {
+    this.closed = true;
+  }
+
+  private async run() {
+    try {
+      while (this.queue.length > 0) await this.runBatch();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /**
+   * The running batch: slots fill lowest first; each step runs as many slots as the highest
+   * occupied one needs (the runtime resizes the carried state), so the batch grows with demand
+   * and shrinks as requests leave.
+   */
+  private async runBatch() {
+    const { sequenceLength, vocabularySize } = this.model.manifest.architecture;
+    const capacity = this.maxBatchSize;
+    const slots: (Pending | null)[] = new Array(capacity).fill(null);
+    const tokens = new Int32Array(capacity * sequenceLength);
+    const puzzleIdentifiers = new Int32Array(capacity);
+    const reset = new Uint8Array(capacity);
+    let state: RecursionStateV1 | null = null;
+    try {
+      for (;;) {
+        // Fill free slots from the queue; they restart from the initial state.
+        reset.fill(0);
+        for (let slot = 0; slot < capacity && this.queue.length > 0; slot++) {
+          if (slots[slot]) continue;
+          let next = this.queue.shift();
+          while (next?.request.signal?.aborted) {
+            next.reject(new AbortedError({ cause: next.request.signal.reason }));
+            next = this.queue.shift();
+          }
+          if (!next) break;
+          slots[slot] = next;
+          tokens.set(next.request.tokens, slot * sequenceLength);
+          puzzleIdentifiers[slot] = next.request.puzzleIdentifier ?? 0;
+          reset[slot] = 1;
+        }
+        const active = slots.filter((slot) => slot !== null).length;
+        if (active === 0) return;
+        const batchSize = slots.findLastIndex((slot) => slot !== null) + 1;
+        let output;
+        try {
+          output = await this.model.doStep({
+            batchSize,
+            tokens: tokens.subarray(0, batchSize * sequenceLength),
+            state,
+            reset: reset.subarray(0, batchSize),
+            puzzleIdentifiers: puzzleIdentifiers.subarray(0, batchSize),
+          });
+        } catch (error) {
+          for (const pending of slots) pending?.reject(error);
+          return;
+        }
+        state?.dispose();
+        state = output.state;
+        this.statistics.steps++;
+        this.statistics.slotSteps += batchSize;
+        this.statistics.sampleSteps += active;
+        for (let slot = 0; slot < batchSize; slot++) {
+          const pending = slots[slot];
+          if (!pending) continue;
+          if (pending.request.signal?.aborted) {
+            pending.reject(new AbortedError({ cause: pending.request.signal.reason }));
+            slots[slot] = null;
+            continue;
+          }
+          pending.steps++;
+          const { request, steps } = pending;
+          const qHalt = output.qHalt[slot]!;
+          const decoded = decodeLogits(output.logits, slot, sequenceLength, vocabularySize);
+          const accepted = request.verification?.accept(decoded.tokens);
+          const { done, halted } = stopDecision({
+            step: steps,
+            qHalt,
+            adaptive: true,
+            minSteps: request.minSteps ?? 1,
+            maxSteps: request.maxSteps ?? 16,
+            accepted,
+            verificationMaxSteps: request.verification?.maxSteps,
+          });
+          if (done) {
+            pending.resolve({ ...decoded, confidence: 1 / (1 + Math.exp(-qHalt)), qHalt, steps, done, halted, accepted });
+            slots[slot] = null;
+          }
+        }
+      }
+    } finally {
+      state?.dispose();
+    }
+  }
+}
