@@ -1,0 +1,2 @@
+export { createRouter, type Router, type RouterResult, type RouterSettings, type RouterSolveOptions, type RouteDecision } from './router';
+export { AmbiguousInputError } from './ambiguous-input-error';

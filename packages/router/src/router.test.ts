@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError, type InferenceRuntimeV1, type SpecialistV1 } from '@trm/core';
+import { createMockRuntime, testManifest } from '@trm/core/test';
+import { AmbiguousInputError } from './ambiguous-input-error';
+import { createRouter } from './router';
+
+/** Two toy tasks: "up" answers each digit + 1, "down" each digit - 1; inputs are digit strings. */
+function toy(task: 'up' | 'down', length: number): SpecialistV1<number[], number[]> {
+  const manifest = { ...testManifest({ sequenceLength: length, vocabularySize: 12 }), id: `${task}:mock`, task };
+  const shift = task === 'up' ? 1 : -1;
+  return {
+    specificationVersion: 'v1',
+    task,
+    modelId: manifest.id,
+    model: { manifest, weights: new Uint8Array() },
+    parseInput(input) {
+      if (typeof input !== 'string' || !new RegExp(`^[1-8]{${length}}$`).test(input)) {
+        throw new InvalidInputError({ field: task, message: `${length} digits 1-8`, value: input });
+      }
+      return Array.from(input, Number);
+    },
+    detect: (input) => (typeof input === 'string' && input.length === length && /^[0-9]+$/.test(input) ? 1 : 0),
+    encode: (input) => Int32Array.from(input, (digit) => digit + 1),
+    decode: (tokens) => Array.from(tokens, (token) => token - 1),
+    verify: (input, answer) => answer.every((digit, index) => digit === input[index]! + shift),
+    formatAnswer: (answer) => answer.join(''),
+  };
+}
+
+/** The model for each task gets the answer right after as many steps as the first digit. */
+function runtimeFor(loads: string[]): InferenceRuntimeV1 {
+  return {
+    specificationVersion: 'v1',
+    name: 'mock',
+    async load(source) {
+      const manifest = source.manifest as ReturnType<typeof testManifest>;
+      loads.push(manifest.task);
+      const shift = manifest.task === 'up' ? 1 : -1;
+      return createMockRuntime({
+        manifest,
+        script: {
+          answer: ({ step, tokens }) => Array.from(tokens, (token) => (step >= tokens[0]! - 1 ? token + shift : token)),
+          qHalt: ({ step, tokens }) => (step >= tokens[0]! - 1 ? 2 : -2),
+        },
+      }).load(source);
+    },
+  };
+}
+
+describe('createRouter', () => {
+  const specialists = [toy('up', 4), toy('down', 6)];
+
+  it('routes by detection, and an explicit task wins', () => {
+    const router = createRouter({ specialists, runtime: runtimeFor([]) });
+    expect(router.route('1234')).toMatchObject({ task: 'up', reason: expect.stringContaining('detected') });
+    expect(router.route('123456').task).toBe('down');
+    expect(router.route({ task: 'down', input: '1234' })).toMatchObject({ task: 'down', reason: 'explicit task' });
+  });
+
+  it('refuses inputs nobody accepts, unknown tasks and ties with typed errors naming the candidates', () => {
+    const router = createRouter({ specialists: [...specialists, { ...toy('up', 4), task: 'up-again' }], runtime: runtimeFor([]) });
+    expect(() => router.route('hello')).toThrow(/no specialist accepts this input \(scores: up 0.00/);
+    expect(() => router.route({ task: 'chess', input: 'x' })).toThrow(/available: up, down, up-again/);
+    try {
+      router.route('1234');
+      expect.unreachable();
+    } catch (error) {
+      expect(AmbiguousInputError.isInstance(error)).toBe(true);
+      expect((error as AmbiguousInputError).candidates).toEqual(['up', 'up-again']);
+    }
+  });
+
+  it('solves mixed requests in order, loading each model once, verified against each own input', async () => {
+    const loads: string[] = [];
+    const router = createRouter({ specialists, runtime: runtimeFor(loads) });
+    const inputs = ['2345', '345678', { task: 'up', input: '5111' }, 'oops', '123456', '7777'];
+    const results = await router.solveMany(inputs);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const answers = results.map((result) => (result.status === 'fulfilled' ? result.value.answer : null));
+    expect(answers).toEqual(['3456', '234567', '6222', null, '012345', '8888']);
+    expect(results.every((result) => result.status === 'rejected' || result.value.verified)).toBe(true);
+    expect(loads.sort()).toEqual(['down', 'up']);
+    const failure = results[3] as PromiseRejectedResult;
+    expect(InvalidInputError.isInstance(failure.reason)).toBe(true);
+  });
+
+  it("a request's answer and steps do not depend on what shares its batch", async () => {
+    const alone = await createRouter({ specialists, runtime: runtimeFor([]) }).solve('4123');
+    const crowd = await createRouter({ specialists, runtime: runtimeFor([]) }).solveMany(['8888', '4123', '1111', '6543', '2222']);
+    expect(crowd[1]).toEqual({ status: 'fulfilled', value: alone });
+  });
+});

@@ -1,0 +1,146 @@
+import {
+  ContinuousBatcher,
+  type ContinuousBatcherSettings,
+  type InferenceRuntimeV1,
+  InvalidInputError,
+  type LoadedModelV1,
+  type SpecialistV1,
+  TrmError,
+} from '@trm/core';
+import { AmbiguousInputError } from './ambiguous-input-error';
+
+export interface RouteDecision {
+  readonly task: string;
+  readonly score: number;
+  /** Why this specialist: an explicit task, or the detection scores. */
+  readonly reason: string;
+}
+
+export interface RouterResult {
+  readonly task: string;
+  readonly modelId: string;
+  /** The answer in the task's printable form. */
+  readonly answer: string;
+  readonly steps: number;
+  /** True only when the task's verifier accepted the answer for this very input. */
+  readonly verified: boolean;
+  readonly halted: boolean;
+  readonly confidence: number;
+}
+
+export interface RouterSolveOptions {
+  /** Step budget of this request (adaptive halting within it). */
+  readonly maxSteps?: number;
+  /** Think on up to this many steps while the answer does not verify. */
+  readonly verifySteps?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface RouterSettings {
+  readonly specialists: readonly SpecialistV1<any, any>[];
+  readonly runtime: InferenceRuntimeV1;
+  /** Continuous-batching bounds, per specialist. */
+  readonly batching?: ContinuousBatcherSettings;
+}
+
+export interface Router {
+  readonly tasks: readonly string[];
+  /** Which specialist would take this input, and why. */
+  route(input: unknown): RouteDecision;
+  solve(input: unknown, options?: RouterSolveOptions): Promise<RouterResult>;
+  /** Solves every input (order kept); each entry settles on its own, like Promise.allSettled. */
+  solveMany(inputs: readonly unknown[], options?: RouterSolveOptions): Promise<PromiseSettledResult<RouterResult>[]>;
+  dispose(): Promise<void>;
+}
+
+/**
+ * One entry point for mixed requests: picks the specialist (an explicit `{ task, input }` wins,
+ * else the highest `detect` score), loads its model once on first use, and runs it through a
+ * continuous batcher shared by all requests for that task.
+ */
+export function createRouter(settings: RouterSettings): Router {
+  const specialists = new Map(settings.specialists.map((specialist) => [specialist.task, specialist]));
+  if (specialists.size === 0) throw new InvalidInputError({ field: 'specialists', message: 'give at least one specialist' });
+  const loaded = new Map<string, Promise<{ model: LoadedModelV1; batcher: ContinuousBatcher }>>();
+
+  const load = (specialist: SpecialistV1<any, any>) => {
+    let entry = loaded.get(specialist.task);
+    if (!entry) {
+      entry = settings.runtime.load(specialist.model).then((model) => ({ model, batcher: new ContinuousBatcher(model, settings.batching) }));
+      // A failed load is not cached, so a later request can retry.
+      entry.catch(() => loaded.delete(specialist.task));
+      loaded.set(specialist.task, entry);
+    }
+    return entry;
+  };
+
+  const split = (input: unknown): { task?: string; payload: unknown } => {
+    if (typeof input === 'object' && input !== null && !Array.isArray(input) && 'task' in input) {
+      const { task, input: payload } = input as { task: unknown; input?: unknown };
+      if (typeof task !== 'string') throw new InvalidInputError({ field: 'task', message: 'must be a string', value: task });
+      return { task, payload: payload === undefined ? input : payload };
+    }
+    return { payload: input };
+  };
+
+  const route = (input: unknown): RouteDecision => {
+    const { task, payload } = split(input);
+    if (task !== undefined) {
+      if (!specialists.has(task)) {
+        throw new InvalidInputError({ field: 'task', message: `no specialist for "${task}"; available: ${[...specialists.keys()].join(', ')}`, value: task });
+      }
+      return { task, score: 1, reason: 'explicit task' };
+    }
+    const scores = [...specialists.values()].map((specialist) => ({ task: specialist.task, score: specialist.detect(payload) }));
+    const best = Math.max(...scores.map((entry) => entry.score));
+    const winners = scores.filter((entry) => entry.score === best);
+    const summary = scores.map((entry) => `${entry.task} ${entry.score.toFixed(2)}`).join(', ');
+    if (best <= 0) {
+      throw new InvalidInputError({ field: 'input', message: `no specialist accepts this input (scores: ${summary})`, value: payload });
+    }
+    if (winners.length > 1) throw new AmbiguousInputError({ candidates: winners.map((entry) => entry.task), value: payload });
+    return { task: winners[0]!.task, score: best, reason: `detected (scores: ${summary})` };
+  };
+
+  const solve = async (input: unknown, options: RouterSolveOptions = {}): Promise<RouterResult> => {
+    const decision = route(input);
+    const specialist = specialists.get(decision.task)!;
+    const parsed = specialist.parseInput(split(input).payload);
+    const { batcher } = await load(specialist);
+    const state = await batcher.submit({
+      tokens: specialist.encode(parsed),
+      maxSteps: options.maxSteps,
+      signal: options.signal,
+      verification: options.verifySteps ? { maxSteps: options.verifySteps, accept: (tokens) => specialist.verify(parsed, specialist.decode(tokens, parsed)) } : undefined,
+    });
+    const answer = specialist.decode(state.tokens, parsed);
+    return {
+      task: specialist.task,
+      modelId: specialist.modelId,
+      answer: specialist.formatAnswer(answer),
+      steps: state.steps,
+      verified: specialist.verify(parsed, answer),
+      halted: state.halted,
+      confidence: state.confidence,
+    };
+  };
+
+  return {
+    tasks: [...specialists.keys()],
+    route,
+    solve,
+    solveMany: (inputs, options) => Promise.allSettled(inputs.map((input) => solve(input, options))),
+    async dispose() {
+      for (const entry of loaded.values()) {
+        try {
+          const { model, batcher } = await entry;
+          batcher.close();
+          await model.dispose();
+        } catch (error) {
+          if (!TrmError.isInstance(error)) throw error;
+        }
+      }
+      loaded.clear();
+    },
+  };
+}
