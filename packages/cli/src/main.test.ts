@@ -136,3 +136,22 @@ describe('trm CLI for mazes', () => {
     expect(stderr.join('')).toMatch(/InvalidInputError: --model/);
   });
 });
+
+describe('trm solve without a task routes each line', () => {
+  it('answers raw and JSON lines, adds "task", reports bad lines as typed errors', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'trm-route-'));
+    const generator = createSudokuGenerator({ seed: 31 });
+    const a = formatSudoku(generator.next().puzzle);
+    const b = formatSudoku(generator.next().puzzle);
+    const file = join(directory, 'mixed.txt');
+    await writeFile(file, [a, JSON.stringify({ task: 'sudoku', input: b }), 'what is this', JSON.stringify({ puzzle: a })].join('\n'));
+    const { code, stdout } = await run(['solve', '--input', file, '--json', '--max-steps', '2']);
+    expect(code).toBe(2);
+    const lines = stdout.map((line) => JSON.parse(line));
+    expect(lines.map((line) => line.task)).toEqual(['sudoku', 'sudoku', null, 'sudoku']);
+    expect(lines[2].error).toMatchObject({ name: 'InvalidInputError' });
+    expect(lines[0].verified).toBe(isValidSolution(parseSudokuString(a), parseSudokuString(lines[0].answer)));
+    expect(lines[3].answer).toBe(lines[0].answer); // same puzzle, same answer, whatever shares the batch
+    await rm(directory, { recursive: true, force: true });
+  });
+});

@@ -3,11 +3,13 @@ import { InvalidInputError, TrmError, createSolver } from '@trm/core';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
 import { haltingFlags, inferenceFromFlags } from '../halting-options';
-import { loadSpecialist, parseTask, taskRegistry } from '../tasks';
+import { createRouter } from '@trm/router';
+import { loadSpecialist, parseTask, taskRegistry, tasks } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 
-export const solveUsage = `trm solve sudoku|maze <puzzle> [--json]
+export const solveUsage = `trm solve --input FILE --json                  (mixed requests, each line routed; adds "task")
+  trm solve sudoku|maze <puzzle> [--json]
   trm solve sudoku|maze --input FILE --json      (one puzzle per line, or a CSV with a "question" column)
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--copies K] [--noise S] [--seed S]
                [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
@@ -25,6 +27,54 @@ export async function readPuzzleFile(path: string): Promise<string[]> {
   return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
 }
 
+/** Without a task: every line (raw puzzle text or a JSON object) goes to the specialist it fits. */
+async function solveRouted(values: { input?: string; json?: boolean; 'max-steps'?: string; 'verify-steps'?: string }, io: CliIo): Promise<number> {
+  if (!values.input) throw new InvalidInputError({ field: '--input', message: 'without a task, give --input FILE (one request per line)' });
+  const lines = await readPuzzleFile(values.input);
+  const specialists = tasks.flatMap((task) => {
+    try {
+      return [taskRegistry[task].specialist()];
+    } catch {
+      return []; // no packaged model for this task yet
+    }
+  });
+  const router = createRouter({ specialists, runtime: runtimeFromFlags(values) });
+  const requests = lines.map((line) => {
+    const trimmed = line.trim();
+    if (!trimmed.startsWith('{')) return line;
+    try {
+      return JSON.parse(trimmed) as unknown;
+    } catch {
+      return line;
+    }
+  });
+  const options = {
+    maxSteps: values['max-steps'] === undefined ? undefined : numberOption(values, 'max-steps', 16, { integer: true, min: 1 }),
+    verifySteps: values['verify-steps'] === undefined ? undefined : numberOption(values, 'verify-steps', 16, { integer: true, min: 1 }),
+  };
+  let failures = 0;
+  try {
+    const results = await router.solveMany(requests, options);
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled') {
+        const { task, answer, steps, verified, halted, confidence } = result.value;
+        const line = { task, input: lines[index], answer, steps, verified, halted, confidence: Number(confidence.toFixed(4)) };
+        io.stdout(values.json ? JSON.stringify(line) : `${task}: ${answer} (${steps} steps, ${verified ? 'verified' : 'not verified'})`);
+      } else {
+        failures++;
+        const error = result.reason;
+        if (!TrmError.isInstance(error)) throw error;
+        const body = { task: null, input: lines[index], error: { name: error.name, field: `line ${index + 1}: ${error.field ?? ''}`, message: error.message } };
+        if (values.json) io.stdout(JSON.stringify(body));
+        else io.stderr(`${error.name}: ${error.message} (line ${index + 1})`);
+      }
+    });
+  } finally {
+    await router.dispose();
+  }
+  return failures > 0 ? 2 : 0;
+}
+
 export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArguments(argv, {
     input: { type: 'string' },
@@ -34,6 +84,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     ...haltingFlags,
     ...runtimeFlags,
   });
+  if (positionals.length === 0) return solveRouted(values, io);
   const task = parseTask(positionals[0]);
   const puzzles = values.input ? await readPuzzleFile(values.input) : positionals.slice(1);
   if (puzzles.length === 0) throw new InvalidInputError({ field: 'puzzle', message: 'give a puzzle (81 characters) or --input FILE' });
