@@ -45,7 +45,8 @@ describe('ContinuousBatcher', () => {
 
   it('bounds the queue with a typed error instead of growing without limit', async () => {
     const batcher = new ContinuousBatcher(await runtime().load({ manifest, weights: new Uint8Array() }), { maxBatchSize: 1, maxQueue: 2 });
-    const accepted = [batcher.submit(request(3)), batcher.submit(request(3))];
+    // One for the free slot, two for the queue.
+    const accepted = [batcher.submit(request(3)), batcher.submit(request(3)), batcher.submit(request(3))];
     await expect(batcher.submit(request(3))).rejects.toSatisfy((error) => QueueFullError.isInstance(error));
     await Promise.all(accepted);
   });

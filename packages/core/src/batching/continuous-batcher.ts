@@ -42,6 +42,8 @@ export class ContinuousBatcher {
   private readonly maxQueue: number;
   private readonly queue: Pending[] = [];
   private running = false;
+  /** Slots holding a request in the running batch. */
+  private active = 0;
   private closed = false;
   /** Steps run and sample-steps spent on real requests (the rest of the batch idles). */
   readonly statistics = { steps: 0, sampleSteps: 0, slotSteps: 0 };
@@ -72,7 +74,8 @@ export class ContinuousBatcher {
       return Promise.reject(new InvalidInputError({ field: 'tokens', message: `expected ${length} token ids, got ${request.tokens.length}`, value: request.tokens.length }));
     }
     if (request.signal?.aborted) return Promise.reject(new AbortedError({ cause: request.signal.reason }));
-    if (this.queue.length >= this.maxQueue) return Promise.reject(new QueueFullError({ capacity: this.maxQueue }));
+    // Requests that will get a slot at the next step do not count against the queue bound.
+    if (this.queue.length >= this.maxQueue + this.maxBatchSize - this.active) return Promise.reject(new QueueFullError({ capacity: this.maxQueue }));
     return new Promise<SampleState>((resolve, reject) => {
       this.queue.push({ request, resolve, reject, steps: 0 });
       if (!this.running) {
@@ -127,6 +130,7 @@ export class ContinuousBatcher {
           reset[slot] = 1;
         }
         const active = slots.filter((slot) => slot !== null).length;
+        this.active = active;
         if (active === 0) return;
         const batchSize = slots.findLastIndex((slot) => slot !== null) + 1;
         let output;
@@ -176,6 +180,7 @@ export class ContinuousBatcher {
         }
       }
     } finally {
+      this.active = 0;
       state?.dispose();
     }
   }

@@ -1,0 +1,42 @@
+// An HTTP JSON service over the router: POST /solve with one request or a mixed array.
+import Fastify from 'fastify';
+import { QueueFullError, TrmError } from '@trm/core';
+import { createRouter } from '@trm/router';
+import { createNodeRuntime } from '@trm/runtime-node';
+import { sudoku } from '@trm/tasks-sudoku';
+
+/** Typed SDK errors become 4xx (bad input) or 503 (queue full); nothing crashes the process. */
+function describeError(error) {
+  if (QueueFullError.isInstance(error)) return { status: 503, body: { error: { name: error.name, message: error.message } } };
+  if (TrmError.isInstance(error)) return { status: 400, body: { error: { name: error.name, field: error.field, message: error.message } } };
+  return { status: 500, body: { error: { name: 'InternalError', message: 'internal error' } } };
+}
+
+export async function buildApp({ specialists = [sudoku], runtime = createNodeRuntime(), maxBatchSize = 64, maxQueue = 2048, maxRequestsPerCall = 256, logger = false } = {}) {
+  const router = createRouter({ specialists, runtime, batching: { maxBatchSize, maxQueue } });
+  const app = Fastify({ logger, bodyLimit: 4 * 1024 * 1024 });
+  app.addHook('onClose', () => router.dispose());
+
+  app.get('/health', async () => ({ ok: true, tasks: router.tasks }));
+
+  app.post('/solve', async (request, reply) => {
+    const body = request.body;
+    const many = Array.isArray(body);
+    const inputs = many ? body : [body];
+    if (inputs.length > maxRequestsPerCall) {
+      return reply.code(413).send({ error: { name: 'InvalidInputError', field: 'body', message: `at most ${maxRequestsPerCall} requests per call` } });
+    }
+    const settled = await router.solveMany(inputs);
+    const results = settled.map((entry) => (entry.status === 'fulfilled' ? { status: 200, body: entry.value } : describeError(entry.reason)));
+    if (!many) return reply.code(results[0].status).send(results[0].body);
+    // A mixed array answers 200 as a whole; each entry carries its own status.
+    return reply.code(200).send(results.map((result) => ({ status: result.status, ...result.body })));
+  });
+
+  app.setErrorHandler((error, _request, reply) => {
+    // Malformed JSON and oversized bodies arrive here with a 4xx status from Fastify.
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    reply.code(status).send({ error: { name: status < 500 ? 'InvalidInputError' : 'InternalError', field: 'body', message: status < 500 ? error.message : 'internal error' } });
+  });
+  return app;
+}
