@@ -1,0 +1,1 @@
+export { createWebRuntime, type WebDevice, type WebRuntimeSettings, type LoadProgressEvent } from './web-runtime';

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ModelLoadError, UnsupportedDeviceError, runRecursion } from '@trm/core';
+import { createWebRuntime } from './web-runtime';
+
+// The tiny untrained model the Node runtime's tests use.
+const onnx = new Uint8Array(readFileSync(new URL('../../runtime-node/fixtures/tiny.onnx', import.meta.url)));
+const manifest = JSON.parse(readFileSync(new URL('../../runtime-node/fixtures/tiny.manifest.json', import.meta.url), 'utf8'));
+
+describe('createWebRuntime (wasm, in Node)', () => {
+  it('runs the recursion, reports progress, and matches the Node runtime', async () => {
+    const events: string[] = [];
+    const model = await createWebRuntime({ device: 'wasm', threads: 1, onProgress: (event) => events.push(event.status) }).load({ manifest, weights: onnx });
+    expect(events).toEqual(['initiate', 'done', 'ready']);
+    const tokens = Int32Array.from({ length: 2 * 81 }, (_, index) => 1 + (index % 10));
+    const web = await runRecursion(model, { tokens, batchSize: 2, halting: { mode: 'fixed', steps: 3 } });
+    const { createNodeRuntime } = await import('@trm/runtime-node');
+    const nodeModel = await createNodeRuntime({ device: 'cpu' }).load({ manifest, weights: onnx });
+    const native = await runRecursion(nodeModel, { tokens, batchSize: 2, halting: { mode: 'fixed', steps: 3 } });
+    for (let sample = 0; sample < 2; sample++) {
+      expect(Array.from(web[sample]!.tokens)).toEqual(Array.from(native[sample]!.tokens));
+      expect(web[sample]!.qHalt).toBeCloseTo(native[sample]!.qHalt, 4);
+    }
+    await model.dispose();
+    await nodeModel.dispose();
+  });
+
+  it('serialises concurrent steps and resizes state between batch sizes', async () => {
+    const model = await createWebRuntime({ device: 'wasm', threads: 1 }).load({ manifest, weights: onnx });
+    const tokens = new Int32Array(81).fill(4);
+    const [a, b] = await Promise.all([model.doStep({ batchSize: 1, tokens, state: null }), model.doStep({ batchSize: 1, tokens, state: null })]);
+    expect(Array.from(a.logits)).toEqual(Array.from(b.logits));
+    const grown = await model.doStep({ batchSize: 2, tokens: new Int32Array(2 * 81).fill(4), state: a.state });
+    expect(grown.qHalt).toHaveLength(2);
+    await model.dispose();
+  });
+
+  it('refuses WebGPU where there is none, and tampered weights, with typed errors', async () => {
+    await expect(createWebRuntime({ device: 'webgpu' }).load({ manifest, weights: onnx })).rejects.toSatisfy((error) => UnsupportedDeviceError.isInstance(error));
+    const tampered = onnx.slice();
+    tampered[100] ^= 1;
+    await expect(createWebRuntime({ device: 'wasm' }).load({ manifest, weights: tampered })).rejects.toSatisfy((error) => ModelLoadError.isInstance(error));
+    expect(() => createWebRuntime({ device: 'cuda' as never })).toThrow(UnsupportedDeviceError);
+  });
+});
+
+describe('the web bundle', () => {
+  it('contains no Node built-ins', () => {
+    const bundle = readFileSync(new URL('../dist/index.js', import.meta.url), 'utf8');
+    expect(bundle).not.toMatch(/from\s+["']node:|require\(["'](fs|path|crypto|os|url|worker_threads)["']\)|from\s+["'](fs|path|crypto|os|url)["']/);
+    expect(bundle).toContain('onnxruntime-web');
+    // Nothing runs at import: the only top-level statements are declarations and exports.
+    expect(bundle).not.toMatch(/^ort\.env\./m);
+  });
+});

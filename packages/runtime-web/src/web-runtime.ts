@@ -1,0 +1,239 @@
+import * as ort from 'onnxruntime-web';
+import {
+  type InferenceRuntimeV1,
+  InvalidInputError,
+  type LoadedModelV1,
+  ModelLoadError,
+  type ModelManifest,
+  type ModelSourceV1,
+  type RecursionStateV1,
+  RuntimeError,
+  type StepInputV1,
+  type StepOutputV1,
+  UnsupportedDeviceError,
+  createRandom,
+  fullSequenceLength,
+  parseModelManifest,
+  sha256Hex,
+} from '@trm/core';
+
+export type WebDevice = 'auto' | 'webgpu' | 'wasm';
+
+export interface WebRuntimeSettings {
+  /** 'auto' takes WebGPU when the browser offers an adapter, else WebAssembly. */
+  device?: WebDevice;
+  /** WebAssembly threads; default: all cores when the page is cross-origin isolated, else 1. */
+  threads?: number;
+  /** Where onnxruntime-web's .wasm files are served from, when the bundler does not place them. */
+  wasmPaths?: string;
+  /** Loading progress of the weights. */
+  onProgress?: (event: LoadProgressEvent) => void;
+}
+
+export type LoadProgressEvent =
+  | { status: 'initiate'; source: string }
+  | { status: 'progress'; source: string; loaded: number; total: number }
+  | { status: 'done'; source: string }
+  | { status: 'ready'; source: string; device: 'webgpu' | 'wasm' };
+
+const devices: readonly WebDevice[] = ['auto', 'webgpu', 'wasm'];
+
+class WebRecursionState implements RecursionStateV1 {
+  constructor(
+    readonly batchSize: number,
+    readonly y: ort.Tensor,
+    readonly z: ort.Tensor,
+  ) {}
+  dispose() {
+    this.y.dispose();
+    this.z.dispose();
+  }
+}
+
+async function webGpuAvailable(): Promise<boolean> {
+  const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
+  if (!gpu) return false;
+  try {
+    return (await gpu.requestAdapter()) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs TRM step graphs with onnxruntime-web. On WebGPU the recursion state stays in GPU buffers
+ * between steps (outputs fed back as inputs, replaced buffers disposed); only logits and q_halt
+ * come back to the CPU. Session runs are serialised.
+ */
+export function createWebRuntime(settings: WebRuntimeSettings = {}): InferenceRuntimeV1 & { readonly device: WebDevice } {
+  const requested = settings.device ?? 'auto';
+  if (!devices.includes(requested)) throw new UnsupportedDeviceError({ device: String(requested), supported: devices });
+  if (settings.threads !== undefined && (!Number.isInteger(settings.threads) || settings.threads < 1)) {
+    throw new InvalidInputError({ field: 'threads', message: 'must be a positive integer', value: settings.threads });
+  }
+  return {
+    specificationVersion: 'v1',
+    name: `onnxruntime-web/${requested}`,
+    device: requested,
+    async load(source) {
+      // Environment settings are made here, not at import, so importing the package has no effects.
+      const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+      const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1;
+      ort.env.wasm.numThreads = settings.threads ?? (isolated ? cores : 1);
+      if (settings.wasmPaths) ort.env.wasm.wasmPaths = settings.wasmPaths;
+      let device: 'webgpu' | 'wasm' = 'wasm';
+      if (requested !== 'wasm') {
+        if (await webGpuAvailable()) device = 'webgpu';
+        else if (requested === 'webgpu') {
+          throw new UnsupportedDeviceError({ device: 'webgpu', supported: ['wasm'], message: 'device "webgpu" is not available in this browser (no adapter); use "wasm" or "auto"' });
+        }
+      }
+      const manifest = parseModelManifest(source.manifest);
+      const bytes = await readWeights(source, manifest, settings.onProgress);
+      let session: ort.InferenceSession;
+      try {
+        session = await ort.InferenceSession.create(bytes, {
+          executionProviders: [device],
+          graphOptimizationLevel: 'all',
+          ...(device === 'webgpu' ? { preferredOutputLocation: { y_out: 'gpu-buffer', z_out: 'gpu-buffer' } } : {}),
+        });
+      } catch (error) {
+        throw new ModelLoadError({ source: manifest.id, message: `onnxruntime-web refused the model on ${device}: ${(error as Error).message}`, cause: error });
+      }
+      settings.onProgress?.({ status: 'ready', source: manifest.id, device });
+      return createLoadedModel(manifest, session, device);
+    },
+  };
+}
+
+async function readWeights(source: ModelSourceV1, manifest: ModelManifest, onProgress?: (event: LoadProgressEvent) => void): Promise<Uint8Array> {
+  const weights = source.weights;
+  const label = weights instanceof URL ? weights.href : typeof weights === 'string' ? weights : manifest.id;
+  onProgress?.({ status: 'initiate', source: label });
+  let bytes: Uint8Array;
+  try {
+    if (weights instanceof Uint8Array) bytes = weights;
+    else if (typeof weights === 'function') bytes = await weights();
+    else bytes = await fetchWithProgress(String(weights), label, manifest.weights[0]!.bytes, onProgress);
+  } catch (error) {
+    throw new ModelLoadError({ source: label, message: `cannot read weights: ${(error as Error).message}`, field: 'weights', cause: error });
+  }
+  const expected = manifest.weights[0]!;
+  if (bytes.length !== expected.bytes) throw new ModelLoadError({ source: label, message: `weights are ${bytes.length} bytes, the manifest says ${expected.bytes}`, field: 'weights' });
+  const actual = await sha256Hex(bytes);
+  if (actual !== expected.sha256) throw new ModelLoadError({ source: label, message: `weights sha256 ${actual} differs from the manifest's ${expected.sha256}`, field: 'weights' });
+  onProgress?.({ status: 'done', source: label });
+  return bytes;
+}
+
+async function fetchWithProgress(url: string, label: string, total: number, onProgress?: (event: LoadProgressEvent) => void): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status} for ${url}`);
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let loaded = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    loaded += value.length;
+    onProgress?.({ status: 'progress', source: label, loaded, total });
+  }
+  const bytes = new Uint8Array(loaded);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return bytes;
+}
+
+function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSession, device: 'webgpu' | 'wasm'): LoadedModelV1 & { readonly device: 'webgpu' | 'wasm' } {
+  const { architecture } = manifest;
+  const positions = fullSequenceLength(architecture);
+  const hidden = architecture.hiddenSize;
+  const length = architecture.sequenceLength;
+  let queue: Promise<unknown> = Promise.resolve();
+  // Browsers run one session call at a time; chain them.
+  const serialized = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = queue.then(task, task);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+
+  /** A CPU copy of a state tensor resized to `batchSize` slots, with optional per-slot noise. */
+  async function hostState(tensor: ort.Tensor, batchSize: number, noise?: { std: Float32Array; seed: number }): Promise<ort.Tensor> {
+    const source = (await tensor.getData()) as Float32Array;
+    const perSlot = positions * hidden;
+    const data = new Float32Array(batchSize * perSlot);
+    data.set(source.subarray(0, Math.min(source.length, data.length)));
+    if (noise) {
+      const random = createRandom(noise.seed);
+      for (let slot = 0; slot < batchSize; slot++) {
+        const std = noise.std[slot] ?? 0;
+        if (std <= 0) continue;
+        for (let index = slot * perSlot; index < (slot + 1) * perSlot; index++) {
+          data[index] += std * Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
+        }
+      }
+    }
+    return new ort.Tensor('float32', data, [batchSize, positions, hidden]);
+  }
+
+  return {
+    specificationVersion: 'v1',
+    manifest,
+    device,
+    doStep(input: StepInputV1): Promise<StepOutputV1> {
+      return serialized(async () => {
+        const { batchSize } = input;
+        if (input.tokens.length !== batchSize * length) {
+          throw new InvalidInputError({ field: 'tokens', message: `expected ${batchSize * length} ids, got ${input.tokens.length}`, value: input.tokens.length });
+        }
+        const previous = input.state as WebRecursionState | null;
+        const reset = new Float32Array(batchSize);
+        for (let slot = 0; slot < batchSize; slot++) reset[slot] = !previous || slot >= previous.batchSize || input.reset?.[slot] === 1 ? 1 : 0;
+        const shape = [batchSize, positions, hidden];
+        let y: ort.Tensor;
+        let z: ort.Tensor;
+        let temporary: ort.Tensor[] = [];
+        if (!previous) {
+          y = new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), shape);
+          z = new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), shape);
+        } else if (previous.batchSize === batchSize && !input.stateNoise) {
+          // The common case: GPU buffers go straight back in.
+          y = previous.y;
+          z = previous.z;
+        } else {
+          y = await hostState(previous.y, batchSize);
+          z = await hostState(previous.z, batchSize, input.stateNoise);
+          temporary = [y, z];
+        }
+        let results: ort.InferenceSession.OnnxValueMapType;
+        try {
+          results = await session.run({
+            tokens: new ort.Tensor('int32', input.tokens, [batchSize, length]),
+            puzzle_identifiers: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),
+            y,
+            z,
+            reset: new ort.Tensor('float32', reset, [batchSize, 1, 1]),
+          });
+        } catch (error) {
+          throw new RuntimeError({ message: `onnxruntime-web step failed: ${(error as Error).message}`, cause: error });
+        } finally {
+          for (const tensor of temporary) tensor.dispose();
+        }
+        const logits = results.logits as ort.Tensor;
+        const qHalt = results.q_halt as ort.Tensor;
+        return {
+          state: new WebRecursionState(batchSize, results.y_out as ort.Tensor, results.z_out as ort.Tensor),
+          logits: (await logits.getData()) as Float32Array,
+          qHalt: (await qHalt.getData()) as Float32Array,
+        };
+      });
+    },
+    async dispose() {
+      await serialized(() => session.release());
+    },
+  };
+}
