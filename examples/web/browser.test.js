@@ -1,0 +1,105 @@
+// The demo page in real Chromium (Debian's), driven by playwright-core: it loads, solves on
+// WebAssembly and on WebGPU (a software adapter here), and its verified badge tells the truth.
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
+
+const chromiumPath = process.env.TRM_CHROMIUM ?? '/usr/bin/chromium';
+const haveChromium = existsSync(chromiumPath);
+if (!haveChromium && process.env.TRM_REQUIRE_BROWSER) throw new Error(`browser tests required but ${chromiumPath} is missing`);
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dist = join(here, 'dist');
+const screenshots = join(here, '..', '..', 'docs', 'screenshots');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream', '.mjs': 'text/javascript' };
+// A unique-solution puzzle with many givens, so a small model can be expected to solve it.
+const puzzle = formatSudoku(createSudokuGenerator({ seed: 2026, minGivens: 36 }).next().puzzle);
+
+describe.skipIf(!haveChromium)('demo page in Chromium', () => {
+  let server;
+  let browser;
+  let origin;
+
+  beforeAll(async () => {
+    if (!existsSync(join(dist, 'index.html'))) throw new Error('examples/web is not built: run pnpm build');
+    server = createServer((request, response) => {
+      const path = new URL(request.url, 'http://localhost').pathname;
+      const file = join(dist, path === '/' ? 'index.html' : path);
+      if (!file.startsWith(dist) || !existsSync(file)) {
+        response.writeHead(404).end();
+        return;
+      }
+      response.writeHead(200, {
+        'content-type': types[extname(file)] ?? 'application/octet-stream',
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      });
+      response.end(readFileSync(file));
+    });
+    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${server.address().port}`;
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: ['--no-sandbox', '--disable-gpu-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-features=Vulkan'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve) ?? resolve());
+  });
+
+  async function solveOn(device, options = {}) {
+    const page = await browser.newPage({ viewport: { width: 900, height: 760 } });
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const query = new URLSearchParams(Object.entries({ delay: options.delay, steps: options.steps }).filter(([, value]) => value));
+    await page.goto(`${origin}/?${query}`);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
+    await page.fill('#puzzle', puzzle);
+    await page.selectOption('#device', device);
+    await page.click('#solve');
+    if (options.midway) await options.midway(page);
+    expect(await page.evaluate(() => document.getElementById('error').textContent)).toBe('');
+    await page.waitForFunction(() => ['solved', 'error'].includes(document.body.dataset.state), null, { polling: 100, timeout: 120_000 });
+    const state = await page.evaluate(() => ({ ...document.body.dataset, error: document.getElementById('error').textContent, device: document.getElementById('device-used').textContent }));
+    return { page, state, errors };
+  }
+
+  it('solves a sudoku on WebAssembly; the badge says verified only for a valid solution', async () => {
+    mkdirSync(screenshots, { recursive: true });
+    const { page, state, errors } = await solveOn('wasm', {
+      delay: 150,
+      midway: async (page) => {
+        // Interval polling: animation-frame polling stalls in headless background pages.
+        await page.waitForFunction(() => Number(document.body.dataset.step) >= 3, null, { polling: 50, timeout: 60_000 });
+        await page.screenshot({ path: join(screenshots, 'sudoku-refining.png') });
+      },
+    });
+    expect(errors).toEqual([]);
+    expect(state.state).toBe('solved');
+    expect(state.device).toBe('wasm');
+    expect(state.answer).toMatch(/^[0-9]{81}$/);
+    expect(state.verified).toBe(String(isValidSolution(parseSudokuString(puzzle), parseSudokuString(state.answer))));
+    await page.screenshot({ path: join(screenshots, 'sudoku-solved.png') });
+    await page.close();
+  });
+
+  it('the WebGPU path gives the same answer as WebAssembly', async () => {
+    // A software WebGPU adapter is slow: compare two fixed steps.
+    const wasm = await solveOn('wasm', { steps: 2 });
+    const webgpu = await solveOn('webgpu', { steps: 2 });
+    expect(webgpu.state.error).toBe('');
+    expect(webgpu.state.device).toBe('webgpu');
+    // Same network, same numbers: the halting confidence agrees closely, and so does every cell
+    // but, at most, a few whose two best digits are near-tied.
+    expect(Number(webgpu.state.confidence)).toBeCloseTo(Number(wasm.state.confidence), 3);
+    const same = [...webgpu.state.answer].filter((digit, cell) => digit === wasm.state.answer[cell]).length;
+    expect(same).toBeGreaterThanOrEqual(78);
+    await wasm.page.close();
+    await webgpu.page.close();
+  });
+});
