@@ -16,7 +16,7 @@ interface TaskEntry {
   ratingBucket(rating: number): string;
   architecture(options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture;
   recursion(options: { cycles?: number; latentSteps?: number }): Recursion;
-  trainingData(seed: number): { description: string; next(): { tokens: Int32Array; labels: Int32Array } };
+  trainingData(seed: number, options: { givens?: readonly [number, number] }): { description: string; next(): { tokens: Int32Array; labels: Int32Array } };
 }
 
 function trmArchitecture(base: Pick<Architecture, 'vocabularySize' | 'sequenceLength' | 'mixer'>, options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture {
@@ -49,7 +49,7 @@ export const taskRegistry = {
     // A small MLP-mixer with shallow recursion: what trains well on two CPU cores.
     architecture: (options) => trmArchitecture({ vocabularySize: 11, sequenceLength: 81, mixer: 'mlp' }, options),
     recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
-    trainingData: (seed) => createSudokuTrainingData({ seed }),
+    trainingData: (seed: number, options: { givens?: readonly [number, number] }) => createSudokuTrainingData({ seed, givens: options.givens }),
   },
   maze: {
     vocabulary: mazeVocabulary,

@@ -50,6 +50,7 @@ export async function exportCheckpoint(options: {
     weights: [{ path: basename(onnxPath), format: 'onnx', sha256, bytes: onnx.length }],
     training: {
       ...training,
+      data: describeData(header.config.dataHistory, training.data),
       steps: header.step,
       examples: header.examples,
       seed: header.seed,
@@ -60,6 +61,14 @@ export async function exportCheckpoint(options: {
   });
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return { onnxPath, manifestPath, manifest };
+}
+
+/** The training data of every phase of the run, e.g. "steps 0-2299: ...; steps 2300-: ...". */
+function describeData(history: unknown, fallback: string): string {
+  if (!Array.isArray(history) || history.length === 0) return fallback;
+  const phases = history as { fromStep: number; description: string }[];
+  if (phases.length === 1) return phases[0]!.description;
+  return phases.map((phase, index) => `steps ${phase.fromStep}-${index + 1 < phases.length ? phases[index + 1]!.fromStep - 1 : ''}: ${phase.description}`).join('; ');
 }
 
 async function readManifestIfAny(path: string): Promise<ModelManifest | undefined> {

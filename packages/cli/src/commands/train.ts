@@ -1,4 +1,6 @@
 import { execSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InvalidInputError } from '@trm/core';
 import { type TfjsBackendName, initializeTfjsBackend, runTraining, parameterCount } from '@trm/trainer';
 import { numberOption, parseCommandArguments } from '../arguments';
@@ -8,7 +10,8 @@ import { exportCheckpoint } from './export';
 export const trainUsage = `trm train sudoku|maze [--steps N] [--out DIR] [--batch-size 64] [--hidden 128] [--mixer mlp|attention]
                 [--cycles 2] [--latent-steps 2] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
                 [--checkpoint-every 50] [--max-minutes M] [--resume]
-                [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]`;
+                [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]
+                [--givens MIN-MAX (sudoku: mix easier puzzles in)]`;
 
 export async function trainCommand(argv: string[], io: { stdout: (line: string) => void; stderr: (line: string) => void }) {
   const { values, positionals } = parseCommandArguments(argv, {
@@ -30,6 +33,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     engine: { type: 'string' },
     threads: { type: 'string' },
     device: { type: 'string' },
+    givens: { type: 'string' },
   });
   const task = parseTask(positionals[0]);
   const entry = taskRegistry[task];
@@ -54,7 +58,17 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   if (device !== 'cpu' && device !== 'cuda') throw new InvalidInputError({ field: '--device', message: 'expected cpu or cuda', value: device });
   const threads = values.threads === undefined ? undefined : numberOption(values, 'threads', 1, { integer: true, min: 1 });
   const engineName = engine === 'ort' ? `onnxruntime-node-${device}` : `tfjs-${await initializeTfjsBackend(backendName)}`;
-  const data = entry.trainingData(seed);
+  let givens: [number, number] | undefined;
+  if (values.givens !== undefined) {
+    const match = /^(\d+)-(\d+)$/.exec(values.givens);
+    if (!match || Number(match[1]) > Number(match[2]) || Number(match[1]) < 17 || Number(match[2]) > 80) {
+      throw new InvalidInputError({ field: '--givens', message: 'expected MIN-MAX with 17 <= MIN <= MAX <= 80', value: values.givens });
+    }
+    givens = [Number(match[1]), Number(match[2])];
+  }
+  // A resumed run draws its data from a seed of its resume step, so it does not replay the same puzzles.
+  const resumeStep = values.resume ? await checkpointStep(outDirectory) : 0;
+  const data = entry.trainingData(seed + 1_000_003 * resumeStep, { givens });
   const command = `pnpm trm train ${argv.join(' ')}`;
   io.stderr(`training ${task}: ${parameterCount(architecture)} parameters, engine ${engineName}, output ${outDirectory}`);
   const startedAt = Date.now();
@@ -129,6 +143,14 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     },
   });
   io.stderr(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+}
+
+async function checkpointStep(directory: string): Promise<number> {
+  try {
+    return (JSON.parse(await readFile(join(directory, 'checkpoint.json'), 'utf8')) as { step: number }).step;
+  } catch {
+    return 0;
+  }
 }
 
 export function currentCommit(): string {

@@ -65,9 +65,12 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   };
   let trainer: TrmTrainer;
   const resumed = options.resume && existsSync(join(options.outDirectory, 'checkpoint.json'));
-  const config = { batchSize: options.batchSize, optimizer: options.optimizer ?? {}, engine };
+  const config: Record<string, unknown> = { batchSize: options.batchSize, optimizer: options.optimizer ?? {}, engine };
+  // Which data trained which steps: a resumed run may change its data.
+  let dataHistory: { fromStep: number; description: string }[] = [];
   if (resumed) {
     const { header, groups } = await loadCheckpoint(options.outDirectory);
+    dataHistory = (header.config.dataHistory as typeof dataHistory | undefined) ?? [];
     trainer = await create({
       architecture: header.architecture,
       recursion: header.recursion,
@@ -85,6 +88,8 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   } else {
     trainer = await create({ architecture: options.architecture, recursion: options.recursion, seed: options.seed });
   }
+  if (dataHistory.at(-1)?.description !== options.data.description) dataHistory.push({ fromStep: trainer.step, description: options.data.description });
+  config.dataHistory = dataHistory;
   options.onEvent?.({ type: 'start', step: trainer.step, resumed, engine });
   const checkpoint = async () => {
     const state = trainer.state();
