@@ -23,6 +23,8 @@ export interface EvaluationReport {
   model: string;
   count: number;
   exactAccuracy: number;
+  /** Fraction of the cells to fill (blank in the question) that match the reference answer. */
+  cellAccuracy: number;
   verifiedRate: number;
   /** Answers marked verified that differ from the reference answer (must stay 0 for a unique-solution set). */
   verifiedButWrong: number;
@@ -89,11 +91,21 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const byRating = new Map<string, Bucket>();
   const stepsHistogram: Record<string, number> = {};
   let verifiedButWrong = 0;
+  let cellsRight = 0;
+  let cellsToFill = 0;
   let stepSum = 0;
   let sampleSteps = 0;
   results.forEach((result, index) => {
     const row = rows[index]!;
     const exact = result.text === row.answer;
+    const question = row.question!;
+    for (let cell = 0; cell < Math.min(question.length, result.text.length); cell++) {
+      // Cells the question leaves open: '.'/'0' for sudoku, free cells (' ') for mazes.
+      if (question[cell] === '.' || question[cell] === '0' || question[cell] === ' ') {
+        cellsToFill++;
+        if (result.text[cell] === row.answer![cell]) cellsRight++;
+      }
+    }
     if (result.verified && !exact) verifiedButWrong++;
     const buckets = [total];
     if (row.level !== undefined) buckets.push(getBucket(byLevel, row.level));
@@ -116,6 +128,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     model: specialist.modelId,
     count: total.count,
     exactAccuracy: total.exact / Math.max(1, total.count),
+    cellAccuracy: cellsRight / Math.max(1, cellsToFill),
     verifiedRate: total.verified / Math.max(1, total.count),
     verifiedButWrong,
     byLevel: withAccuracy(byLevel),
@@ -143,7 +156,7 @@ function getBucket(map: Map<string, Bucket>, key: string): Bucket {
 function printReport(report: EvaluationReport, io: CliIo) {
   const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
   io.stdout(`${report.dataset}: ${report.count} puzzles, model ${report.model}`);
-  io.stdout(`exact ${percent(report.exactAccuracy)}, verified ${percent(report.verifiedRate)}, mean steps ${report.meanSteps.toFixed(2)}, ${report.puzzlesPerSecond.toFixed(1)} puzzles/s`);
+  io.stdout(`exact ${percent(report.exactAccuracy)}, cells ${percent(report.cellAccuracy)}, verified ${percent(report.verifiedRate)}, mean steps ${report.meanSteps.toFixed(2)}, ${report.puzzlesPerSecond.toFixed(1)} puzzles/s`);
   for (const [title, buckets] of [['level', report.byLevel], ['rating', report.byRating]] as const) {
     for (const [name, bucket] of Object.entries(buckets)) io.stdout(`  ${title} ${name.padEnd(10)} ${percent(bucket.exactAccuracy).padStart(6)}  (${bucket.exact}/${bucket.count})`);
   }
