@@ -1,12 +1,4 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/bin.ts'],
-  format: ['esm'],
-  // A command-line tool: no type declarations to publish.
-  dts: false,
-  clean: true,
-  target: 'es2022',
-  platform: 'node',
-  sourcemap: true,
-});
+// A command-line tool: no type declarations to publish.
+export default libraryConfig({ entry: ['src/index.ts', 'src/bin.ts'], platform: 'node', dts: false });

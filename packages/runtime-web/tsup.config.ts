@@ -1,13 +1,7 @@
-import { defineConfig } from 'tsup';
+import { libraryConfig } from '../../tsup.base';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  clean: true,
-  target: 'es2022',
+export default libraryConfig({
   platform: 'browser',
   // The application's bundler resolves onnxruntime-web and its wasm files.
   external: ['onnxruntime-web'],
-  sourcemap: true,
 });

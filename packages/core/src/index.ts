@@ -32,3 +32,4 @@ export { createSolver, type Solver, type SolveOptions, type SolveResult, type So
 export { sha256Hex } from './util/sha256';
 export { createRandom, type Random } from './util/random';
 export { ContinuousBatcher, type BatchRequest, type ContinuousBatcherSettings } from './batching/continuous-batcher';
+export { verifyWeights, resetFlags, addStateNoise } from './runtime/runtime-helpers';

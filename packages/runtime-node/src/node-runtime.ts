@@ -16,10 +16,11 @@ import {
   type StepInputV1,
   type StepOutputV1,
   UnsupportedDeviceError,
-  createRandom,
+  addStateNoise,
   fullSequenceLength,
   parseModelManifest,
-  sha256Hex,
+  resetFlags,
+  verifyWeights,
 } from '@trm/core';
 
 export type NodeDevice = 'auto' | 'cpu' | 'cuda';
@@ -84,14 +85,7 @@ async function readWeights(source: ModelSourceV1, manifest: ModelManifest): Prom
   } catch (error) {
     throw new ModelLoadError({ source: label, message: `cannot read weights: ${(error as Error).message}`, field: 'weights', cause: error });
   }
-  const expected = manifest.weights[0]!;
-  if (bytes.length !== expected.bytes) {
-    throw new ModelLoadError({ source: label, message: `weights are ${bytes.length} bytes, the manifest says ${expected.bytes}`, field: 'weights' });
-  }
-  const actual = await sha256Hex(bytes);
-  if (actual !== expected.sha256) {
-    throw new ModelLoadError({ source: label, message: `weights sha256 ${actual} differs from the manifest's ${expected.sha256}`, field: 'weights' });
-  }
+  await verifyWeights(bytes, manifest, label);
   return bytes;
 }
 
@@ -139,24 +133,6 @@ function resizeState(state: NodeRecursionState, batchSize: number, shape: number
   return new NodeRecursionState(batchSize, resize(state.y), resize(state.z));
 }
 
-/** Adds N(0, std[slot]^2) to each slot's latent state, in place (the state is ours to change). */
-function addStateNoise(z: ort.Tensor, noise: { std: Float32Array; seed: number }, batchSize: number) {
-  const data = z.data as Float32Array;
-  const perSlot = data.length / batchSize;
-  const random = createRandom(noise.seed);
-  for (let slot = 0; slot < batchSize; slot++) {
-    const std = noise.std[slot] ?? 0;
-    if (std <= 0) continue;
-    for (let index = slot * perSlot; index < (slot + 1) * perSlot; index += 2) {
-      // Box-Muller: two normal samples per pair of uniforms.
-      const radius = std * Math.sqrt(-2 * Math.log(1 - random.next()));
-      const angle = 2 * Math.PI * random.next();
-      data[index] += radius * Math.cos(angle);
-      if (index + 1 < (slot + 1) * perSlot) data[index + 1] += radius * Math.sin(angle);
-    }
-  }
-}
-
 function cudaProviderInstalled(): boolean {
   try {
     const packageDirectory = dirname(createRequire(import.meta.url).resolve('onnxruntime-node/package.json'));
@@ -181,11 +157,10 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
       }
       let previous = input.state as NodeRecursionState | null;
       const stateShape = [batchSize, positions, hidden];
-      const reset = new Float32Array(batchSize);
-      for (let slot = 0; slot < batchSize; slot++) reset[slot] = !previous || slot >= previous.batchSize || input.reset?.[slot] === 1 ? 1 : 0;
+      const reset = resetFlags(input);
       if (previous && previous.batchSize !== batchSize) previous = resizeState(previous, batchSize, stateShape);
       const zeros = () => new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), stateShape);
-      if (previous && input.stateNoise) addStateNoise(previous.z, input.stateNoise, batchSize);
+      if (previous && input.stateNoise) addStateNoise(previous.z.data as Float32Array, batchSize, input.stateNoise);
       const feeds: Record<string, ort.Tensor> = {
         tokens: new ort.Tensor('int32', input.tokens, [batchSize, length]),
         puzzle_identifiers: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),

@@ -11,10 +11,11 @@ import {
   type StepInputV1,
   type StepOutputV1,
   UnsupportedDeviceError,
-  createRandom,
+  addStateNoise,
   fullSequenceLength,
   parseModelManifest,
-  sha256Hex,
+  resetFlags,
+  verifyWeights,
 } from '@trm/core';
 
 export type WebDevice = 'auto' | 'webgpu' | 'wasm';
@@ -118,10 +119,7 @@ async function readWeights(source: ModelSourceV1, manifest: ModelManifest, onPro
   } catch (error) {
     throw new ModelLoadError({ source: label, message: `cannot read weights: ${(error as Error).message}`, field: 'weights', cause: error });
   }
-  const expected = manifest.weights[0]!;
-  if (bytes.length !== expected.bytes) throw new ModelLoadError({ source: label, message: `weights are ${bytes.length} bytes, the manifest says ${expected.bytes}`, field: 'weights' });
-  const actual = await sha256Hex(bytes);
-  if (actual !== expected.sha256) throw new ModelLoadError({ source: label, message: `weights sha256 ${actual} differs from the manifest's ${expected.sha256}`, field: 'weights' });
+  await verifyWeights(bytes, manifest, label);
   onProgress?.({ status: 'done', source: label });
   return bytes;
 }
@@ -167,16 +165,7 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
     const perSlot = positions * hidden;
     const data = new Float32Array(batchSize * perSlot);
     data.set(source.subarray(0, Math.min(source.length, data.length)));
-    if (noise) {
-      const random = createRandom(noise.seed);
-      for (let slot = 0; slot < batchSize; slot++) {
-        const std = noise.std[slot] ?? 0;
-        if (std <= 0) continue;
-        for (let index = slot * perSlot; index < (slot + 1) * perSlot; index++) {
-          data[index] += std * Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
-        }
-      }
-    }
+    if (noise) addStateNoise(data, batchSize, noise);
     return new ort.Tensor('float32', data, [batchSize, positions, hidden]);
   }
 
@@ -191,8 +180,7 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
           throw new InvalidInputError({ field: 'tokens', message: `expected ${batchSize * length} ids, got ${input.tokens.length}`, value: input.tokens.length });
         }
         const previous = input.state as WebRecursionState | null;
-        const reset = new Float32Array(batchSize);
-        for (let slot = 0; slot < batchSize; slot++) reset[slot] = !previous || slot >= previous.batchSize || input.reset?.[slot] === 1 ? 1 : 0;
+        const reset = resetFlags(input);
         const shape = [batchSize, positions, hidden];
         let y: ort.Tensor;
         let z: ort.Tensor;
