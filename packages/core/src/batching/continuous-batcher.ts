@@ -12,6 +12,8 @@ export interface BatchRequest {
   /** Adaptive halting bounds of this request. */
   readonly minSteps?: number;
   readonly maxSteps?: number;
+  /** false: ignore q_halt and run exactly maxSteps (default true). */
+  readonly adaptive?: boolean;
   /** Verifier hook: an accepted answer stops at once; otherwise think on up to `verification.maxSteps`. */
   readonly verification?: { readonly accept: (tokens: Int32Array) => boolean; readonly maxSteps: number };
   readonly signal?: AbortSignal;
@@ -167,7 +169,7 @@ export class ContinuousBatcher {
           const { done, halted } = stopDecision({
             step: steps,
             qHalt,
-            adaptive: true,
+            adaptive: request.adaptive ?? true,
             minSteps: request.minSteps ?? 1,
             maxSteps: request.maxSteps ?? 16,
             accepted,

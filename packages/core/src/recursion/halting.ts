@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { InvalidInputError } from '../errors/invalid-input-error';
 
 export const haltingSchema = z.discriminatedUnion('mode', [
   z.object({
@@ -39,4 +40,16 @@ export function stopDecision(options: {
     done = (accepted && step >= minSteps) || (done && step >= verificationMaxSteps);
   }
   return { done, halted };
+}
+
+/** Validates halting settings; a bad value is an InvalidInputError naming `halting.<field>`. */
+export function parseHalting(input: HaltingInput | undefined): Halting {
+  if (input === undefined) return defaultHalting;
+  const result = haltingSchema.safeParse(input);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = ['halting', ...(issue?.path ?? [])].join('.');
+    throw new InvalidInputError({ field, message: issue?.message ?? 'invalid', value: input, cause: result.error });
+  }
+  return result.data;
 }

@@ -1,7 +1,7 @@
 import { AbortedError } from '../errors/aborted-error';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import type { LoadedModelV1, RecursionStateV1 } from '../runtime/inference-runtime';
-import { type Halting, type HaltingInput, haltingSchema, defaultHalting, stopDecision } from './halting';
+import { type HaltingInput, parseHalting, stopDecision } from './halting';
 
 export interface RecursionRequest {
   /** [batchSize, sequenceLength] token ids. */
@@ -135,17 +135,6 @@ export async function runRecursion(
   }
   if (!last) throw new Error('unreachable: the recursion ran no step');
   return last.samples;
-}
-
-function parseHalting(input: HaltingInput | undefined): Halting {
-  if (input === undefined) return defaultHalting;
-  const result = haltingSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = ['halting', ...(issue?.path ?? [])].join('.');
-    throw new InvalidInputError({ field, message: issue?.message ?? 'invalid', value: input, cause: result.error });
-  }
-  return result.data;
 }
 
 /** Arg-max token and its softmax probability at every position of one sample. */

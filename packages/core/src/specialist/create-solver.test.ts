@@ -78,6 +78,19 @@ describe('createSolver', () => {
     await expect(solver.solve([2, 3, 4, 5], { noise: -1 })).rejects.toMatchObject({ field: 'noise' });
   });
 
+  it('plain solveMany streams through continuous batching: same answers, refilled slots', async () => {
+    const mock = runtime();
+    const solver = await createSolver({ specialist: toy, runtime: mock });
+    const inputs = [[2, 1, 1, 1], [3, 1, 1, 1], [1, 1, 1, 1], [4, 4, 4, 4]];
+    const many = await solver.solveMany(inputs, { batchSize: 2, verify: { maxSteps: 5 } });
+    for (const [index, input] of inputs.entries()) {
+      const alone = await (await createSolver({ specialist: toy, runtime: runtime() })).solve(input, { verify: { maxSteps: 5 } });
+      expect(many[index]).toEqual(alone);
+    }
+    expect(Math.max(...mock.calls.map((call) => call.batchSize))).toBe(2);
+    await expect(solver.solveMany(inputs, { halting: { mode: 'fixed', steps: -1 } })).rejects.toMatchObject({ field: 'halting.steps' });
+  });
+
   it('refuses copies for a task without augmentations, naming the field', async () => {
     const solver = await createSolver({ specialist: { ...toy, augment: undefined }, runtime: runtime() });
     await expect(solver.solve([2, 3, 4, 5], { copies: 3 })).rejects.toMatchObject({ name: 'InvalidInputError', field: 'copies' });

@@ -1,6 +1,8 @@
 import type { HaltingInput } from '../recursion/halting';
 import { type RecursionStepEvent, type SampleState, iterateRecursion } from '../recursion/run-recursion';
 import { createRandom } from '../util/random';
+import { ContinuousBatcher } from '../batching/continuous-batcher';
+import { parseHalting } from '../recursion/halting';
 import type { InferenceRuntimeV1, LoadedModelV1 } from '../runtime/inference-runtime';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import type { SpecialistV1 } from './specialist';
@@ -187,6 +189,43 @@ export async function createSolver<Input, Answer>(settings: {
     }));
   }
 
+  /** Plain solves stream through a continuous batcher: a finished sample's slot is refilled at once. */
+  async function solveContinuously(parsed: Input[], options: SolveOptions<Answer>, batchSize: number): Promise<SolveResult<Answer>[]> {
+    const halting = parseHalting(options.halting);
+    const batcher = new ContinuousBatcher(model, { maxBatchSize: batchSize, maxQueue: parsed.length });
+    const states = await Promise.all(
+      parsed.map((input) =>
+        batcher.submit({
+          tokens: specialist.encode(input),
+          adaptive: halting.mode === 'adaptive',
+          minSteps: halting.mode === 'adaptive' ? halting.minSteps : halting.steps,
+          maxSteps: halting.mode === 'adaptive' ? halting.maxSteps : halting.steps,
+          signal: options.signal,
+          verification:
+            options.verify && halting.mode === 'adaptive'
+              ? { maxSteps: options.verify.maxSteps, accept: (tokens) => specialist.verify(input, specialist.decode(tokens, input)) }
+              : undefined,
+        }),
+      ),
+    );
+    return states.map((sample, index) => {
+      const answer = specialist.decode(sample.tokens, parsed[index]!);
+      const verified = specialist.verify(parsed[index]!, answer);
+      return {
+        task: specialist.task,
+        modelId: specialist.modelId,
+        answer,
+        text: specialist.formatAnswer(answer),
+        steps: sample.steps,
+        verified,
+        halted: sample.halted,
+        confidence: sample.confidence,
+        tokenConfidence: sample.tokenConfidence,
+        cost: { copies: 1, verifiedCopies: verified ? 1 : 0, sampleSteps: sample.steps },
+      };
+    });
+  }
+
   return {
     specialist,
     model,
@@ -210,6 +249,7 @@ export async function createSolver<Input, Answer>(settings: {
           throw error;
         }
       });
+      if ((options.copies ?? 1) === 1 && (options.noise ?? 0) === 0 && !options.onStep) return solveContinuously(parsed, options, batchSize);
       // A batch holds `batchSize` samples, so with augmentation fewer inputs go in each.
       const perBatch = Math.max(1, Math.floor(batchSize / (options.copies ?? 1)));
       const results: SolveResult<Answer>[] = [];
