@@ -1,19 +1,17 @@
 // The demo page in real Chromium (Debian's), driven by playwright-core: it loads, solves on
 // WebAssembly and on WebGPU (a software adapter here), and its verified badge tells the truth.
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import { extname, join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
+import { launchChromium, serveDist } from './serve-dist.js';
 
 const chromiumPath = process.env.TRM_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(chromiumPath);
 if (!haveChromium && process.env.TRM_REQUIRE_BROWSER) throw new Error(`browser tests required but ${chromiumPath} is missing`);
 const here = fileURLToPath(new URL('.', import.meta.url));
-const dist = join(here, 'dist');
 const screenshots = join(here, '..', '..', 'docs', 'screenshots');
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.onnx': 'application/octet-stream', '.mjs': 'text/javascript' };
 // A unique-solution puzzle with many givens, so a small model can be expected to solve it.
 const puzzle = formatSudoku(createSudokuGenerator({ seed: 2026, minGivens: 36 }).next().puzzle);
 
@@ -23,33 +21,14 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
   let origin;
 
   beforeAll(async () => {
-    if (!existsSync(join(dist, 'index.html'))) throw new Error('examples/web is not built: run pnpm build');
-    server = createServer((request, response) => {
-      const path = new URL(request.url, 'http://localhost').pathname;
-      const file = join(dist, path === '/' ? 'index.html' : path);
-      if (!file.startsWith(dist) || !existsSync(file)) {
-        response.writeHead(404).end();
-        return;
-      }
-      response.writeHead(200, {
-        'content-type': types[extname(file)] ?? 'application/octet-stream',
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-      });
-      response.end(readFileSync(file));
-    });
-    await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${server.address().port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: ['--no-sandbox', '--disable-gpu-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--enable-unsafe-webgpu', '--use-angle=swiftshader', '--enable-features=Vulkan'],
-    });
+    server = await serveDist();
+    origin = server.origin;
+    browser = await launchChromium(chromiumPath);
   });
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve) ?? resolve());
+    await server?.close();
   });
 
   async function solveOn(device, options = {}) {

@@ -95,3 +95,12 @@ $('solve').addEventListener('click', solve);
 $('puzzle').value = '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..';
 render(parseSudokuInput($('puzzle').value).givens);
 document.body.dataset.state = 'ready';
+
+// For bench/browser.bench.js: puzzles per second of one-at-a-time solving with a fixed step count.
+window.trmBench = async ({ device, puzzles, steps }) => {
+  const solver = await solverFor(device);
+  await solver.solve(puzzles[0], { halting: { mode: 'fixed', steps } }); // warm-up
+  const started = performance.now();
+  for (const puzzle of puzzles) await solver.solve(puzzle, { halting: { mode: 'fixed', steps } });
+  return { puzzlesPerSecond: puzzles.length / ((performance.now() - started) / 1000), threads: crossOriginIsolated ? navigator.hardwareConcurrency : 1 };
+};
