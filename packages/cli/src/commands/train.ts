@@ -108,7 +108,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
           const bar = '#'.repeat(Math.round(fraction * 20)).padEnd(20, '.');
           const exact = haltedSum > 0 ? ((100 * exactSum) / haltedSum).toFixed(1) : '-';
           io.stderr(
-            `[${bar}] step ${m.step}/${steps} loss ${m.loss.toFixed(4)} cell-acc ${(100 * m.tokenAccuracy).toFixed(1)}% exact@halt ${exact}% ` +
+            `[${bar}] step ${m.step}/${steps} loss ${m.loss.toFixed(4)} train cell-acc ${(100 * m.tokenAccuracy).toFixed(1)}% train exact@halt ${exact}% ` +
               `${m.samplesPerSecond.toFixed(1)} samples/s ${m.examples} examples`,
           );
           exactSum = 0;
