@@ -76,6 +76,14 @@ describe('ContinuousBatcher', () => {
     expect(mock.calls).toHaveLength(3 + 2);
   });
 
+  it("passes per-request noise to the runtime, never on a slot's first step", async () => {
+    const mock = runtime();
+    const batcher = new ContinuousBatcher(await mock.load({ manifest, weights: new Uint8Array() }));
+    await Promise.all([batcher.submit({ ...request(3), noise: 0.25 }), batcher.submit(request(3))]);
+    expect(mock.calls[0]!.stateNoise).toBeUndefined();
+    expect(Array.from(mock.calls[1]!.stateNoise!.std)).toEqual([0.25, 0]);
+  });
+
   it('keeps thinking past the halting head until the verifier accepts', async () => {
     const batcher = new ContinuousBatcher(await runtime().load({ manifest, weights: new Uint8Array() }));
     const result = await batcher.submit({ ...request(1), verification: { accept: (tokens) => tokens[1]! >= 5, maxSteps: 20 } });

@@ -14,6 +14,8 @@ export interface BatchRequest {
   readonly maxSteps?: number;
   /** false: ignore q_halt and run exactly maxSteps (default true). */
   readonly adaptive?: boolean;
+  /** Std of Gaussian noise on this request's latent state before each step after its first. */
+  readonly noise?: number;
   /** Verifier hook: an accepted answer stops at once; otherwise think on up to `verification.maxSteps`. */
   readonly verification?: { readonly accept: (tokens: Int32Array) => boolean; readonly maxSteps: number };
   readonly signal?: AbortSignal;
@@ -135,6 +137,12 @@ export class ContinuousBatcher {
         this.active = active;
         if (active === 0) return;
         const batchSize = slots.findLastIndex((slot) => slot !== null) + 1;
+        let stateNoise: { std: Float32Array; seed: number } | undefined;
+        if (slots.some((slot) => slot?.request.noise)) {
+          // No noise on a slot's first step: it starts from the initial state.
+          const std = Float32Array.from({ length: batchSize }, (_, slot) => (slots[slot] && !reset[slot] ? (slots[slot]!.request.noise ?? 0) : 0));
+          if (std.some((value) => value > 0)) stateNoise = { std, seed: this.statistics.steps + 1 };
+        }
         let output;
         try {
           output = await this.model.doStep({
@@ -143,6 +151,7 @@ export class ContinuousBatcher {
             state,
             reset: reset.subarray(0, batchSize),
             puzzleIdentifiers: puzzleIdentifiers.subarray(0, batchSize),
+            stateNoise,
           });
         } catch (error) {
           for (const pending of slots) pending?.reject(error);

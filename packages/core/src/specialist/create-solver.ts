@@ -175,7 +175,38 @@ export async function createSolver<Input, Answer>(settings: {
       }
     }
     if (!last) throw new Error('unreachable: the recursion ran no step');
-    return select(parsed, copies, last.samples).map(({ chosen, verifiedCopies, sampleSteps, copies: count }) => ({
+    return results(parsed, copies, last.samples);
+  }
+
+  /**
+   * Without per-step callbacks, every copy streams through a continuous batcher: a finished
+   * sample's slot is refilled at once instead of idling until its whole batch is done.
+   */
+  async function solveContinuously(parsed: Input[], options: SolveOptions<Answer>, batchSize: number): Promise<SolveResult<Answer>[]> {
+    const halting = parseHalting(options.halting);
+    const copies = expand(parsed, options);
+    const batcher = new ContinuousBatcher(model, { maxBatchSize: batchSize, maxQueue: copies.length });
+    const samples = await Promise.all(
+      copies.map((copy) =>
+        batcher.submit({
+          tokens: specialist.encode(copy.input),
+          adaptive: halting.mode === 'adaptive',
+          minSteps: halting.mode === 'adaptive' ? halting.minSteps : halting.steps,
+          maxSteps: halting.mode === 'adaptive' ? halting.maxSteps : halting.steps,
+          noise: copy.noise,
+          signal: options.signal,
+          verification:
+            options.verify && halting.mode === 'adaptive'
+              ? { maxSteps: options.verify.maxSteps, accept: (tokens) => specialist.verify(copy.input, specialist.decode(tokens, copy.input)) }
+              : undefined,
+        }),
+      ),
+    );
+    return results(parsed, copies, samples);
+  }
+
+  function results(parsed: Input[], copies: Copy<Input, Answer>[], samples: readonly SampleState[]): SolveResult<Answer>[] {
+    return select(parsed, copies, samples).map(({ chosen, verifiedCopies, sampleSteps, copies: count }) => ({
       task: specialist.task,
       modelId: specialist.modelId,
       answer: chosen.answer,
@@ -187,43 +218,6 @@ export async function createSolver<Input, Answer>(settings: {
       tokenConfidence: chosen.sample.tokenConfidence,
       cost: { copies: count, verifiedCopies, sampleSteps },
     }));
-  }
-
-  /** Plain solves stream through a continuous batcher: a finished sample's slot is refilled at once. */
-  async function solveContinuously(parsed: Input[], options: SolveOptions<Answer>, batchSize: number): Promise<SolveResult<Answer>[]> {
-    const halting = parseHalting(options.halting);
-    const batcher = new ContinuousBatcher(model, { maxBatchSize: batchSize, maxQueue: parsed.length });
-    const states = await Promise.all(
-      parsed.map((input) =>
-        batcher.submit({
-          tokens: specialist.encode(input),
-          adaptive: halting.mode === 'adaptive',
-          minSteps: halting.mode === 'adaptive' ? halting.minSteps : halting.steps,
-          maxSteps: halting.mode === 'adaptive' ? halting.maxSteps : halting.steps,
-          signal: options.signal,
-          verification:
-            options.verify && halting.mode === 'adaptive'
-              ? { maxSteps: options.verify.maxSteps, accept: (tokens) => specialist.verify(input, specialist.decode(tokens, input)) }
-              : undefined,
-        }),
-      ),
-    );
-    return states.map((sample, index) => {
-      const answer = specialist.decode(sample.tokens, parsed[index]!);
-      const verified = specialist.verify(parsed[index]!, answer);
-      return {
-        task: specialist.task,
-        modelId: specialist.modelId,
-        answer,
-        text: specialist.formatAnswer(answer),
-        steps: sample.steps,
-        verified,
-        halted: sample.halted,
-        confidence: sample.confidence,
-        tokenConfidence: sample.tokenConfidence,
-        cost: { copies: 1, verifiedCopies: verified ? 1 : 0, sampleSteps: sample.steps },
-      };
-    });
   }
 
   return {
@@ -249,7 +243,7 @@ export async function createSolver<Input, Answer>(settings: {
           throw error;
         }
       });
-      if ((options.copies ?? 1) === 1 && (options.noise ?? 0) === 0 && !options.onStep) return solveContinuously(parsed, options, batchSize);
+      if (!options.onStep) return solveContinuously(parsed, options, batchSize);
       // A batch holds `batchSize` samples, so with augmentation fewer inputs go in each.
       const perBatch = Math.max(1, Math.floor(batchSize / (options.copies ?? 1)));
       const results: SolveResult<Answer>[] = [];
