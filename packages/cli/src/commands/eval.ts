@@ -8,7 +8,7 @@ import { loadSpecialist, parseTask, taskRegistry } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 
-export const evalUsage = `trm eval sudoku|maze --data FILE.csv [--limit N] [--json] [--record] [--model manifest.json]
+export const evalUsage = `trm eval sudoku|maze --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json]
       [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--copies K] [--noise S] [--batch-size 64] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)`;
 
@@ -43,6 +43,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArguments(argv, {
     data: { type: 'string' },
     limit: { type: 'string' },
+    level: { type: 'string' },
     json: { type: 'boolean' },
     record: { type: 'boolean' },
     model: { type: 'string' },
@@ -63,6 +64,9 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   if (rows.length > 0 && (!('question' in rows[0]!) || !('answer' in rows[0]!))) {
     throw new InvalidInputError({ field: '--data', message: 'the CSV needs "question" and "answer" columns' });
   }
+  const levels = values.level?.split(',').map((level) => level.trim());
+  if (levels) rows = rows.filter((row) => row.level !== undefined && levels.includes(row.level));
+  if (levels && rows.length === 0) throw new InvalidInputError({ field: '--level', message: 'no rows have these levels', value: values.level });
   const limit = values.limit === undefined ? undefined : numberOption(values, 'limit', 0, { integer: true, min: 1 });
   if (limit !== undefined) {
     const taken = new Map<string, number>();
@@ -123,6 +127,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     Object.fromEntries([...map].map(([key, bucket]) => [key, { ...bucket, exactAccuracy: bucket.exact / bucket.count }]));
   const settings = describeInference(inference);
   if (limit !== undefined) settings.limitPerLevel = limit;
+  if (levels) settings.levels = levels.join(',');
   const report: EvaluationReport = {
     dataset: basename(values.data),
     model: specialist.modelId,
