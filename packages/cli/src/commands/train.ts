@@ -72,6 +72,8 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   const command = `pnpm trm train ${argv.join(' ')}`;
   io.stderr(`training ${task}: ${parameterCount(architecture)} parameters, engine ${engineName}, output ${outDirectory}`);
   const startedAt = Date.now();
+  // The code that trains is the code at start; later commits during a long run do not count.
+  const commit = currentCommit();
   let lastPrint = 0;
   let exactSum = 0;
   let haltedSum = 0;
@@ -129,7 +131,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
           engine: engineName,
           data: data.description,
           command,
-          commit: currentCommit(),
+          commit,
           hyperparameters: {
             batchSize: trainer.batchSize,
             learningRate: trainer.optimizer.learningRate,
