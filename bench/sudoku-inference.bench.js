@@ -25,12 +25,8 @@ for (const batchSize of [1, 64, 256]) {
     const started = performance.now();
     const results = await solver.solveMany(inputs, { halting, batchSize });
     const seconds = (performance.now() - started) / 1000;
-    // The loop runs a whole batch until its last sample stops, so count batch steps, not sample steps.
-    let computedSampleSteps = 0;
-    for (let start = 0; start < results.length; start += batchSize) {
-      const batch = results.slice(start, start + batchSize);
-      computedSampleSteps += batch.length * Math.max(...batch.map((result) => result.steps));
-    }
+    // solveMany streams through continuous batching: each sample costs its own steps.
+    const computedSampleSteps = results.reduce((sum, result) => sum + result.cost.sampleSteps, 0);
     const gflops = (computedSampleSteps * flopsPerStep) / seconds / 1e9;
     const peak = peaks.get(batchSize);
     console.log(
