@@ -19,6 +19,7 @@ import {
   addStateNoise,
   fullSequenceLength,
   parseModelManifest,
+  stepGraphNames as names,
   resetFlags,
   verifyWeights,
 } from '@trm/core';
@@ -162,11 +163,11 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
       const zeros = () => new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), stateShape);
       if (previous && input.stateNoise) addStateNoise(previous.z.data as Float32Array, batchSize, input.stateNoise);
       const feeds: Record<string, ort.Tensor> = {
-        tokens: new ort.Tensor('int32', input.tokens, [batchSize, length]),
-        puzzle_identifiers: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),
-        y: previous?.y ?? zeros(),
-        z: previous?.z ?? zeros(),
-        reset: new ort.Tensor('float32', reset, [batchSize, 1, 1]),
+        [names.tokens]: new ort.Tensor('int32', input.tokens, [batchSize, length]),
+        [names.puzzleIdentifiers]: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),
+        [names.y]: previous?.y ?? zeros(),
+        [names.z]: previous?.z ?? zeros(),
+        [names.reset]: new ort.Tensor('float32', reset, [batchSize, 1, 1]),
       };
       let results: ort.InferenceSession.OnnxValueMapType;
       try {
@@ -175,9 +176,9 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
         throw new RuntimeError({ message: `onnxruntime step failed: ${(error as Error).message}`, cause: error });
       }
       return {
-        state: new NodeRecursionState(batchSize, results.y_out as ort.Tensor, results.z_out as ort.Tensor),
-        logits: (results.logits as ort.Tensor).data as Float32Array,
-        qHalt: (results.q_halt as ort.Tensor).data as Float32Array,
+        state: new NodeRecursionState(batchSize, results[names.yOut] as ort.Tensor, results[names.zOut] as ort.Tensor),
+        logits: (results[names.logits] as ort.Tensor).data as Float32Array,
+        qHalt: (results[names.qHalt] as ort.Tensor).data as Float32Array,
       };
     },
     async dispose() {

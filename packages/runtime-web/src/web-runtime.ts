@@ -14,6 +14,7 @@ import {
   addStateNoise,
   fullSequenceLength,
   parseModelManifest,
+  stepGraphNames as names,
   resetFlags,
   verifyWeights,
 } from '@trm/core';
@@ -96,7 +97,7 @@ export function createWebRuntime(settings: WebRuntimeSettings = {}): InferenceRu
         session = await ort.InferenceSession.create(bytes, {
           executionProviders: [device],
           graphOptimizationLevel: 'all',
-          ...(device === 'webgpu' ? { preferredOutputLocation: { y_out: 'gpu-buffer', z_out: 'gpu-buffer' } } : {}),
+          ...(device === 'webgpu' ? { preferredOutputLocation: { [names.yOut]: 'gpu-buffer', [names.zOut]: 'gpu-buffer' } } : {}),
         });
       } catch (error) {
         throw new ModelLoadError({ source: manifest.id, message: `onnxruntime-web refused the model on ${device}: ${(error as Error).message}`, cause: error });
@@ -200,21 +201,21 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
         let results: ort.InferenceSession.OnnxValueMapType;
         try {
           results = await session.run({
-            tokens: new ort.Tensor('int32', input.tokens, [batchSize, length]),
-            puzzle_identifiers: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),
-            y,
-            z,
-            reset: new ort.Tensor('float32', reset, [batchSize, 1, 1]),
+            [names.tokens]: new ort.Tensor('int32', input.tokens, [batchSize, length]),
+            [names.puzzleIdentifiers]: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),
+            [names.y]: y,
+            [names.z]: z,
+            [names.reset]: new ort.Tensor('float32', reset, [batchSize, 1, 1]),
           });
         } catch (error) {
           throw new RuntimeError({ message: `onnxruntime-web step failed: ${(error as Error).message}`, cause: error });
         } finally {
           for (const tensor of temporary) tensor.dispose();
         }
-        const logits = results.logits as ort.Tensor;
-        const qHalt = results.q_halt as ort.Tensor;
+        const logits = results[names.logits] as ort.Tensor;
+        const qHalt = results[names.qHalt] as ort.Tensor;
         return {
-          state: new WebRecursionState(batchSize, results.y_out as ort.Tensor, results.z_out as ort.Tensor),
+          state: new WebRecursionState(batchSize, results[names.yOut] as ort.Tensor, results[names.zOut] as ort.Tensor),
           logits: (await logits.getData()) as Float32Array,
           qHalt: (await qHalt.getData()) as Float32Array,
         };

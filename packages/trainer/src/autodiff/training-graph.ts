@@ -1,20 +1,14 @@
-import { type Architecture, type Recursion, fullSequenceLength } from '@trm/core';
+import { type Architecture, type Recursion, fullSequenceLength, stepGraphNames } from '@trm/core';
 import { createTrmNetwork } from '../network/trm-network';
 import { trmParameterSpecs } from '../network/trm-parameters';
 import { OnnxGraphBuilder, OnnxType } from '../onnx/onnx-graph';
 import { OnnxAutodiffOps } from './onnx-autodiff-ops';
 import type { TracedTensor } from './traced-tensor';
 
+/** The step graph's names, plus the training graph's own inputs and outputs. */
 export const trainingGraphNames = {
-  tokens: 'tokens',
+  ...stepGraphNames,
   labels: 'labels',
-  puzzleIdentifiers: 'puzzle_identifiers',
-  y: 'y',
-  z: 'z',
-  reset: 'reset',
-  yOut: 'y_out',
-  zOut: 'z_out',
-  qHalt: 'q_halt',
   exact: 'exact',
   crossEntropy: 'cross_entropy',
   haltLoss: 'halt_loss',

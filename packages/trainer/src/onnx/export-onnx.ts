@@ -1,21 +1,10 @@
-import { type Architecture, type Recursion, fullSequenceLength } from '@trm/core';
+import { type Architecture, type Recursion, fullSequenceLength, stepGraphNames } from '@trm/core';
 import { createTrmNetwork } from '../network/trm-network';
 import { type ParameterValues, trmParameterSpecs } from '../network/trm-parameters';
 import { OnnxGraphBuilder, OnnxType } from './onnx-graph';
 import { createOnnxOps } from './onnx-ops';
 
-/** Names of the step graph's inputs and outputs; runtimes rely on them. */
-export const stepGraphNames = {
-  tokens: 'tokens',
-  puzzleIdentifiers: 'puzzle_identifiers',
-  y: 'y',
-  z: 'z',
-  reset: 'reset',
-  yOut: 'y_out',
-  zOut: 'z_out',
-  logits: 'logits',
-  qHalt: 'q_halt',
-} as const;
+export { stepGraphNames };
 
 /**
  * One supervision step as a plain ONNX graph: embedding, reset of refilled slots, T recursions of
