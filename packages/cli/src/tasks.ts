@@ -16,7 +16,7 @@ interface TaskEntry {
   ratingBucket(rating: number): string;
   architecture(options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture;
   recursion(options: { cycles?: number; latentSteps?: number }): Recursion;
-  trainingData(seed: number, options: { givens?: readonly [number, number] }): { description: string; next(): { tokens: Int32Array; labels: Int32Array } };
+  trainingData(seed: number, options: { givens?: readonly [number, number]; bands?: readonly string[] }): { description: string; next(): { tokens: Int32Array; labels: Int32Array } };
 }
 
 function trmArchitecture(base: Pick<Architecture, 'vocabularySize' | 'sequenceLength' | 'mixer'>, options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture {
@@ -49,7 +49,7 @@ export const taskRegistry = {
     // A small MLP-mixer with shallow recursion: what trains well on two CPU cores.
     architecture: (options) => trmArchitecture({ vocabularySize: 11, sequenceLength: 81, mixer: 'mlp' }, options),
     recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
-    trainingData: (seed: number, options: { givens?: readonly [number, number] }) => createSudokuTrainingData({ seed, givens: options.givens }),
+    trainingData: (seed, options) => createSudokuTrainingData({ seed, givens: options.givens }),
   },
   maze: {
     vocabulary: mazeVocabulary,
@@ -63,9 +63,16 @@ export const taskRegistry = {
     // Attention: the paper's MLP mixer scored 0% on mazes.
     architecture: (options) => trmArchitecture({ vocabularySize: 6, sequenceLength: 900, mixer: 'attention' }, options),
     recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
-    trainingData: (seed) => createMazeTrainingData({ seed, band: 'hard' }),
+    trainingData: (seed, options) => createMazeTrainingData({ seed, bands: parseBands(options.bands ?? ['medium', 'long', 'hard']) }),
   },
 } satisfies Record<string, TaskEntry>;
+
+function parseBands(bands: readonly string[]): MazeBand[] {
+  for (const band of bands) {
+    if (!(band in mazeBands)) throw new InvalidInputError({ field: '--bands', message: `expected bands among ${Object.keys(mazeBands).join(', ')}`, value: band });
+  }
+  return bands as MazeBand[];
+}
 
 export type TaskName = keyof typeof taskRegistry;
 export const tasks = Object.keys(taskRegistry) as TaskName[];

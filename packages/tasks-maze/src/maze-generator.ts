@@ -36,33 +36,65 @@ export function layoutSplit(maze: ArrayLike<number>): 'train' | 'test' {
  * at random, no border wall, start and goal on open cells, shortest path by BFS (= A* on a unit
  * grid). Here the goal is drawn among the open cells whose distance from the start falls in the
  * band, which finds long paths without rejecting most start/goal pairs.
+ *
+ * Fewer than 1% of layouts hold a path over 110 moves, so for long bands a layout is first
+ * screened by a double BFS sweep (a lower bound on its diameter). `pairsPerLayout` > 1 draws
+ * several start/goal pairs from each accepted layout: training uses it to make hard mazes
+ * cheap; evaluation sets keep the default of one.
  */
-export function createMazeGenerator(options: { seed?: number; band?: MazeBand; minPathLength?: number; maxPathLength?: number; split?: 'train' | 'test' } = {}) {
+export function createMazeGenerator(
+  options: { seed?: number; band?: MazeBand; minPathLength?: number; maxPathLength?: number; split?: 'train' | 'test'; pairsPerLayout?: number } = {},
+) {
   const random = createRandom(options.seed ?? 1);
   const band = mazeBands[options.band ?? 'hard'];
   const min = options.minPathLength ?? band.min;
   const max = options.maxPathLength ?? band.max;
+  const pairsPerLayout = options.pairsPerLayout ?? 1;
+  const pending: GeneratedMaze[] = [];
+  const isOpen = (layout: Uint8Array) => (cell: number) => layout[cell] !== MazeCell.wall;
+
+  function farthest(distance: Int32Array, open: readonly number[]): number {
+    let best = open[0]!;
+    for (const cell of open) if (distance[cell]! > distance[best]!) best = cell;
+    return best;
+  }
+
+  function fromLayout(layout: Uint8Array, open: readonly number[], split: 'train' | 'test') {
+    if (min > 60) {
+      const sweep = mazeDistances(layout, farthest(mazeDistances(layout, open[random.int(open.length)]!, isOpen(layout)), open), isOpen(layout));
+      if (sweep[farthest(sweep, open)]! < min) return;
+    }
+    const used = new Set<string>();
+    for (let attempt = 0; attempt < 8 * pairsPerLayout && pending.length < pairsPerLayout; attempt++) {
+      const start = open[random.int(open.length)]!;
+      const distance = mazeDistances(layout, start, isOpen(layout));
+      const goals = open.filter((cell) => distance[cell]! >= min && distance[cell]! <= max);
+      if (goals.length === 0) continue;
+      const goal = goals[random.int(goals.length)]!;
+      if (used.has(`${start}:${goal}`)) continue;
+      used.add(`${start}:${goal}`);
+      const maze = layout.slice();
+      maze[start] = MazeCell.start;
+      maze[goal] = MazeCell.goal;
+      pending.push({ maze, answer: solveMaze(maze)!, pathLength: distance[goal]!, split });
+    }
+  }
+
   return {
     next(): GeneratedMaze {
-      for (;;) {
+      while (pending.length === 0) {
         const density = 0.3 + 0.2 * random.next();
-        const maze = new Uint8Array(MAZE_CELLS);
-        for (let cell = 0; cell < MAZE_CELLS; cell++) maze[cell] = random.next() < density ? MazeCell.wall : MazeCell.free;
-        const split = layoutSplit(maze);
+        const layout = new Uint8Array(MAZE_CELLS);
+        for (let cell = 0; cell < MAZE_CELLS; cell++) layout[cell] = random.next() < density ? MazeCell.wall : MazeCell.free;
+        const split = layoutSplit(layout);
         if (options.split && split !== options.split) continue;
         const open: number[] = [];
-        for (let cell = 0; cell < MAZE_CELLS; cell++) if (maze[cell] === MazeCell.free) open.push(cell);
-        for (let attempt = 0; attempt < 8; attempt++) {
-          const start = open[random.int(open.length)]!;
-          const distance = mazeDistances(maze, start, (cell) => maze[cell] !== MazeCell.wall);
-          const goals = open.filter((cell) => distance[cell]! >= min && distance[cell]! <= max);
-          if (goals.length === 0) continue;
-          const goal = goals[random.int(goals.length)]!;
-          maze[start] = MazeCell.start;
-          maze[goal] = MazeCell.goal;
-          return { maze, answer: solveMaze(maze)!, pathLength: distance[goal]!, split };
-        }
+        for (let cell = 0; cell < MAZE_CELLS; cell++) if (layout[cell] === MazeCell.free) open.push(cell);
+        if (open.length < 2) continue;
+        fromLayout(layout, open, split);
       }
+      return pending.shift()!;
     },
   };
 }
+

@@ -11,15 +11,26 @@ export function mazeDistances(grid: ArrayLike<number>, from: number, passable: (
   let tail = 0;
   distance[from] = 0;
   queue[tail++] = from;
+  // Inlined neighbours: the generator runs this thousands of times per hard maze.
   while (head < tail) {
     const cell = queue[head++]!;
-    const row = Math.floor(cell / MAZE_SIZE);
+    const next = distance[cell]! + 1;
     const column = cell % MAZE_SIZE;
-    const neighbours = [row > 0 ? cell - MAZE_SIZE : -1, row < MAZE_SIZE - 1 ? cell + MAZE_SIZE : -1, column > 0 ? cell - 1 : -1, column < MAZE_SIZE - 1 ? cell + 1 : -1];
-    for (const next of neighbours) {
-      if (next < 0 || distance[next] !== -1 || !passable(next)) continue;
-      distance[next] = distance[cell]! + 1;
-      queue[tail++] = next;
+    if (cell >= MAZE_SIZE && distance[cell - MAZE_SIZE] === -1 && passable(cell - MAZE_SIZE)) {
+      distance[cell - MAZE_SIZE] = next;
+      queue[tail++] = cell - MAZE_SIZE;
+    }
+    if (cell < MAZE_CELLS - MAZE_SIZE && distance[cell + MAZE_SIZE] === -1 && passable(cell + MAZE_SIZE)) {
+      distance[cell + MAZE_SIZE] = next;
+      queue[tail++] = cell + MAZE_SIZE;
+    }
+    if (column > 0 && distance[cell - 1] === -1 && passable(cell - 1)) {
+      distance[cell - 1] = next;
+      queue[tail++] = cell - 1;
+    }
+    if (column < MAZE_SIZE - 1 && distance[cell + 1] === -1 && passable(cell + 1)) {
+      distance[cell + 1] = next;
+      queue[tail++] = cell + 1;
     }
   }
   return distance;

@@ -16,5 +16,5 @@ export { runTraining, type TrainingEvent, type TrainingRunOptions, type TrmTrain
 export { saveCheckpoint, loadCheckpoint, type CheckpointHeader } from './training/checkpoint';
 export { exportStepToOnnx, stepGraphNames } from './onnx/export-onnx';
 export { OnnxGraphBuilder, OnnxType } from './onnx/onnx-graph';
-export { OrtTrmTrainer, type OrtTrainerOptions } from './training/ort-trainer';
+export { OrtTrmTrainer, type OrtTrainerOptions, type DepthStage, progressiveDepthStages } from './training/ort-trainer';
 export { buildTrainingGraph, trainingGraphNames } from './autodiff/training-graph';

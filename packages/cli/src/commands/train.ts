@@ -2,7 +2,7 @@ import { execSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError } from '@trm/core';
-import { type TfjsBackendName, initializeTfjsBackend, runTraining, parameterCount } from '@trm/trainer';
+import { type TfjsBackendName, initializeTfjsBackend, parameterCount, progressiveDepthStages, runTraining } from '@trm/trainer';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseTask, taskRegistry } from '../tasks';
 import { exportCheckpoint } from './export';
@@ -11,7 +11,8 @@ export const trainUsage = `trm train sudoku|maze [--steps N] [--out DIR] [--batc
                 [--cycles 2] [--latent-steps 2] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
                 [--checkpoint-every 50] [--max-minutes M] [--resume]
                 [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]
-                [--givens MIN-MAX (sudoku: mix easier puzzles in)]`;
+                [--depth-curriculum (ort: shallower recursion for the first 60% of steps, CGAR)]
+                [--givens MIN-MAX (sudoku: mix easier puzzles in)] [--bands short,medium,long,hard (maze: bands mixed in equal parts)]`;
 
 export async function trainCommand(argv: string[], io: { stdout: (line: string) => void; stderr: (line: string) => void }) {
   const { values, positionals } = parseCommandArguments(argv, {
@@ -34,6 +35,8 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     threads: { type: 'string' },
     device: { type: 'string' },
     givens: { type: 'string' },
+    bands: { type: 'string' },
+    'depth-curriculum': { type: 'boolean' },
   });
   const task = parseTask(positionals[0]);
   const entry = taskRegistry[task];
@@ -68,7 +71,9 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   }
   // A resumed run draws its data from a seed of its resume step, so it does not replay the same puzzles.
   const resumeStep = values.resume ? await checkpointStep(outDirectory) : 0;
-  const data = entry.trainingData(seed + 1_000_003 * resumeStep, { givens });
+  const data = entry.trainingData(seed + 1_000_003 * resumeStep, { givens, bands: values.bands?.split(',') });
+  if (values['depth-curriculum'] && engine !== 'ort') throw new InvalidInputError({ field: '--depth-curriculum', message: 'needs --engine ort' });
+  const depthStages = values['depth-curriculum'] ? progressiveDepthStages(recursion, steps) : undefined;
   const command = `pnpm trm train ${argv.join(' ')}`;
   io.stderr(`training ${task}: ${parameterCount(architecture)} parameters, engine ${engineName}, output ${outDirectory}`);
   const startedAt = Date.now();
@@ -96,6 +101,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     engine,
     threads,
     device,
+    depthStages,
     onEvent(event) {
       if (event.type === 'step') {
         const m = event.metrics;

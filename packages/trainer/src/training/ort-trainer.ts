@@ -17,6 +17,28 @@ export interface OrtTrainerOptions {
   /** 'cpu' (default) or 'cuda' for machines with NVIDIA GPUs and onnxruntime-node's CUDA binaries. */
   device?: 'cpu' | 'cuda';
   threads?: number;
+  /**
+   * Progressive recursion depth (CGAR, arXiv 2511.08653): shallower recursion for early steps,
+   * which costs less while the network is still far off; `recursion` applies after the last stage.
+   */
+  depthStages?: readonly DepthStage[];
+}
+
+/** From `fromStep` on (until the next stage), train with this recursion depth. */
+export interface DepthStage {
+  fromStep: number;
+  cycles: number;
+  latentSteps: number;
+}
+
+/** The stages of the default CGAR-style schedule: 30% at about half depth, 30% between, then full. */
+export function progressiveDepthStages(recursion: Recursion, totalSteps: number): DepthStage[] {
+  const half = (value: number) => Math.max(1, Math.ceil(value / 2));
+  return [
+    { fromStep: 0, cycles: half(recursion.cycles), latentSteps: half(recursion.latentSteps) },
+    { fromStep: Math.round(0.3 * totalSteps), cycles: recursion.cycles, latentSteps: half(recursion.latentSteps) },
+    { fromStep: Math.round(0.6 * totalSteps), cycles: recursion.cycles, latentSteps: recursion.latentSteps },
+  ];
 }
 
 /**
@@ -41,11 +63,14 @@ export class OrtTrmTrainer {
   step = 0;
   wallSeconds = 0;
 
+  private readonly sessions = new Map<string, ort.InferenceSession>();
+  private readonly depthStages: readonly DepthStage[];
+
   private constructor(
-    options: OrtTrainerOptions,
-    private readonly session: ort.InferenceSession,
+    private readonly options: OrtTrainerOptions,
     private readonly trainable: string[],
   ) {
+    this.depthStages = options.depthStages ?? [];
     this.architecture = options.architecture;
     this.recursion = options.recursion;
     this.batchSize = options.batchSize;
@@ -66,14 +91,32 @@ export class OrtTrmTrainer {
   }
 
   static async create(options: OrtTrainerOptions): Promise<OrtTrmTrainer> {
-    const { bytes, trainable } = buildTrainingGraph(options);
+    const trainable = trmParameterSpecs(options.architecture).filter((spec) => spec.trainable).map((spec) => spec.name);
+    const trainer = new OrtTrmTrainer(options, trainable);
+    // Fail early (for example on a missing CUDA provider) rather than at the first step.
+    await trainer.sessionFor(trainer.depthAt(trainer.step));
+    return trainer;
+  }
+
+  /** The recursion trained at `step`: the depth stage's, else the model's own. */
+  depthAt(step: number): Recursion {
+    const stage = this.depthStages.filter((candidate) => candidate.fromStep <= step).at(-1);
+    return stage ? { ...this.recursion, cycles: stage.cycles, latentSteps: stage.latentSteps } : this.recursion;
+  }
+
+  private async sessionFor(recursion: Recursion): Promise<ort.InferenceSession> {
+    const key = `${recursion.cycles}x${recursion.latentSteps}`;
+    const cached = this.sessions.get(key);
+    if (cached) return cached;
+    const { bytes, trainable } = buildTrainingGraph({ architecture: this.architecture, recursion, batchSize: this.batchSize });
+    if (trainable.join() !== this.trainable.join()) throw new Error('training graph parameters differ from the network parameters');
     const sessionOptions: ort.InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all',
       interOpNumThreads: 1,
-      ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+      ...(this.options.threads ? { intraOpNumThreads: this.options.threads } : {}),
     };
     let session: ort.InferenceSession;
-    if (options.device === 'cuda') {
+    if (this.options.device === 'cuda') {
       try {
         session = await ort.InferenceSession.create(bytes, { ...sessionOptions, executionProviders: ['cuda'], logSeverityLevel: 4 });
       } catch (error) {
@@ -82,7 +125,11 @@ export class OrtTrmTrainer {
     } else {
       session = await ort.InferenceSession.create(bytes, { ...sessionOptions, executionProviders: ['cpu'] });
     }
-    return new OrtTrmTrainer(options, session, trainable);
+    // Earlier stages are not revisited.
+    for (const old of this.sessions.values()) void old.release();
+    this.sessions.clear();
+    this.sessions.set(key, session);
+    return session;
   }
 
   get examples() {
@@ -110,7 +157,8 @@ export class OrtTrmTrainer {
     for (const spec of trmParameterSpecs(this.architecture)) {
       feeds[names.parameter(spec.name)] = new ort.Tensor('float32', this.parameters.get(spec.name)!, [...spec.shape]);
     }
-    const outputs = await this.session.run(feeds);
+    const session = await this.sessionFor(this.depthAt(this.step));
+    const outputs = await session.run(feeds);
     const gradients = new Map(this.trainable.map((name) => [name, (outputs[names.gradient(name)] as ort.Tensor).data as Float32Array]));
     return { gradients, outputs };
   }
@@ -182,6 +230,7 @@ export class OrtTrmTrainer {
   dispose() {
     this.y?.dispose();
     this.z?.dispose();
-    void this.session.release();
+    for (const session of this.sessions.values()) void session.release();
+    this.sessions.clear();
   }
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Architecture, Recursion } from '@trm/core';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { OrtTrmTrainer } from './ort-trainer';
+import { type DepthStage, OrtTrmTrainer } from './ort-trainer';
 import { type OptimizerSettings, type StepMetrics, type TrainerState, type TrainingDataSource, TfjsTrmTrainer } from './train-trm';
 
 /** What runTraining needs of an engine; the tfjs and onnxruntime trainers both provide it. */
@@ -49,6 +49,8 @@ export interface TrainingRunOptions {
   /** onnxruntime only: intra-op threads and device. */
   threads?: number;
   device?: 'cpu' | 'cuda';
+  /** onnxruntime only: progressive recursion depth (CGAR); see progressiveDepthStages. */
+  depthStages?: readonly DepthStage[];
   onEvent?: (event: TrainingEvent) => void;
   /** Called after each checkpoint is written (export, evaluation). */
   onCheckpoint?: (trainer: TrmTrainer) => Promise<void>;
@@ -61,11 +63,13 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   const engine = options.engine ?? 'ort';
   const create = async (settings: { architecture: Architecture; recursion: Recursion; seed: number; initial?: TrainerState }): Promise<TrmTrainer> => {
     const common = { ...settings, batchSize: options.batchSize, optimizer: options.optimizer };
-    return engine === 'ort' ? OrtTrmTrainer.create({ ...common, threads: options.threads, device: options.device }) : new TfjsTrmTrainer(common);
+    if (engine === 'ort') return OrtTrmTrainer.create({ ...common, threads: options.threads, device: options.device, depthStages: options.depthStages });
+    if (options.depthStages?.length) throw new Error('depth stages need the onnxruntime engine');
+    return new TfjsTrmTrainer(common);
   };
   let trainer: TrmTrainer;
   const resumed = options.resume && existsSync(join(options.outDirectory, 'checkpoint.json'));
-  const config: Record<string, unknown> = { batchSize: options.batchSize, optimizer: options.optimizer ?? {}, engine };
+  const config: Record<string, unknown> = { batchSize: options.batchSize, optimizer: options.optimizer ?? {}, engine, ...(options.depthStages ? { depthStages: options.depthStages } : {}) };
   // Which data trained which steps: a resumed run may change its data.
   let dataHistory: { fromStep: number; description: string }[] = [];
   if (resumed) {
