@@ -16,7 +16,14 @@ interface TaskEntry {
   ratingBucket(rating: number): string;
   architecture(options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture;
   recursion(options: { cycles?: number; latentSteps?: number }): Recursion;
-  trainingData(seed: number, options: { givens?: readonly [number, number]; bands?: readonly string[] }): { description: string; next(): { tokens: Int32Array; labels: Int32Array } };
+  trainingData(seed: number, options: TrainingDataOptions): { description: string; next(): { tokens: Int32Array; labels: Int32Array } };
+  /** The same data as a module export and its options, for the trainer's data worker. */
+  trainingDataWorker(seed: number, options: TrainingDataOptions): { module: string; exportName: string; options: unknown };
+}
+
+interface TrainingDataOptions {
+  givens?: readonly [number, number];
+  bands?: readonly string[];
 }
 
 function trmArchitecture(base: Pick<Architecture, 'vocabularySize' | 'sequenceLength' | 'mixer'>, options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture {
@@ -50,6 +57,7 @@ export const taskRegistry = {
     architecture: (options) => trmArchitecture({ vocabularySize: 11, sequenceLength: 81, mixer: 'mlp' }, options),
     recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
     trainingData: (seed, options) => createSudokuTrainingData({ seed, givens: options.givens }),
+    trainingDataWorker: (seed, options) => ({ module: import.meta.resolve('@trm/tasks-sudoku'), exportName: 'createSudokuTrainingData', options: { seed, givens: options.givens } }),
   },
   maze: {
     vocabulary: mazeVocabulary,
@@ -63,9 +71,16 @@ export const taskRegistry = {
     // Attention: the paper's MLP mixer scored 0% on mazes.
     architecture: (options) => trmArchitecture({ vocabularySize: 6, sequenceLength: 900, mixer: 'attention' }, options),
     recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
-    trainingData: (seed, options) => createMazeTrainingData({ seed, bands: parseBands(options.bands ?? ['medium', 'long', 'hard']) }),
+    trainingData: (seed, options) => createMazeTrainingData({ seed, bands: parseBands(options.bands ?? defaultMazeBands) }),
+    trainingDataWorker: (seed, options) => ({
+      module: import.meta.resolve('@trm/tasks-maze'),
+      exportName: 'createMazeTrainingData',
+      options: { seed, bands: parseBands(options.bands ?? defaultMazeBands) },
+    }),
   },
 } satisfies Record<string, TaskEntry>;
+
+const defaultMazeBands = ['medium', 'long', 'hard'];
 
 function parseBands(bands: readonly string[]): MazeBand[] {
   for (const band of bands) {

@@ -18,3 +18,4 @@ export { exportStepToOnnx, stepGraphNames } from './onnx/export-onnx';
 export { OnnxGraphBuilder, OnnxType } from './onnx/onnx-graph';
 export { OrtTrmTrainer, type OrtTrainerOptions, type DepthStage, progressiveDepthStages } from './training/ort-trainer';
 export { buildTrainingGraph, trainingGraphNames } from './autodiff/training-graph';
+export { createWorkerTrainingData, type WorkerTrainingData, type WorkerTrainingDataOptions } from './training/worker-training-data';

@@ -2,7 +2,7 @@ import { execSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError } from '@trm/core';
-import { type TfjsBackendName, initializeTfjsBackend, parameterCount, progressiveDepthStages, runTraining } from '@trm/trainer';
+import { type TfjsBackendName, createWorkerTrainingData, initializeTfjsBackend, parameterCount, progressiveDepthStages, runTraining } from '@trm/trainer';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseTask, taskRegistry } from '../tasks';
 import { exportCheckpoint } from './export';
@@ -11,6 +11,7 @@ export const trainUsage = `trm train sudoku|maze [--steps N] [--out DIR] [--batc
                 [--cycles 2] [--latent-steps 2] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
                 [--checkpoint-every 50] [--max-minutes M] [--resume]
                 [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]
+                [--inline-data (make examples on the training thread instead of a worker)]
                 [--depth-curriculum (ort: shallower recursion for the first 60% of steps, CGAR)]
                 [--givens MIN-MAX (sudoku: mix easier puzzles in)] [--bands short,medium,long,hard (maze: bands mixed in equal parts)]`;
 
@@ -37,6 +38,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     givens: { type: 'string' },
     bands: { type: 'string' },
     'depth-curriculum': { type: 'boolean' },
+    'inline-data': { type: 'boolean' },
   });
   const task = parseTask(positionals[0]);
   const entry = taskRegistry[task];
@@ -71,7 +73,10 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   }
   // A resumed run draws its data from a seed of its resume step, so it does not replay the same puzzles.
   const resumeStep = values.resume ? await checkpointStep(outDirectory) : 0;
-  const data = entry.trainingData(seed + 1_000_003 * resumeStep, { givens, bands: values.bands?.split(',') });
+  const dataSeed = seed + 1_000_003 * resumeStep;
+  const dataOptions = { givens, bands: values.bands?.split(',') };
+  // By default examples are made on a worker thread, ahead of need, so the trainer does not wait.
+  const data = values['inline-data'] ? entry.trainingData(dataSeed, dataOptions) : await createWorkerTrainingData(entry.trainingDataWorker(dataSeed, dataOptions));
   if (values['depth-curriculum'] && engine !== 'ort') throw new InvalidInputError({ field: '--depth-curriculum', message: 'needs --engine ort' });
   const depthStages = values['depth-curriculum'] ? progressiveDepthStages(recursion, steps) : undefined;
   const command = `pnpm trm train ${argv.join(' ')}`;
@@ -117,7 +122,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
           const exact = haltedSum > 0 ? ((100 * exactSum) / haltedSum).toFixed(1) : '-';
           io.stderr(
             `[${bar}] step ${m.step}/${steps} loss ${m.loss.toFixed(4)} train cell-acc ${(100 * m.tokenAccuracy).toFixed(1)}% train exact@halt ${exact}% ` +
-              `${m.samplesPerSecond.toFixed(1)} samples/s ${m.examples} examples`,
+              `${m.samplesPerSecond.toFixed(1)} samples/s ${m.examples} examples, waited ${((m.dataWaitSeconds ?? 0) * 1000).toFixed(0)} ms for data`,
           );
           exactSum = 0;
           haltedSum = 0;
@@ -150,6 +155,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
       });
     },
   });
+  if ('close' in data) await data.close();
   io.stderr(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 }
 

@@ -113,12 +113,27 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
     options.onEvent?.({ type: 'checkpoint', step: state.step, directory: options.outDirectory });
     await options.onCheckpoint?.(trainer);
   };
+  // Time the trainer spends making or awaiting examples, so a slow data source shows in the metrics.
+  let dataSeconds = 0;
+  const timedData = {
+    description: options.data.description,
+    next() {
+      const started = performance.now();
+      const example = options.data.next();
+      dataSeconds += (performance.now() - started) / 1000;
+      return example;
+    },
+  };
   const started = performance.now();
   const metricsFile = join(options.outDirectory, 'metrics.jsonl');
   while (trainer.step < options.steps) {
     if (options.signal?.aborted) break;
     if (options.maxSeconds !== undefined && (performance.now() - started) / 1000 > options.maxSeconds) break;
-    const metrics = await trainer.trainStep(options.data);
+    // At most every slot refills; a worker-backed source has them ready unless it fell behind.
+    const waitStarted = performance.now();
+    await options.data.ready?.(options.batchSize);
+    dataSeconds = (performance.now() - waitStarted) / 1000;
+    const metrics = { ...(await trainer.trainStep(timedData)), dataWaitSeconds: dataSeconds };
     await appendFile(metricsFile, `${JSON.stringify({ time: new Date().toISOString(), ...metrics })}\n`);
     options.onEvent?.({ type: 'step', metrics });
     if (trainer.step % options.checkpointEvery === 0) await checkpoint();

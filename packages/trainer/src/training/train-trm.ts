@@ -18,6 +18,8 @@ export interface TrainingDataSource {
   /** Describes the data for the manifest's training record. */
   readonly description: string;
   next(): TrainingExample;
+  /** Sources that make examples elsewhere (a worker) resolve this once `count` can be taken. */
+  ready?(count: number): Promise<void>;
 }
 
 export interface OptimizerSettings {
@@ -77,6 +79,8 @@ export interface StepMetrics {
   stepSeconds: number;
   /** Slots processed per second (each slot runs one supervision step per optimizer step). */
   samplesPerSecond: number;
+  /** Seconds this step waited for training data before it could start (set by runTraining). */
+  dataWaitSeconds?: number;
 }
 
 /**

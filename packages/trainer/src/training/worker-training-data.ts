@@ -1,0 +1,124 @@
+import { Worker } from 'node:worker_threads';
+import type { TrainingDataSource, TrainingExample } from './train-trm';
+
+export interface WorkerTrainingDataOptions {
+  /** URL or absolute path of an ES module exporting the data factory. */
+  module: string;
+  /** The factory's export name; it is called with `options` and returns a TrainingDataSource. */
+  exportName: string;
+  /** Passed to the factory; must be structured-cloneable. */
+  options: unknown;
+  /** Examples kept ready ahead of the trainer (default 256). */
+  bufferSize?: number;
+}
+
+/** A TrainingDataSource whose examples are made on a worker thread, ahead of need. */
+export interface WorkerTrainingData extends TrainingDataSource {
+  /** Resolves when `count` examples can be taken without waiting. */
+  ready(count: number): Promise<void>;
+  /** Seconds spent waiting in `ready` so far: time the trainer stood idle for data. */
+  readonly waitSeconds: number;
+  close(): Promise<void>;
+}
+
+// CommonJS because Node 20 evaluates `eval: true` workers as scripts; the factory module is
+// loaded with import(). The worker answers each request for N examples with one message.
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+(async () => {
+  const module = await import(workerData.module);
+  const source = module[workerData.exportName](workerData.options);
+  parentPort.postMessage({ type: 'ready', description: source.description });
+  parentPort.on('message', (count) => {
+    const examples = [];
+    const transfer = [];
+    for (let index = 0; index < count; index++) {
+      const example = source.next();
+      const tokens = Int32Array.from(example.tokens);
+      const labels = Int32Array.from(example.labels);
+      examples.push({ tokens, labels, puzzleIdentifier: example.puzzleIdentifier });
+      transfer.push(tokens.buffer, labels.buffer);
+    }
+    parentPort.postMessage({ type: 'examples', examples }, transfer);
+  });
+})().catch((error) => parentPort.postMessage({ type: 'error', message: String(error && error.stack || error) }));
+`;
+
+/**
+ * Runs a data factory on a worker thread so example generation overlaps training. The stream is
+ * the same, in the same order, as calling the factory on the main thread.
+ */
+export async function createWorkerTrainingData(options: WorkerTrainingDataOptions): Promise<WorkerTrainingData> {
+  const bufferSize = options.bufferSize ?? 256;
+  const module = options.module.startsWith('/') ? `file://${options.module}` : options.module;
+  const worker = new Worker(workerSource, { eval: true, workerData: { module, exportName: options.exportName, options: options.options } });
+  worker.unref();
+  const buffer: TrainingExample[] = [];
+  let requested = 0;
+  let failure: Error | null = null;
+  let waiters: (() => void)[] = [];
+  let waitSeconds = 0;
+  const wake = () => {
+    const current = waiters;
+    waiters = [];
+    for (const resolve of current) resolve();
+  };
+  const description = await new Promise<string>((resolve, reject) => {
+    worker.on('message', (message: { type: 'ready'; description: string } | { type: 'examples'; examples: TrainingExample[] } | { type: 'error'; message: string }) => {
+      if (message.type === 'ready') resolve(message.description);
+      else if (message.type === 'examples') {
+        requested -= message.examples.length;
+        buffer.push(...message.examples);
+        wake();
+      } else {
+        failure = new Error(`training data worker failed: ${message.message}`);
+        reject(failure);
+        wake();
+      }
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      reject(error);
+      wake();
+    });
+  });
+  const topUp = () => {
+    const missing = bufferSize - buffer.length - requested;
+    // Small requests would cost a message each; ask in chunks of at least a quarter buffer.
+    if (missing >= Math.max(1, bufferSize / 4)) {
+      requested += missing;
+      worker.postMessage(missing);
+    }
+  };
+  topUp();
+  return {
+    description,
+    get waitSeconds() {
+      return waitSeconds;
+    },
+    async ready(count: number) {
+      const started = performance.now();
+      while (buffer.length < count) {
+        if (failure) throw failure;
+        const shortfall = count - buffer.length - requested;
+        if (shortfall > 0) {
+          requested += shortfall;
+          worker.postMessage(shortfall);
+        }
+        await new Promise<void>((resolve) => waiters.push(resolve));
+      }
+      waitSeconds += (performance.now() - started) / 1000;
+      topUp();
+    },
+    next() {
+      if (failure) throw failure;
+      const example = buffer.shift();
+      if (!example) throw new Error('training data worker: next() before ready(); await ready(count) first');
+      topUp();
+      return example;
+    },
+    async close() {
+      await worker.terminate();
+    },
+  };
+}
