@@ -61,10 +61,7 @@ export const taskRegistry = {
   },
   maze: {
     vocabulary: mazeVocabulary,
-    specialist: (model?: ModelSourceV1) => {
-      if (!model) throw new InvalidInputError({ field: '--model', message: 'no maze model is packaged yet: pass --model path/to/manifest.json' });
-      return createMaze({ model });
-    },
+    specialist: (model?: ModelSourceV1) => createMaze(model ? { model } : {}),
     pretty: prettyMaze,
     prettyInput: (input: MazePuzzle) => prettyMaze(input.maze),
     ratingBucket: (pathLength: number) => (Object.keys(mazeBands) as MazeBand[]).find((band) => pathLength >= mazeBands[band].min && pathLength <= mazeBands[band].max) ?? 'other',

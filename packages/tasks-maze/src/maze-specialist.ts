@@ -1,4 +1,5 @@
 import { InvalidInputError, ManifestError, type ModelSourceV1, type SpecialistV1, parseModelManifest } from '@trm/core';
+import defaultManifest from '../model/manifest.json';
 import { applyMazeSymmetry, invertMazeSymmetry, type MazeSymmetry } from './maze-augmentations';
 import { MAZE_CELLS, MAZE_SIZE, decodeMaze, encodeMaze, formatMaze, parseMazeString } from './maze-codec';
 import { isValidShortestPath, mazeProblem } from './maze-rules';
@@ -34,16 +35,29 @@ function looksLikeMaze(input: unknown): number {
   return text.length === MAZE_CELLS && /^[# SGo]+$/.test(text) && text.includes('S') && text.includes('G') ? 1 : 0;
 }
 
-/** Creates the maze specialist for a trained maze model. */
-export function createMaze(settings: { model: ModelSourceV1 }): MazeSpecialist {
-  const manifest = parseModelManifest(settings.model.manifest);
+export interface MazeSettings {
+  /** A different model than the packaged one (manifest plus weights). */
+  model?: ModelSourceV1;
+}
+
+function packagedModel(): ModelSourceV1 {
+  const manifest = parseModelManifest(defaultManifest);
+  const file = manifest.weights[0];
+  if (!file) throw new ManifestError({ message: 'the packaged manifest lists no weights', field: 'weights' });
+  return { manifest, weights: new URL(`../model/${file.path}`, import.meta.url) };
+}
+
+/** Creates the maze specialist; without settings it uses the model shipped in this package. */
+export function createMaze(settings: MazeSettings = {}): MazeSpecialist {
+  const model = settings.model ?? packagedModel();
+  const manifest = parseModelManifest(model.manifest);
   if (manifest.task !== 'maze') throw new ManifestError({ message: `model ${manifest.id} is for task "${manifest.task}", not maze`, field: 'task' });
   if (manifest.architecture.sequenceLength !== MAZE_CELLS) throw new ManifestError({ message: 'a maze model needs sequenceLength 900', field: 'architecture.sequenceLength' });
   return {
     specificationVersion: 'v1',
     task: 'maze',
     modelId: manifest.id,
-    model: { manifest, weights: settings.model.weights },
+    model: { manifest, weights: model.weights },
     parseInput: (input) => parseMazeInput(input),
     detect: looksLikeMaze,
     encode: (input) => encodeMaze(input.maze),
@@ -56,3 +70,6 @@ export function createMaze(settings: { model: ModelSourceV1 }): MazeSpecialist {
     },
   };
 }
+
+/** The maze specialist with the packaged model. */
+export const maze: MazeSpecialist = /* @__PURE__ */ createMaze();

@@ -15,7 +15,8 @@ export const exportUsage = 'trm export --checkpoint DIR [--task sudoku|maze] [--
  */
 export async function exportCheckpoint(options: {
   checkpointDirectory: string;
-  task: string;
+  /** Defaults to the task of the run's own manifest. */
+  task?: string;
   out?: string;
   weights?: 'ema' | 'live';
   training?: Omit<TrainingRecord, 'steps' | 'examples' | 'seed' | 'wallSeconds'>;
@@ -26,8 +27,11 @@ export async function exportCheckpoint(options: {
   // Fixed parameters live only in the "parameters" group; trained ones take the chosen copy.
   for (const [name, value] of groups[which === 'ema' ? 'ema' : 'parameters']) parameters.set(name, value);
   const { architecture, recursion } = header;
+  // The training run writes a manifest beside its checkpoint; exports elsewhere take its record.
+  const runManifest = await readManifestIfAny(join(options.checkpointDirectory, 'manifest.json'));
+  const task = parseTask(options.task ?? runManifest?.task);
   const name = `trm-${architecture.mixer}-h${architecture.hiddenSize}-t${recursion.cycles}n${recursion.latentSteps}`;
-  const id = `${options.task}:${name}`;
+  const id = `${task}:${name}`;
   const onnx = exportStepToOnnx({ architecture, recursion, parameters, metadata: { id, step: String(header.step) } });
   const onnxPath = options.out ?? join(options.checkpointDirectory, 'model.onnx');
   const manifestPath = join(dirname(onnxPath), 'manifest.json');
@@ -35,15 +39,13 @@ export async function exportCheckpoint(options: {
   await writeFile(onnxPath, onnx);
   const sha256 = createHash('sha256').update(onnx).digest('hex');
   const previous = await readManifestIfAny(manifestPath);
-  // The training run writes a manifest beside its checkpoint; exports elsewhere take its record.
-  const runManifest = await readManifestIfAny(join(options.checkpointDirectory, 'manifest.json'));
-  const vocabulary = taskRegistry[parseTask(options.task)].vocabulary;
+  const vocabulary = taskRegistry[task].vocabulary;
   const training = options.training ?? runManifest?.training ?? previous?.training;
   if (!training) throw new InvalidInputError({ field: '--checkpoint', message: 'no training record: export from a training run, or beside an existing manifest' });
   const manifest = parseModelManifest({
     specificationVersion: 'v1',
     id,
-    task: options.task,
+    task,
     architecture,
     recursion,
     vocabulary: { size: vocabulary.length, labels: [...vocabulary] },
@@ -51,6 +53,7 @@ export async function exportCheckpoint(options: {
     training: {
       ...training,
       data: describeData(header.config.dataHistory, training.data),
+      hyperparameters: { ...training.hyperparameters, ...describeDepthStages(header.config.depthStages) },
       steps: header.step,
       examples: header.examples,
       seed: header.seed,
@@ -64,6 +67,12 @@ export async function exportCheckpoint(options: {
 }
 
 /** The training data of every phase of the run, e.g. "steps 0-2299: ...; steps 2300-: ...". */
+/** CGAR stages as a manifest hyperparameter, e.g. "from step 0: T=1 n=1; from step 390: T=2 n=2". */
+function describeDepthStages(stages: unknown): Record<string, string> {
+  if (!Array.isArray(stages) || stages.length === 0) return {};
+  return { depthCurriculum: (stages as { fromStep: number; cycles: number; latentSteps: number }[]).map((stage) => `from step ${stage.fromStep}: T=${stage.cycles} n=${stage.latentSteps}`).join('; ') };
+}
+
 function describeData(history: unknown, fallback: string): string {
   if (!Array.isArray(history) || history.length === 0) return fallback;
   const phases = history as { fromStep: number; description: string }[];
@@ -89,6 +98,6 @@ export async function exportCommand(argv: string[], io: { stdout: (line: string)
   if (!values.checkpoint) throw new InvalidInputError({ field: '--checkpoint', message: 'required: the training output directory' });
   const weights = values.weights ?? 'ema';
   if (weights !== 'ema' && weights !== 'live') throw new InvalidInputError({ field: '--weights', message: 'expected ema or live', value: weights });
-  const result = await exportCheckpoint({ checkpointDirectory: values.checkpoint, task: values.task ?? 'sudoku', out: values.out, weights });
+  const result = await exportCheckpoint({ checkpointDirectory: values.checkpoint, task: values.task, out: values.out, weights });
   io.stdout(`wrote ${result.onnxPath} (${result.manifest.weights[0]!.bytes} bytes, sha256 ${result.manifest.weights[0]!.sha256}) and ${result.manifestPath}`);
 }

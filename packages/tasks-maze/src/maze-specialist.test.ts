@@ -1,0 +1,66 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { InvalidInputError, ManifestError, createRandom } from '@trm/core';
+import { testManifest } from '@trm/core/test';
+import { formatMaze } from './maze-codec';
+import { createMazeGenerator } from './maze-generator';
+import { solveMaze } from './maze-search';
+import { createMaze, maze, parseMazeInput } from './maze-specialist';
+
+describe('maze specialist', () => {
+  const generated = createMazeGenerator({ seed: 21, band: 'medium' }).next();
+  const text = formatMaze(generated.maze);
+
+  it('ships a maze model whose weights match the manifest digest', async () => {
+    expect(maze.task).toBe('maze');
+    expect(maze.modelId).toMatch(/^maze:trm-attention-/);
+    const weights = maze.model.weights as URL;
+    const bytes = await readFile(fileURLToPath(weights));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(maze.model.manifest.weights[0]!.sha256);
+    expect(bytes.length).toBeLessThan(10 * 1024 * 1024);
+  });
+
+  it('accepts 900 characters, 30 lines, a 30x30 grid and { maze }, all alike', () => {
+    const lines = text.match(/.{30}/g)!;
+    for (const input of [text, lines.join('\n'), lines, lines.map((line) => line.split('')), { maze: text }]) {
+      expect(formatMaze(parseMazeInput(input).maze)).toBe(text);
+      expect(maze.detect(input)).toBe(1);
+    }
+    expect(maze.detect('5'.repeat(81))).toBe(0);
+  });
+
+  it('verifies the generator’s answer and maps answers of augmented copies back', () => {
+    const parsed = maze.parseInput(text);
+    expect(maze.verify(parsed, generated.answer)).toBe(true);
+    expect(maze.verify(parsed, parsed.maze)).toBe(false);
+    const random = createRandom(4);
+    for (let trial = 0; trial < 8; trial++) {
+      const { input, restore } = maze.augment!(parsed, random);
+      const solved = solveMaze(input.maze)!;
+      expect(maze.verify(input, solved)).toBe(true);
+      const restored = restore(maze.decode(maze.encode({ maze: solved }), input));
+      expect(maze.verify(parsed, restored)).toBe(true);
+    }
+  });
+
+  it('refuses bad input with a typed error naming the field', () => {
+    const cases: unknown[] = [text.slice(1), text.replace(' ', 'x'), text.replace('S', ' '), [['#']], 42, null];
+    for (const input of cases) {
+      let caught: unknown;
+      try {
+        maze.parseInput(input);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, JSON.stringify(input)?.slice(0, 40)).toBeInstanceOf(InvalidInputError);
+      expect((caught as InvalidInputError).field).toBe('maze');
+    }
+  });
+
+  it('refuses a model made for another task', () => {
+    const manifest = { ...testManifest({ sequenceLength: 900, vocabularySize: 6 }), task: 'sudoku' };
+    expect(() => createMaze({ model: { manifest, weights: new Uint8Array() } })).toThrow(ManifestError);
+  });
+});
