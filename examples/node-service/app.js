@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import { QueueFullError, TrmError } from '@trm/core';
 import { createRouter } from '@trm/router';
 import { createNodeRuntime } from '@trm/runtime-node';
+import { maze } from '@trm/tasks-maze';
 import { sudoku } from '@trm/tasks-sudoku';
 
 /** Typed SDK errors become 4xx (bad input) or 503 (queue full); nothing crashes the process. */
@@ -12,7 +13,7 @@ function describeError(error) {
   return { status: 500, body: { error: { name: 'InternalError', message: 'internal error' } } };
 }
 
-export async function buildApp({ specialists = [sudoku], runtime = createNodeRuntime(), maxBatchSize = 64, maxQueue = 2048, maxRequestsPerCall = 256, logger = false } = {}) {
+export async function buildApp({ specialists = [sudoku, maze], runtime = createNodeRuntime(), maxBatchSize = 64, maxQueue = 2048, maxRequestsPerCall = 256, logger = false } = {}) {
   const router = createRouter({ specialists, runtime, batching: { maxBatchSize, maxQueue } });
   const app = Fastify({ logger, bodyLimit: 4 * 1024 * 1024 });
   app.addHook('onClose', () => router.dispose());

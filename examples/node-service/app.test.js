@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMazeGenerator, formatMaze, isValidShortestPath, parseMazeString } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
 import { buildApp } from './app.js';
 
@@ -20,6 +21,17 @@ describe('node service', () => {
     const body = response.json();
     expect(body.task).toBe('sudoku');
     expect(body.verified).toBe(isValidSolution(parseSudokuString(puzzle), parseSudokuString(body.answer)));
+  });
+
+  it('routes a maze to the maze specialist; verified means a valid shortest path of that maze', async () => {
+    const maze = formatMaze(createMazeGenerator({ seed: 5, band: 'medium', split: 'test' }).next().maze);
+    const response = await app.inject({ method: 'POST', url: '/solve', payload: [maze, puzzle] });
+    const [mazeEntry, sudokuEntry] = response.json();
+    expect(mazeEntry.status).toBe(200);
+    expect(mazeEntry.task).toBe('maze');
+    expect(mazeEntry.answer).toHaveLength(900);
+    expect(mazeEntry.verified).toBe(isValidShortestPath(parseMazeString(maze), parseMazeString(mazeEntry.answer, 'answer', { allowPath: true })));
+    expect(sudokuEntry.task).toBe('sudoku');
   });
 
   it('a mixed array gets one entry per request, malformed ones as typed 4xx', async () => {
@@ -44,6 +56,6 @@ describe('node service', () => {
     expect(statuses.filter((status) => status === 200)).toHaveLength(68);
     expect(statuses.filter((status) => status === 503)).toHaveLength(32);
     const health = await app.inject({ method: 'GET', url: '/health' });
-    expect(health.json()).toEqual({ ok: true, tasks: ['sudoku'] });
+    expect(health.json()).toEqual({ ok: true, tasks: ['sudoku', 'maze'] });
   });
 });
