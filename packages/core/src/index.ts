@@ -28,7 +28,7 @@ export {
   type SampleState,
 } from './recursion/run-recursion';
 export type { SpecialistV1, SpecialistInput, SpecialistAnswer } from './specialist/specialist';
-export { createSolver, type Solver, type SolveOptions, type SolveResult, type SolveStepEvent } from './specialist/create-solver';
+export { createSolver, type Solver, type SolveOptions, type SolveManyOptions, type SolveResult, type SolveStepEvent } from './specialist/create-solver';
 export { sha256Hex } from './util/sha256';
 export { createRandom, type Random } from './util/random';
 export { ContinuousBatcher, type BatchRequest, type ContinuousBatcherSettings } from './batching/continuous-batcher';

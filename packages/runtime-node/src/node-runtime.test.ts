@@ -18,15 +18,35 @@ describe('createNodeRuntime', () => {
     await model.dispose();
   });
 
-  it('a reset slot restarts from the initial state, so its output equals a fresh first step', async () => {
+  it('a reset slot restarts from exactly the initial state, so its output equals a fresh first step bit for bit', async () => {
     const model = await createNodeRuntime({ device: 'cpu' }).load({ manifest, weights: onnx });
     const tokens = new Int32Array(81).fill(4);
     const first = await model.doStep({ batchSize: 1, tokens, state: null });
     const second = await model.doStep({ batchSize: 1, tokens, state: first.state });
     const restarted = await model.doStep({ batchSize: 1, tokens, state: second.state, reset: Uint8Array.of(1) });
     const maxDifference = (a: Float32Array, b: Float32Array) => a.reduce((max, value, index) => Math.max(max, Math.abs(value - b[index]!)), 0);
-    expect(maxDifference(restarted.logits, first.logits)).toBeLessThan(1e-4);
+    // Exactly equal: otherwise a request's answer would depend on what its slot held before.
+    expect(Array.from(restarted.logits)).toEqual(Array.from(first.logits));
+    expect(Array.from(restarted.qHalt)).toEqual(Array.from(first.qHalt));
     expect(maxDifference(second.logits, first.logits)).toBeGreaterThan(1e-3);
+    await model.dispose();
+  });
+
+  it('a slot’s answer does not depend on its neighbours in the batch', async () => {
+    const model = await createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }).load({ manifest, weights: onnx });
+    const run = async (neighbour: number) => {
+      const tokens = new Int32Array(2 * 81).fill(neighbour);
+      tokens.fill(5, 0, 81);
+      let state = null;
+      let output;
+      for (let step = 0; step < 3; step++) {
+        output = await model.doStep({ batchSize: 2, tokens, state });
+        state = output.state;
+      }
+      return Array.from(output!.logits.subarray(0, 81 * 11));
+    };
+    const [withSeven, withTwo] = [await run(7), await run(2)];
+    expect(withSeven).toEqual(withTwo);
     await model.dispose();
   });
 

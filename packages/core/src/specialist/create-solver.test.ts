@@ -91,6 +91,20 @@ describe('createSolver', () => {
     await expect(solver.solveMany(inputs, { halting: { mode: 'fixed', steps: -1 } })).rejects.toMatchObject({ field: 'halting.steps' });
   });
 
+  it('static scheduling gives the same answers but runs each batch to its slowest sample', async () => {
+    const inputs = [[2, 1, 1, 1], [3, 1, 1, 1], [1, 1, 1, 1], [4, 4, 4, 4]];
+    const continuousRuntime = runtime();
+    const staticRuntime = runtime();
+    const continuous = await (await createSolver({ specialist: toy, runtime: continuousRuntime })).solveMany(inputs, { batchSize: 2, verify: { maxSteps: 5 } });
+    const batched = await (await createSolver({ specialist: toy, runtime: staticRuntime })).solveMany(inputs, { batchSize: 2, verify: { maxSteps: 5 }, scheduling: 'static' });
+    expect(batched.map((result) => result.text)).toEqual(continuous.map((result) => result.text));
+    expect(batched.map((result) => result.verified)).toEqual(continuous.map((result) => result.verified));
+    const slotSteps = (calls: { batchSize: number }[]) => calls.reduce((sum, call) => sum + call.batchSize, 0);
+    // Static batches keep finished samples' slots busy until the whole batch stops.
+    expect(slotSteps(staticRuntime.calls)).toBeGreaterThan(slotSteps(continuousRuntime.calls));
+    await expect((await createSolver({ specialist: toy, runtime: runtime() })).solveMany(inputs, { scheduling: 'eager' as never })).rejects.toMatchObject({ field: 'scheduling' });
+  });
+
   it('refuses copies for a task without augmentations, naming the field', async () => {
     const solver = await createSolver({ specialist: { ...toy, augment: undefined }, runtime: runtime() });
     await expect(solver.solve([2, 3, 4, 5], { copies: 3 })).rejects.toMatchObject({ name: 'InvalidInputError', field: 'copies' });

@@ -31,6 +31,17 @@ export interface SolveOptions<Answer> {
   readonly onStep?: (event: SolveStepEvent<Answer>) => void;
 }
 
+export interface SolveManyOptions<Answer> extends SolveOptions<Answer> {
+  /** Samples run together in one step (default 64). */
+  readonly batchSize?: number;
+  /**
+   * 'continuous' (default): a sample that stops leaves at once and the next input takes its slot.
+   * 'static': each batch runs until its last sample stops, then the next batch starts (the
+   * baseline continuous batching is measured against; also what `onStep` uses).
+   */
+  readonly scheduling?: 'continuous' | 'static';
+}
+
 export interface SolveStepEvent<Answer> {
   readonly step: number;
   readonly answers: readonly { answer: Answer; tokenConfidence: Float32Array; confidence: number; done: boolean }[];
@@ -67,7 +78,7 @@ export interface Solver<Input, Answer> {
   readonly model: LoadedModelV1;
   solve(input: unknown, options?: SolveOptions<Answer>): Promise<SolveResult<Answer>>;
   /** Solves many inputs in batches of `batchSize` samples (default 64); results keep the input order. */
-  solveMany(inputs: readonly unknown[], options?: SolveOptions<Answer> & { batchSize?: number }): Promise<SolveResult<Answer>[]>;
+  solveMany(inputs: readonly unknown[], options?: SolveManyOptions<Answer>): Promise<SolveResult<Answer>[]>;
   dispose(): Promise<void>;
 }
 
@@ -243,7 +254,11 @@ export async function createSolver<Input, Answer>(settings: {
           throw error;
         }
       });
-      if (!options.onStep) return solveContinuously(parsed, options, batchSize);
+      const scheduling = options.scheduling ?? 'continuous';
+      if (scheduling !== 'continuous' && scheduling !== 'static') {
+        throw new InvalidInputError({ field: 'scheduling', message: "expected 'continuous' or 'static'", value: scheduling });
+      }
+      if (!options.onStep && scheduling === 'continuous') return solveContinuously(parsed, options, batchSize);
       // A batch holds `batchSize` samples, so with augmentation fewer inputs go in each.
       const perBatch = Math.max(1, Math.floor(batchSize / (options.copies ?? 1)));
       const results: SolveResult<Answer>[] = [];

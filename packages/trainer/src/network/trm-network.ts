@@ -89,12 +89,15 @@ export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architectur
       const puzzleEmbedding = ops.reshape(ops.embed(puzzleIdentifiers, ops.parameter('embedding.puzzle')), [-1, prefix, hidden]);
       return ops.scale(ops.concat([puzzleEmbedding, tokenEmbedding], 1), Math.sqrt(hidden));
     },
-    /** Slots whose reset is 1 ([B, 1, 1]) restart from the fixed initial vectors. */
+    /**
+     * Slots whose reset is 1 ([B, 1, 1]) restart from the fixed initial vectors. Written as
+     * (state - reset*state) + reset*init so a reset slot gets exactly init: the shorter
+     * state + reset*(init - state) rounds, and a request's answer then depended on whatever
+     * the slot held before.
+     */
     resetState(y: T, z: T, reset: T): { y: T; z: T } {
-      return {
-        y: ops.add(y, ops.mul(reset, ops.sub(ops.parameter('initial.y'), y))),
-        z: ops.add(z, ops.mul(reset, ops.sub(ops.parameter('initial.z'), z))),
-      };
+      const restart = (state: T, initial: T) => ops.add(ops.sub(state, ops.mul(reset, state)), ops.mul(reset, initial));
+      return { y: restart(y, ops.parameter('initial.y')), z: restart(z, ops.parameter('initial.z')) };
     },
     /** One recursion: n latent updates, then one answer update. */
     latentRecursion(y: T, z: T, x: T): { y: T; z: T } {
