@@ -4,6 +4,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMazeGenerator, formatMaze, isValidShortestPath, parseMazeString } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
 import { launchChromium, serveDist } from './serve-dist.js';
 
@@ -32,13 +33,15 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
   });
 
   async function solveOn(device, options = {}) {
-    const page = await browser.newPage({ viewport: { width: 900, height: 760 } });
+    const task = options.task ?? 'sudoku';
+    const page = await browser.newPage({ viewport: { width: 1100, height: 780 } });
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
     const query = new URLSearchParams(Object.entries({ delay: options.delay, steps: options.steps }).filter(([, value]) => value));
     await page.goto(`${origin}/?${query}`);
     await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
-    await page.fill('#puzzle', puzzle);
+    await page.selectOption('#task', task);
+    await page.fill('#puzzle', options.input ?? puzzle);
     await page.selectOption('#device', device);
     await page.click('#solve');
     if (options.midway) await options.midway(page);
@@ -70,6 +73,18 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'sudoku-solved.png') });
     await page.close();
   });
+
+  it('solves a maze on WebAssembly; the badge says verified only for a valid shortest path', async () => {
+    const input = formatMaze(createMazeGenerator({ seed: 2026, band: 'short', split: 'test' }).next().maze).match(/.{30}/g).join('\n');
+    const { page, state, errors } = await solveOn('wasm', { task: 'maze', input });
+    expect(errors).toEqual([]);
+    expect(state.state).toBe('solved');
+    expect(state.task).toBe('maze');
+    expect(state.answer).toHaveLength(900);
+    expect(state.verified).toBe(String(isValidShortestPath(parseMazeString(input), parseMazeString(state.answer, 'answer', { allowPath: true }))));
+    await page.screenshot({ path: join(screenshots, 'maze-solved.png') });
+    await page.close();
+  }, 180_000);
 
   it('the WebGPU path gives the same answer as WebAssembly', async () => {
     // A software WebGPU adapter is slow: compare two fixed steps.

@@ -8,7 +8,7 @@ export default defineConfig({
   base: './',
   server: { headers: isolation },
   preview: { headers: isolation },
-  optimizeDeps: { exclude: ['onnxruntime-web', '@trm/core', '@trm/runtime-web', '@trm/tasks-sudoku'] },
+  optimizeDeps: { exclude: ['onnxruntime-web', '@trm/core', '@trm/runtime-web', '@trm/tasks-sudoku', '@trm/tasks-maze'] },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 30_000,

@@ -1,28 +1,68 @@
 import { createSolver, TrmError } from '@trm/core';
 import { createWebRuntime } from '@trm/runtime-web';
+import { createMazeGenerator, formatMaze, maze, MazeCell, parseMazeInput } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, parseSudokuInput, sudoku } from '@trm/tasks-sudoku';
 
 const $ = (id) => document.getElementById(id);
-const generator = createSudokuGenerator({ seed: Date.now() % 100000 });
-const solvers = new Map(); // one loaded model per device
+const seed = Date.now() % 100000;
 
-function render(givens, answer, tokenConfidence) {
-  const board = $('board');
-  board.replaceChildren(
-    ...Array.from({ length: 81 }, (_, cell) => {
-      const element = document.createElement('div');
-      element.className = givens[cell] ? 'cell given' : 'cell';
-      const digit = givens[cell] || answer?.[cell] || 0;
-      element.textContent = digit ? String(digit) : '';
-      if (!givens[cell] && tokenConfidence) {
-        // Shade by the model's confidence in this cell: pale = unsure, blue = sure.
-        const confidence = tokenConfidence[cell];
-        element.style.background = `rgba(45, 110, 220, ${(0.1 + 0.5 * confidence).toFixed(2)})`;
-      }
-      return element;
-    }),
-  );
+function shade(confidence) {
+  // Pale = unsure, blue = sure.
+  return `rgba(45, 110, 220, ${(0.1 + 0.5 * confidence).toFixed(2)})`;
 }
+
+/** What the page needs of each task: its specialist, a generator, parsing and drawing. */
+const tasks = {
+  sudoku: {
+    specialist: sudoku,
+    generator: createSudokuGenerator({ seed }),
+    generate() {
+      return formatSudoku(this.generator.next().puzzle);
+    },
+    parse: (text) => parseSudokuInput(text).givens,
+    rows: 3,
+    example: '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..',
+    render(board, givens, answer, tokenConfidence) {
+      board.className = 'board sudoku';
+      board.replaceChildren(
+        ...Array.from({ length: 81 }, (_, cell) => {
+          const element = document.createElement('div');
+          element.className = givens[cell] ? 'cell given' : 'cell';
+          const digit = givens[cell] || answer?.[cell] || 0;
+          element.textContent = digit ? String(digit) : '';
+          if (!givens[cell] && tokenConfidence) element.style.background = shade(tokenConfidence[cell]);
+          return element;
+        }),
+      );
+    },
+  },
+  maze: {
+    specialist: maze,
+    generator: createMazeGenerator({ seed, band: 'medium', split: 'test' }),
+    generate() {
+      return formatMaze(this.generator.next().maze).match(/.{30}/g).join('\n');
+    },
+    parse: (text) => parseMazeInput(text).maze,
+    rows: 30,
+    example: null,
+    render(board, grid, answer, tokenConfidence) {
+      board.className = 'board maze';
+      board.replaceChildren(
+        ...Array.from({ length: 900 }, (_, cell) => {
+          const element = document.createElement('div');
+          const kind = grid[cell];
+          element.className = kind === MazeCell.wall ? 'cell wall' : kind === MazeCell.start ? 'cell start' : kind === MazeCell.goal ? 'cell goal' : 'cell';
+          // Path cells the model proposes, shaded by its confidence in each.
+          if (kind === MazeCell.free && answer?.[cell] === MazeCell.path) element.style.background = tokenConfidence ? shade(tokenConfidence[cell]) : shade(1);
+          return element;
+        }),
+      );
+    },
+  },
+};
+
+const solvers = new Map(); // one loaded model per task and device
+const currentTask = () => tasks[$('task').value];
 
 /** `?delay=ms` slows every step down, so people (and screenshots) can watch the refinement. */
 function withDelay(runtime, milliseconds) {
@@ -36,16 +76,17 @@ function withDelay(runtime, milliseconds) {
   };
 }
 
-async function solverFor(device) {
-  if (!solvers.has(device)) {
+async function solverFor(taskName, device) {
+  const key = `${taskName}/${device}`;
+  if (!solvers.has(key)) {
     const delay = Number(new URLSearchParams(location.search).get('delay') ?? 0);
     const runtime = withDelay(createWebRuntime({ device, onProgress: (event) => event.status === 'ready' && ($('device-used').textContent = event.device) }), delay);
-    solvers.set(device, createSolver({ specialist: sudoku, runtime }));
+    solvers.set(key, createSolver({ specialist: tasks[taskName].specialist, runtime }));
   }
   try {
-    return await solvers.get(device);
+    return await solvers.get(key);
   } catch (error) {
-    solvers.delete(device);
+    solvers.delete(key);
     throw error;
   }
 }
@@ -56,9 +97,11 @@ async function solve() {
   badge.className = 'badge';
   badge.textContent = 'thinking...';
   document.body.dataset.state = 'solving';
+  const taskName = $('task').value;
+  const task = tasks[taskName];
   try {
-    const { givens } = parseSudokuInput($('puzzle').value);
-    const solver = await solverFor($('device').value);
+    const grid = task.parse($('puzzle').value);
+    const solver = await solverFor(taskName, $('device').value);
     // `?steps=N` runs exactly N steps (handy to compare devices quickly); otherwise the model halts itself.
     const fixedSteps = Number(new URLSearchParams(location.search).get('steps') ?? 0);
     const result = await solver.solve($('puzzle').value, {
@@ -68,13 +111,13 @@ async function solve() {
         $('step').textContent = String(step);
         document.body.dataset.step = String(step);
         $('confidence').textContent = `${(100 * current.confidence).toFixed(1)}%`;
-        render(givens, current.answer, current.tokenConfidence);
+        task.render($('board'), grid, current.answer, current.tokenConfidence);
       },
     });
-    render(givens, result.answer, result.tokenConfidence);
+    task.render($('board'), grid, result.answer, result.tokenConfidence);
     $('step').textContent = `${result.steps}${result.halted ? ' (halted)' : ''}`;
     badge.className = result.verified ? 'badge verified' : 'badge failed';
-    badge.textContent = result.verified ? 'verified' : 'not a valid solution';
+    badge.textContent = result.verified ? 'verified' : taskName === 'maze' ? 'not a shortest path' : 'not a valid solution';
     document.body.dataset.answer = result.text;
     document.body.dataset.verified = String(result.verified);
     document.body.dataset.confidence = String(result.confidence);
@@ -86,19 +129,31 @@ async function solve() {
   }
 }
 
-$('generate').addEventListener('click', () => {
-  const puzzle = generator.next().puzzle;
-  $('puzzle').value = formatSudoku(puzzle);
-  render(puzzle);
+function show(text) {
+  const task = currentTask();
+  $('puzzle').value = text;
+  $('puzzle').rows = task.rows;
+  document.body.dataset.task = $('task').value;
+  $('error').textContent = '';
+  try {
+    task.render($('board'), task.parse(text));
+  } catch (error) {
+    $('error').textContent = TrmError.isInstance(error) ? `${error.name}: ${error.message}` : String(error);
+  }
+}
+
+$('generate').addEventListener('click', () => show(currentTask().generate()));
+$('task').addEventListener('change', () => {
+  const task = currentTask();
+  show(task.example ?? task.generate());
 });
 $('solve').addEventListener('click', solve);
-$('puzzle').value = '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..';
-render(parseSudokuInput($('puzzle').value).givens);
+show(tasks.sudoku.example);
 document.body.dataset.state = 'ready';
 
 // For bench/browser.bench.js: puzzles per second of one-at-a-time solving with a fixed step count.
-window.trmBench = async ({ device, puzzles, steps }) => {
-  const solver = await solverFor(device);
+window.trmBench = async ({ task = 'sudoku', device, puzzles, steps }) => {
+  const solver = await solverFor(task, device);
   await solver.solve(puzzles[0], { halting: { mode: 'fixed', steps } }); // warm-up
   const started = performance.now();
   for (const puzzle of puzzles) await solver.solve(puzzle, { halting: { mode: 'fixed', steps } });
