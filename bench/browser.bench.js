@@ -1,9 +1,16 @@
-// Browser WebAssembly against Node onnxruntime on the shipped sudoku model: puzzles/s at batch 1
-// (one puzzle at a time), 16 fixed steps. Needs Debian's Chromium and a built examples/web.
-import { existsSync } from 'node:fs';
+// Browser WebAssembly against Node on the shipped models, one puzzle at a time (batch 1), fixed
+// steps. To explain the gap it also runs the same onnxruntime-web WebAssembly build inside Node,
+// and native onnxruntime-node, each at 1 and at all threads:
+//   native / Node-wasm at equal threads  = what WebAssembly kernels cost against native ones;
+//   Node-wasm / browser at equal threads = what the browser itself adds.
+// Needs Debian's Chromium and a built examples/web.
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
+import { createWebRuntime } from '@trm/runtime-web';
+import { createMazeGenerator, formatMaze, maze } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, sudoku } from '@trm/tasks-sudoku';
 import { launchChromium, serveDist } from '../examples/web/serve-dist.js';
 
@@ -12,37 +19,50 @@ if (!existsSync(chromiumPath)) {
   console.log(JSON.stringify({ bench: 'browser', skipped: `no Chromium at ${chromiumPath}` }));
   process.exit(0);
 }
-const generator = createSudokuGenerator({ seed: 11 });
-const puzzles = Array.from({ length: 12 }, () => formatSudoku(generator.next().puzzle));
-const steps = 16;
+const cores = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
+const sudokuGenerator = createSudokuGenerator({ seed: 11 });
+const mazeGenerator = createMazeGenerator({ seed: 11, band: 'medium', split: 'test' });
+const workloads = [
+  { task: 'sudoku', specialist: sudoku, steps: 16, inputs: Array.from({ length: 12 }, () => formatSudoku(sudokuGenerator.next().puzzle)) },
+  { task: 'maze', specialist: maze, steps: 4, inputs: Array.from({ length: 3 }, () => formatMaze(mazeGenerator.next().maze)) },
+];
+
+async function timeSolver(runtime, specialist, inputs, steps) {
+  const source = { manifest: specialist.model.manifest, weights: new Uint8Array(readFileSync(fileURLToPath(specialist.model.weights))) };
+  const solver = await createSolver({ specialist: { ...specialist, model: source }, runtime });
+  await solver.solve(inputs[0], { halting: { mode: 'fixed', steps } });
+  const started = performance.now();
+  for (const input of inputs) await solver.solve(input, { halting: { mode: 'fixed', steps } });
+  const perSecond = inputs.length / ((performance.now() - started) / 1000);
+  await solver.dispose();
+  return perSecond;
+}
 
 const server = await serveDist();
 const browser = await launchChromium(chromiumPath);
 const page = await browser.newPage();
 await page.goto(`${server.origin}/`);
 await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
-const web = await page.evaluate((options) => window.trmBench(options), { device: 'wasm', puzzles, steps });
+const inBrowser = {};
+for (const workload of workloads) {
+  inBrowser[workload.task] = await page.evaluate((options) => window.trmBench(options), { task: workload.task, device: 'wasm', puzzles: workload.inputs, steps: workload.steps });
+}
 await browser.close();
 await server.close();
 
-const threads = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
-const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: threads }) });
-await solver.solve(puzzles[0], { halting: { mode: 'fixed', steps } });
-const started = performance.now();
-for (const puzzle of puzzles) await solver.solve(puzzle, { halting: { mode: 'fixed', steps } });
-const nodePuzzlesPerSecond = puzzles.length / ((performance.now() - started) / 1000);
-await solver.dispose();
-
-console.log(
-  JSON.stringify({
-    bench: 'browser',
-    model: sudoku.modelId,
-    batchSize: 1,
-    steps,
-    browserWasmPuzzlesPerSecond: Number(web.puzzlesPerSecond.toFixed(2)),
-    browserThreads: web.threads,
-    nodePuzzlesPerSecond: Number(nodePuzzlesPerSecond.toFixed(2)),
-    nodeThreads: threads,
-    nodeOverBrowser: Number((nodePuzzlesPerSecond / web.puzzlesPerSecond).toFixed(2)),
-  }),
-);
+for (const workload of workloads) {
+  const row = { bench: 'browser', task: workload.task, model: workload.specialist.modelId, batchSize: 1, steps: workload.steps, inputs: workload.inputs.length };
+  row.browserWasmPerSecond = Number(inBrowser[workload.task].puzzlesPerSecond.toFixed(3));
+  row.browserThreads = inBrowser[workload.task].threads;
+  for (const threads of [...new Set([1, cores])]) {
+    row[`nodeWasmPerSecond_${threads}t`] = Number((await timeSolver(createWebRuntime({ device: 'wasm', threads }), workload.specialist, workload.inputs, workload.steps)).toFixed(3));
+    row[`nodeNativePerSecond_${threads}t`] = Number((await timeSolver(createNodeRuntime({ device: 'cpu', intraOpThreads: threads }), workload.specialist, workload.inputs, workload.steps)).toFixed(3));
+  }
+  const browserThreads = row.browserThreads;
+  row.nodeNativeOverBrowser = Number((row[`nodeNativePerSecond_${cores}t`] / row.browserWasmPerSecond).toFixed(2));
+  if (row[`nodeWasmPerSecond_${browserThreads}t`]) {
+    row.nativeOverWasmSameThreads = Number((row[`nodeNativePerSecond_${browserThreads}t`] / row[`nodeWasmPerSecond_${browserThreads}t`]).toFixed(2));
+    row.nodeWasmOverBrowserSameThreads = Number((row[`nodeWasmPerSecond_${browserThreads}t`] / row.browserWasmPerSecond).toFixed(2));
+  }
+  console.log(JSON.stringify(row));
+}
