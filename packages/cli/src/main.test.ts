@@ -130,10 +130,34 @@ describe('trm CLI for mazes', () => {
     }
   });
 
-  it('solve maze without a packaged model asks for --model with a typed error', async () => {
-    const { code, stderr } = await run(['solve', 'maze', 'x']);
+  it('solve maze and eval maze use the packaged model; verified means a valid shortest path', async () => {
+    const out = join(directory, 'eval-mazes.csv');
+    await run(['data', 'maze', '--count', '2', '--band', 'short', '--seed', '6', '--split', 'test', '--out', out]);
+    const question = (await readFile(out, 'utf8')).trim().split('\n')[1]!.split(',')[1]!;
+    const solved = await run(['solve', 'maze', question, '--json', '--max-steps', '2']);
+    expect(solved.code).toBe(0);
+    const result = JSON.parse(solved.stdout[0]!);
+    expect(result.task).toBe('maze');
+    expect(result.answer).toHaveLength(900);
+    expect(result.verified).toBe(isValidShortestPath(parseMazeString(question), parseMazeString(result.answer, 'answer', { allowPath: true })));
+    const evaluated = await run(['eval', 'maze', '--data', out, '--json', '--max-steps', '2']);
+    expect(evaluated.code).toBe(0);
+    const report = JSON.parse(evaluated.stdout.join('\n'));
+    expect(report.count).toBe(2);
+    expect(report.accuracyMetric).toBe('valid-shortest-path');
+    expect(report.verifiedButWrong).toBe(0);
+  });
+
+  it('a broken maze is a typed error naming the field', async () => {
+    const { code, stderr } = await run(['solve', 'maze', '#'.repeat(899)]);
     expect(code).toBe(2);
-    expect(stderr.join('')).toMatch(/InvalidInputError: --model/);
+    expect(stderr.join('')).toMatch(/InvalidInputError: maze/);
+  });
+
+  it('each command prints its usage with --help', async () => {
+    const { code, stdout } = await run(['train', '--help']);
+    expect(code).toBe(0);
+    expect(stdout.join('')).toMatch(/--depth-curriculum/);
   });
 });
 

@@ -15,6 +15,11 @@ const usage = ['usage:', `  ${solveUsage}`, `  ${evalUsage}`, `  ${trainUsage}`,
 /** Runs the CLI; returns the exit code. Errors are printed, never thrown. */
 export async function main(argv: string[], io: CliIo = { stdout: (line) => console.log(line), stderr: (line) => console.error(line) }): Promise<number> {
   const [command, ...rest] = argv;
+  const commandUsage: Record<string, string> = { solve: solveUsage, eval: evalUsage, train: trainUsage, export: exportUsage, data: dataUsage };
+  if (command && commandUsage[command] && (rest.includes('--help') || rest.includes('-h'))) {
+    io.stdout(`usage:\n  ${commandUsage[command]}`);
+    return 0;
+  }
   try {
     switch (command) {
       case 'solve':

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Architecture, InvalidInputError, ModelLoadError, type ModelSourceV1, type Recursion, type SpecialistV1, parseModelManifest } from '@trm/core';
-import { type MazeBand, type MazePuzzle, createMaze, createMazeTrainingData, mazeBands, mazeVocabulary, prettyMaze } from '@trm/tasks-maze';
+import { type MazeBand, type MazePuzzle, createMaze, createMazeTrainingData, isValidShortestPath, mazeBands, mazeVocabulary, parseMazeString, prettyMaze } from '@trm/tasks-maze';
 import { type SudokuPuzzle, createSudoku, createSudokuTrainingData, gradeOf, prettySudoku, sudokuVocabulary } from '@trm/tasks-sudoku';
 
 /** What the CLI needs to know about each task; the one place a new task is wired in. */
@@ -12,6 +12,9 @@ interface TaskEntry {
   /** Grid for people, of an answer and of a parsed input. */
   pretty(cells: ArrayLike<number>): string;
   prettyInput(input: any): string;
+  /** What counts as right in `eval`, checked by the task's rules against the CSV row. */
+  accuracyMetric: 'exact-accuracy' | 'valid-shortest-path';
+  isCorrect(question: string, expected: string, answer: string): boolean;
   /** Bucket name of a CSV `rating` value. */
   ratingBucket(rating: number): string;
   architecture(options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture;
@@ -53,6 +56,9 @@ export const taskRegistry = {
     pretty: prettySudoku,
     prettyInput: (input: SudokuPuzzle) => prettySudoku(input.givens),
     ratingBucket: gradeOf,
+    // Evaluation puzzles have one solution, so right means equal to the reference.
+    accuracyMetric: 'exact-accuracy',
+    isCorrect: (_question: string, expected: string, answer: string) => answer === expected,
     // A small MLP-mixer with shallow recursion: what trains well on two CPU cores.
     architecture: (options) => trmArchitecture({ vocabularySize: 11, sequenceLength: 81, mixer: 'mlp' }, options),
     recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
@@ -64,6 +70,15 @@ export const taskRegistry = {
     specialist: (model?: ModelSourceV1) => createMaze(model ? { model } : {}),
     pretty: prettyMaze,
     prettyInput: (input: MazePuzzle) => prettyMaze(input.maze),
+    // Random mazes often have several shortest paths: any of them is right.
+    accuracyMetric: 'valid-shortest-path',
+    isCorrect: (question: string, _expected: string, answer: string) => {
+      try {
+        return isValidShortestPath(parseMazeString(question), parseMazeString(answer, 'answer', { allowPath: true }));
+      } catch {
+        return false;
+      }
+    },
     ratingBucket: (pathLength: number) => (Object.keys(mazeBands) as MazeBand[]).find((band) => pathLength >= mazeBands[band].min && pathLength <= mazeBands[band].max) ?? 'other',
     // Attention: the paper's MLP mixer scored 0% on mazes.
     architecture: (options) => trmArchitecture({ vocabularySize: 6, sequenceLength: 900, mixer: 'attention' }, options),

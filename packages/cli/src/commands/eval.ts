@@ -22,11 +22,13 @@ export interface EvaluationReport {
   dataset: string;
   model: string;
   count: number;
+  /** What `exactAccuracy` counts: equal to the reference (sudoku), or any valid shortest path (maze). */
+  accuracyMetric: 'exact-accuracy' | 'valid-shortest-path';
   exactAccuracy: number;
   /** Fraction of the cells to fill (blank in the question) that match the reference answer. */
   cellAccuracy: number;
   verifiedRate: number;
-  /** Answers marked verified that differ from the reference answer (must stay 0 for a unique-solution set). */
+  /** Answers marked verified that the independent check counts wrong (must stay 0). */
   verifiedButWrong: number;
   byLevel: Record<string, Bucket & { exactAccuracy: number }>;
   byRating: Record<string, Bucket & { exactAccuracy: number }>;
@@ -101,7 +103,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   let sampleSteps = 0;
   results.forEach((result, index) => {
     const row = rows[index]!;
-    const exact = result.text === row.answer;
+    const exact = taskRegistry[task].isCorrect(row.question!, row.answer!, result.text);
     const question = row.question!;
     for (let cell = 0; cell < Math.min(question.length, result.text.length); cell++) {
       // Cells the question leaves open: '.'/'0' for sudoku, free cells (' ') for mazes.
@@ -132,6 +134,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     dataset: basename(values.data),
     model: specialist.modelId,
     count: total.count,
+    accuracyMetric: taskRegistry[task].accuracyMetric,
     exactAccuracy: total.exact / Math.max(1, total.count),
     cellAccuracy: cellsRight / Math.max(1, cellsToFill),
     verifiedRate: total.verified / Math.max(1, total.count),
@@ -161,9 +164,9 @@ function getBucket(map: Map<string, Bucket>, key: string): Bucket {
 function printReport(report: EvaluationReport, io: CliIo) {
   const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
   io.stdout(`${report.dataset}: ${report.count} puzzles, model ${report.model}`);
-  io.stdout(`exact ${percent(report.exactAccuracy)}, cells ${percent(report.cellAccuracy)}, verified ${percent(report.verifiedRate)}, mean steps ${report.meanSteps.toFixed(2)}, ${report.puzzlesPerSecond.toFixed(1)} puzzles/s`);
+  io.stdout(`${report.accuracyMetric === 'exact-accuracy' ? 'exact' : 'valid shortest paths'} ${percent(report.exactAccuracy)}, cells ${percent(report.cellAccuracy)}, verified ${percent(report.verifiedRate)}, mean steps ${report.meanSteps.toFixed(2)}, ${report.puzzlesPerSecond.toFixed(1)} puzzles/s`);
   for (const [title, buckets] of [['level', report.byLevel], ['rating', report.byRating]] as const) {
-    for (const [name, bucket] of Object.entries(buckets)) io.stdout(`  ${title} ${name.padEnd(10)} ${percent(bucket.exactAccuracy).padStart(6)}  (${bucket.exact}/${bucket.count})`);
+    for (const [name, bucket] of Object.entries(buckets)) io.stdout(`  ${title} ${name.padEnd(10)} ${percent(bucket.exactAccuracy).padStart(6)}  (${bucket.exact}/${bucket.count}), verified ${percent(bucket.verified / bucket.count)}`);
   }
   io.stdout(`steps: ${Object.entries(report.stepsHistogram).map(([steps, count]) => `${steps}:${count}`).join(' ')}`);
 }
@@ -173,11 +176,12 @@ async function recordMetrics(manifestPath: string, report: EvaluationReport, com
   const manifest = parseModelManifest(JSON.parse(await readFile(manifestPath, 'utf8')));
   const measuredAt = new Date().toISOString();
   const entries: MeasuredMetric[] = [
-    { dataset: report.dataset, subset: 'all', metric: 'exact-accuracy', value: report.exactAccuracy, count: report.count, command, settings: report.settings, measuredAt },
-    ...Object.entries(report.byLevel).map(([level, bucket]) => ({
+    { dataset: report.dataset, subset: 'all', metric: report.accuracyMetric, value: report.exactAccuracy, count: report.count, command, settings: report.settings, measuredAt },
+    // Levels when the file has them (sudoku), else the rating buckets (maze path-length bands).
+    ...Object.entries(Object.keys(report.byLevel).length > 0 ? report.byLevel : report.byRating).map(([level, bucket]) => ({
       dataset: report.dataset,
-      subset: `level:${level}`,
-      metric: 'exact-accuracy' as const,
+      subset: `${Object.keys(report.byLevel).length > 0 ? 'level' : 'rating'}:${level}`,
+      metric: report.accuracyMetric,
       value: bucket.exactAccuracy,
       count: bucket.count,
       command,

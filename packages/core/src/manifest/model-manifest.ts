@@ -16,7 +16,8 @@ export const measuredMetricSchema = z.object({
   dataset: z.string().min(1),
   /** Subset of the dataset, e.g. a difficulty level; 'all' for the whole file. */
   subset: z.string().min(1),
-  metric: z.enum(['exact-accuracy']),
+  // exact-accuracy: the answer equals the reference; valid-shortest-path: any shortest path (mazes).
+  metric: z.enum(['exact-accuracy', 'valid-shortest-path']),
   value: z.number().min(0).max(1),
   count: z.number().int().positive(),
   /** The command that produced the figure, runnable from the repository root. */
