@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, ManifestError, createRandom } from '@trm/core';
+import { InvalidInputError, ManifestError, createRandom, parseModelManifest } from '@trm/core';
 import { testManifest } from '@trm/core/test';
 import { formatMaze } from './maze-codec';
 import { createMazeGenerator } from './maze-generator';
@@ -18,7 +18,7 @@ describe('maze specialist', () => {
     expect(maze.modelId).toMatch(/^maze:trm-attention-/);
     const weights = maze.model.weights as URL;
     const bytes = await readFile(fileURLToPath(weights));
-    expect(createHash('sha256').update(bytes).digest('hex')).toBe(maze.model.manifest.weights[0]!.sha256);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(parseModelManifest(maze.model.manifest).weights[0]!.sha256);
     expect(bytes.length).toBeLessThan(10 * 1024 * 1024);
   });
 
