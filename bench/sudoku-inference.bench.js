@@ -11,7 +11,7 @@ const threads = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
 const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: threads }) });
 const manifest = solver.model.manifest;
 const generator = createSudokuGenerator({ seed: 2024 });
-const puzzles = Array.from({ length: 256 }, () => formatSudoku(generator.next().puzzle));
+const puzzles = Array.from({ length: 512 }, () => formatSudoku(generator.next().puzzle));
 const flopsPerStep = stepFlopsPerSample(manifest);
 
 const peaks = new Map();
@@ -19,7 +19,8 @@ for (const batchSize of [1, 64, 256]) peaks.set(batchSize, await measureModelMat
 
 for (const batchSize of [1, 64, 256]) {
   for (const halting of [{ mode: 'fixed', steps: 16 }, { mode: 'adaptive', maxSteps: 16 }]) {
-    const count = batchSize === 1 ? 16 : batchSize;
+    // A stream several batches long, so continuous batching has requests to refill halted slots with.
+    const count = batchSize === 1 ? 16 : Math.min(puzzles.length, 4 * batchSize);
     const inputs = puzzles.slice(0, count);
     await solver.solveMany(inputs.slice(0, Math.min(count, batchSize)), { halting, batchSize }); // warm-up
     const started = performance.now();
