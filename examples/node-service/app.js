@@ -19,6 +19,8 @@ export async function buildApp({ specialists = [sudoku, maze], runtime = createN
   app.addHook('onClose', () => router.dispose());
 
   app.get('/health', async () => ({ ok: true, tasks: router.tasks }));
+  // What each task accepts, as JSON Schema, for clients.
+  app.get('/tasks', async () => router.describe());
 
   app.post('/solve', async (request, reply) => {
     const body = request.body;

@@ -57,5 +57,8 @@ describe('node service', () => {
     expect(statuses.filter((status) => status === 503)).toHaveLength(32);
     const health = await app.inject({ method: 'GET', url: '/health' });
     expect(health.json()).toEqual({ ok: true, tasks: ['sudoku', 'maze'] });
+    const tasks = (await app.inject({ method: 'GET', url: '/tasks' })).json();
+    expect(tasks.map((task) => task.task)).toEqual(['sudoku', 'maze']);
+    expect(tasks[0].inputJsonSchema.anyOf).toHaveLength(3);
   });
 });

@@ -1,2 +1,2 @@
-export { createRouter, type Router, type RouterResult, type RouterSettings, type RouterSolveOptions, type RouteDecision } from './router';
+export { createRouter, type Router, type RouterResult, type RouterSettings, type RouterSolveOptions, type RouteDecision, type TaskDescription } from './router';
 export { AmbiguousInputError } from './ambiguous-input-error';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { InvalidInputError, type InferenceRuntimeV1, type SpecialistV1 } from '@trm/core';
 import { createMockRuntime, testManifest } from '@trm/core/test';
 import { AmbiguousInputError } from './ambiguous-input-error';
@@ -55,6 +56,14 @@ describe('createRouter', () => {
     expect(router.route('1234')).toMatchObject({ task: 'up', reason: expect.stringContaining('detected') });
     expect(router.route('123456').task).toBe('down');
     expect(router.route({ task: 'down', input: '1234' })).toMatchObject({ task: 'down', reason: 'explicit task' });
+  });
+
+  it('describes each task with its input schema as JSON Schema', () => {
+    const withSchema = { ...toy('up', 4), inputSchema: z.string().regex(/^[1-8]{4}$/) };
+    const router = createRouter({ specialists: [withSchema, toy('down', 6)], runtime: runtimeFor([]) });
+    const [up, down] = router.describe();
+    expect(up).toMatchObject({ task: 'up', modelId: 'up:mock', inputJsonSchema: { type: 'string', pattern: '^[1-8]{4}$' } });
+    expect(down!.inputJsonSchema).toBeNull();
   });
 
   it('refuses inputs nobody accepts, unknown tasks and ties with typed errors naming the candidates', () => {

@@ -7,6 +7,7 @@ import {
   type SpecialistV1,
   TrmError,
 } from '@trm/core';
+import { z } from 'zod';
 import { AmbiguousInputError } from './ambiguous-input-error';
 
 export interface RouteDecision {
@@ -43,8 +44,17 @@ export interface RouterSettings {
   readonly batching?: ContinuousBatcherSettings;
 }
 
+export interface TaskDescription {
+  readonly task: string;
+  readonly modelId: string;
+  /** JSON Schema of the raw inputs the task accepts (from its zod `inputSchema`), if declared. */
+  readonly inputJsonSchema: unknown;
+}
+
 export interface Router {
   readonly tasks: readonly string[];
+  /** Each specialist with its model id and input schema, for clients and service docs. */
+  describe(): TaskDescription[];
   /** Which specialist would take this input, and why. */
   route(input: unknown): RouteDecision;
   solve(input: unknown, options?: RouterSolveOptions): Promise<RouterResult>;
@@ -127,6 +137,12 @@ export function createRouter(settings: RouterSettings): Router {
 
   return {
     tasks: [...specialists.keys()],
+    describe: () =>
+      [...specialists.values()].map((specialist) => ({
+        task: specialist.task,
+        modelId: specialist.modelId,
+        inputJsonSchema: specialist.inputSchema ? z.toJSONSchema(specialist.inputSchema, { unrepresentable: 'any' }) : null,
+      })),
     route,
     solve,
     solveMany: (inputs, options) => Promise.allSettled(inputs.map((input) => solve(input, options))),

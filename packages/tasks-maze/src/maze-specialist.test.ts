@@ -7,7 +7,7 @@ import { testManifest } from '@trm/core/test';
 import { formatMaze } from './maze-codec';
 import { createMazeGenerator } from './maze-generator';
 import { solveMaze } from './maze-search';
-import { createMaze, maze, parseMazeInput } from './maze-specialist';
+import { createMaze, maze, mazeInputSchema, parseMazeInput } from './maze-specialist';
 
 describe('maze specialist', () => {
   const generated = createMazeGenerator({ seed: 21, band: 'medium' }).next();
@@ -62,5 +62,19 @@ describe('maze specialist', () => {
   it('refuses a model made for another task', () => {
     const manifest = { ...testManifest({ sequenceLength: 900, vocabularySize: 6 }), task: 'sudoku' };
     expect(() => createMaze({ model: { manifest, weights: new Uint8Array() } })).toThrow(ManifestError);
+  });
+
+  it('declares its inputs as a schema that agrees with the parser', () => {
+    const lines = text.match(/.{30}/g)!;
+    const accepted = [text, lines, lines.map((line) => line.split('')), { maze: text }, { maze: lines }];
+    const refused = [42, null, [['#']], lines.slice(1), { grid: text }, lines.map((line) => line.slice(1))];
+    for (const input of accepted) {
+      expect(mazeInputSchema.safeParse(input).success).toBe(true);
+      expect(() => parseMazeInput(input)).not.toThrow();
+    }
+    for (const input of refused) {
+      expect(mazeInputSchema.safeParse(input).success, JSON.stringify(input)?.slice(0, 40)).toBe(false);
+      expect(() => parseMazeInput(input)).toThrow(InvalidInputError);
+    }
   });
 });

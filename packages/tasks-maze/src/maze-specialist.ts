@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { InvalidInputError, ManifestError, type ModelSourceV1, type SpecialistV1, parseModelManifest } from '@trm/core';
 import defaultManifest from '../model/manifest.json';
 import { applyMazeSymmetry, invertMazeSymmetry, type MazeSymmetry } from './maze-augmentations';
@@ -9,6 +10,15 @@ export interface MazePuzzle {
 }
 export type MazeAnswer = Uint8Array;
 export type MazeSpecialist = SpecialistV1<MazePuzzle, MazeAnswer>;
+
+const mazeText = z.string().describe('900 cells (30 rows of 30, newlines allowed): "#" wall, " " free, one "S" start, one "G" goal');
+const mazeGrid = z
+  .array(z.union([z.string().length(30), z.array(z.string().length(1)).length(30)]))
+  .length(30)
+  .describe('30 rows, each a 30-character string or 30 one-character strings');
+
+/** The raw maze inputs `parseMazeInput` takes, as a schema (published by routers and services). */
+export const mazeInputSchema = z.union([mazeText, mazeGrid, z.object({ maze: z.union([mazeText, mazeGrid]) })]);
 
 /** Accepts 900 characters (or 30 lines), a 30x30 grid of one-character strings, or `{ maze }`. */
 export function parseMazeInput(input: unknown, field = 'maze'): MazePuzzle {
@@ -58,6 +68,7 @@ export function createMaze(settings: MazeSettings = {}): MazeSpecialist {
     task: 'maze',
     modelId: manifest.id,
     model: { manifest, weights: model.weights },
+    inputSchema: mazeInputSchema,
     parseInput: (input) => parseMazeInput(input),
     detect: looksLikeMaze,
     encode: (input) => encodeMaze(input.maze),

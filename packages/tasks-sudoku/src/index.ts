@@ -4,4 +4,4 @@ export { isValidSolution, hasConsistentGivens } from './sudoku-rules';
 export { createSudokuGenerator, gradeOf, rateSudoku, randomSolvedGrid, type GeneratedSudoku, type SudokuGrade } from './sudoku-generator';
 export { randomSudokuAugmentation, applySudokuAugmentation, invertSudokuAugmentation, type SudokuAugmentation } from './sudoku-augmentations';
 export { createSudokuTrainingData } from './sudoku-training-data';
-export { createSudoku, sudoku, parseSudokuInput, type SudokuPuzzle, type SudokuAnswer, type SudokuSettings, type SudokuSpecialist } from './sudoku-specialist';
+export { createSudoku, sudoku, parseSudokuInput, sudokuInputSchema, type SudokuPuzzle, type SudokuAnswer, type SudokuSettings, type SudokuSpecialist } from './sudoku-specialist';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, createRandom } from '@trm/core';
 import { solveSudoku } from './sudoku-solver';
-import { createSudoku, parseSudokuInput } from './sudoku-specialist';
+import { createSudoku, parseSudokuInput, sudokuInputSchema } from './sudoku-specialist';
 import { formatSudoku, parseSudokuString } from './sudoku-codec';
 
 const puzzle = '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..';
@@ -76,5 +76,19 @@ describe('sudoku specialist', () => {
   it('refuses a model of another task', () => {
     const manifest = { ...(specialist.model.manifest as object), task: 'maze', id: 'maze:x' };
     expect(() => createSudoku({ model: { manifest, weights: new Uint8Array() } })).toThrow(/not sudoku/);
+  });
+
+  it('declares its inputs as a schema that agrees with the parser', () => {
+    const grid = Array.from({ length: 9 }, (_, row) => Array.from(parseSudokuString(puzzle).slice(row * 9, row * 9 + 9)));
+    const accepted = [puzzle, grid, { puzzle }, { puzzle: grid }];
+    const refused = [42, null, [[1, 2, 3]], grid.map((row) => row.map((cell) => cell + 0.5)), { grid }, [...grid.slice(0, 8)]];
+    for (const input of accepted) {
+      expect(sudokuInputSchema.safeParse(input).success).toBe(true);
+      expect(() => parseSudokuInput(input)).not.toThrow();
+    }
+    for (const input of refused) {
+      expect(sudokuInputSchema.safeParse(input).success, JSON.stringify(input)).toBe(false);
+      expect(() => parseSudokuInput(input)).toThrow(InvalidInputError);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { InvalidInputError, ManifestError, type ModelSourceV1, type SpecialistV1, parseModelManifest } from '@trm/core';
 import defaultManifest from '../model/manifest.json';
 import { decodeSudoku, encodeSudoku, formatSudoku, parseSudokuString } from './sudoku-codec';
@@ -18,6 +19,12 @@ export interface SudokuSettings {
 }
 
 export type SudokuSpecialist = SpecialistV1<SudokuPuzzle, SudokuAnswer>;
+
+const sudokuText = z.string().describe('81 cells, row by row: digits 1-9, "." or "0" for blanks (spaces, newlines and |+- separators ignored)');
+const sudokuGrid = z.array(z.array(z.number().int().min(0).max(9)).length(9)).length(9).describe('9 rows of 9 integers, 0 for blank');
+
+/** The raw sudoku inputs `parseSudokuInput` takes, as a schema (published by routers and services). */
+export const sudokuInputSchema = z.union([sudokuText, sudokuGrid, z.object({ puzzle: z.union([sudokuText, sudokuGrid]) })]);
 
 /**
  * Accepts an 81-character string (digits, `.` or `0` for blanks), a 9x9 grid of numbers (0 for
@@ -79,6 +86,7 @@ export function createSudoku(settings: SudokuSettings = {}): SudokuSpecialist {
     task: 'sudoku',
     modelId: manifest.id,
     model: { manifest, weights: model.weights },
+    inputSchema: sudokuInputSchema,
     parseInput: (input) => parseSudokuInput(input),
     detect: looksLikeSudoku,
     encode: (input) => encodeSudoku(input.givens),

@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { ModelSourceV1 } from '../runtime/inference-runtime';
 import type { Random } from '../util/random';
 
@@ -12,6 +13,12 @@ export interface SpecialistV1<Input = unknown, Answer = unknown> {
   readonly task: string;
   readonly modelId: string;
   readonly model: ModelSourceV1;
+  /**
+   * The raw inputs this task accepts, declared as a zod schema (the router and services publish
+   * it, e.g. as JSON Schema). `parseInput` accepts exactly what this schema accepts, plus the
+   * task's own rules (e.g. no clashing givens), and names the failing field precisely.
+   */
+  readonly inputSchema?: z.ZodType;
   /** Validates and normalises a raw input; throws InvalidInputError naming the field. */
   parseInput(input: unknown): Input;
   /** How strongly this raw input looks like this task (0 = not at all, 1 = certainly). */
