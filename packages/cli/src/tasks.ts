@@ -12,6 +12,9 @@ interface TaskEntry {
   /** Grid for people, of an answer and of a parsed input. */
   pretty(cells: ArrayLike<number>): string;
   prettyInput(input: any): string;
+  /** What `verified: yes` and `no` mean, for people. */
+  verifiedMeans: string;
+  unverifiedMeans: string;
   /** What counts as right in `eval`, checked by the task's rules against the CSV row. */
   accuracyMetric: 'exact-accuracy' | 'valid-shortest-path';
   isCorrect(question: string, expected: string, answer: string): boolean;
@@ -56,6 +59,8 @@ export const taskRegistry = {
     pretty: prettySudoku,
     prettyInput: (input: SudokuPuzzle) => prettySudoku(input.givens),
     ratingBucket: gradeOf,
+    verifiedMeans: 'the answer obeys every rule and keeps every given',
+    unverifiedMeans: 'the answer breaks a rule or changes a given',
     // Evaluation puzzles have one solution, so right means equal to the reference.
     accuracyMetric: 'exact-accuracy',
     isCorrect: (_question: string, expected: string, answer: string) => answer === expected,
@@ -70,6 +75,8 @@ export const taskRegistry = {
     specialist: (model?: ModelSourceV1) => createMaze(model ? { model } : {}),
     pretty: prettyMaze,
     prettyInput: (input: MazePuzzle) => prettyMaze(input.maze),
+    verifiedMeans: 'the marked path is a shortest path from S to G through free cells',
+    unverifiedMeans: 'the marked cells are not a shortest path from S to G, or the maze was changed',
     // Random mazes often have several shortest paths: any of them is right.
     accuracyMetric: 'valid-shortest-path',
     isCorrect: (question: string, _expected: string, answer: string) => {

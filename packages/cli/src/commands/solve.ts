@@ -132,7 +132,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
         const { pretty, prettyInput } = taskRegistry[task];
         io.stdout(`puzzle:\n${prettyInput(specialist.parseInput(entry.puzzle))}\n\nanswer:\n${pretty(result.answer)}\n`);
         io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
-        io.stdout(`verified: ${result.verified ? 'yes, the answer obeys every rule and keeps every given' : 'no, the answer breaks a rule or changes a given'}`);
+        io.stdout(`verified: ${result.verified ? `yes, ${taskRegistry[task].verifiedMeans}` : `no, ${taskRegistry[task].unverifiedMeans}`}`);
         io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);
       }
     }
