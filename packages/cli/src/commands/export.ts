@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { InvalidInputError, type ModelManifest, type TrainingRecord, parseModelManifest } from '@trm/core';
+import { InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, parseModelManifest } from '@trm/core';
 import { exportStepToOnnx, loadCheckpoint } from '@trm/trainer';
 import { parseCommandArguments } from '../arguments';
 import { parseTask, taskRegistry } from '../tasks';
@@ -26,7 +26,9 @@ export async function exportCheckpoint(options: {
   const parameters = new Map(groups.parameters);
   // Fixed parameters live only in the "parameters" group; trained ones take the chosen copy.
   for (const [name, value] of groups[which === 'ema' ? 'ema' : 'parameters']) parameters.set(name, value);
-  const { architecture, recursion } = header;
+  const { architecture } = header;
+  // A run stopped inside its depth curriculum (CGAR) runs at the depth it was last trained at.
+  const recursion = depthTrainedAt(header.recursion, header.config.depthStages, header.step);
   // The training run writes a manifest beside its checkpoint; exports elsewhere take its record.
   const runManifest = await readManifestIfAny(join(options.checkpointDirectory, 'manifest.json'));
   const task = parseTask(options.task ?? runManifest?.task);
@@ -67,6 +69,12 @@ export async function exportCheckpoint(options: {
 }
 
 /** The training data of every phase of the run, e.g. "steps 0-2299: ...; steps 2300-: ...". */
+export function depthTrainedAt(recursion: Recursion, stages: unknown, step: number): Recursion {
+  if (!Array.isArray(stages) || step === 0) return recursion;
+  const stage = (stages as { fromStep: number; cycles: number; latentSteps: number }[]).filter((candidate) => candidate.fromStep <= step - 1).at(-1);
+  return stage ? { ...recursion, cycles: stage.cycles, latentSteps: stage.latentSteps } : recursion;
+}
+
 /** CGAR stages as a manifest hyperparameter, e.g. "from step 0: T=1 n=1; from step 390: T=2 n=2". */
 function describeDepthStages(stages: unknown): Record<string, string> {
   if (!Array.isArray(stages) || stages.length === 0) return {};
