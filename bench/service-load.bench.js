@@ -37,7 +37,8 @@ const requests = Array.from({ length: total }, () => {
 });
 
 const app = await buildApp({ runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: threads }), maxQueue: total });
-await app.listen({ port: 0, host: '127.0.0.1' });
+// A thousand simultaneous connections overflow the default accept backlog (511).
+await app.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
 const { port } = app.server.address();
 let peakRss = process.memoryUsage().rss;
 const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
@@ -53,7 +54,7 @@ const outcomes = await Promise.all(
       const body = await response.json();
       return { request, status: response.status, body, seconds: (performance.now() - sent) / 1000 };
     } catch (error) {
-      return { request, status: 0, body: { error: String(error) }, seconds: (performance.now() - sent) / 1000 };
+      return { request, status: 0, body: { error: `${error}${error.cause ? ` (${error.cause.code ?? error.cause})` : ''}` }, seconds: (performance.now() - sent) / 1000 };
     }
   }),
 );
