@@ -16,6 +16,6 @@ export { runTraining, type TrainingEvent, type TrainingRunOptions, type TrmTrain
 export { saveCheckpoint, loadCheckpoint, type CheckpointHeader } from './training/checkpoint';
 export { exportStepToOnnx, stepGraphNames } from './onnx/export-onnx';
 export { OnnxGraphBuilder, OnnxType } from './onnx/onnx-graph';
-export { OrtTrmTrainer, type OrtTrainerOptions, type DepthStage, progressiveDepthStages } from './training/ort-trainer';
+export { OrtTrmTrainer, type OrtTrainerOptions, type DepthStage, progressiveDepthStages, recursionAtStep } from './training/ort-trainer';
 export { buildTrainingGraph, trainingGraphNames } from './autodiff/training-graph';
 export { createWorkerTrainingData, type WorkerTrainingData, type WorkerTrainingDataOptions } from './training/worker-training-data';

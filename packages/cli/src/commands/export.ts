@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, parseModelManifest } from '@trm/core';
-import { exportStepToOnnx, loadCheckpoint } from '@trm/trainer';
+import { type DepthStage, exportStepToOnnx, loadCheckpoint, recursionAtStep } from '@trm/trainer';
 import { parseCommandArguments } from '../arguments';
 import { parseTask, taskRegistry } from '../tasks';
 
@@ -69,10 +69,10 @@ export async function exportCheckpoint(options: {
 }
 
 /** The training data of every phase of the run, e.g. "steps 0-2299: ...; steps 2300-: ...". */
+/** The depth the run trained at last: its own, or its curriculum stage at the last step taken. */
 export function depthTrainedAt(recursion: Recursion, stages: unknown, step: number): Recursion {
   if (!Array.isArray(stages) || step === 0) return recursion;
-  const stage = (stages as { fromStep: number; cycles: number; latentSteps: number }[]).filter((candidate) => candidate.fromStep <= step - 1).at(-1);
-  return stage ? { ...recursion, cycles: stage.cycles, latentSteps: stage.latentSteps } : recursion;
+  return recursionAtStep(recursion, stages as DepthStage[], step - 1);
 }
 
 /** CGAR stages as a manifest hyperparameter, e.g. "from step 0: T=1 n=1; from step 390: T=2 n=2". */

@@ -1,4 +1,5 @@
-import type { Architecture, ModelManifest, Recursion } from '@trm/core';
+import { type Architecture, type ModelManifest, type Recursion, createRandom } from '@trm/core';
+import type { TrainingDataSource } from '../training/train-trm';
 import { createHash } from 'node:crypto';
 
 /** A small architecture for tests: fast to export, run and differentiate. */
@@ -33,5 +34,17 @@ export function manifestFor(architecture: Architecture, recursion: Recursion, on
     training: { engine: 'none', data: 'random init', steps: 0, examples: 0, seed: 1, commit: 'test', wallSeconds: 0, command: 'test', hyperparameters: {} },
     metrics: [],
     createdAt: new Date(0).toISOString(),
+  };
+}
+
+/** Noisy copy task: the answer is the input with about half its cells blanked (token 1). */
+export function noisyCopy(seed: number): TrainingDataSource {
+  const random = createRandom(seed);
+  return {
+    description: 'noisy copy',
+    next() {
+      const labels = Int32Array.from({ length: 81 }, () => 2 + random.int(9));
+      return { tokens: Int32Array.from(labels, (label) => (random.next() < 0.5 ? 1 : label)), labels };
+    },
   };
 }

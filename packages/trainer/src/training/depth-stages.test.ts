@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '@trm/core';
-import { tinyArchitecture } from '../testing/test-models';
+import { noisyCopy, tinyArchitecture } from '../testing/test-models';
 import { OrtTrmTrainer, progressiveDepthStages } from './ort-trainer';
-import type { TrainingDataSource } from './train-trm';
-
-function noisyCopy(seed: number): TrainingDataSource {
-  const random = createRandom(seed);
-  return {
-    description: 'noisy copy',
-    next() {
-      const labels = Int32Array.from({ length: 81 }, () => 2 + random.int(9));
-      return { tokens: Int32Array.from(labels, (label) => (random.next() < 0.5 ? 1 : label)), labels };
-    },
-  };
-}
 
 describe('progressive recursion depth (CGAR)', () => {
   it('halves the depth for the first 30%, then the cycles, then trains at full depth', () => {

@@ -1,20 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRandom } from '@trm/core';
 import { initializeTfjsBackend } from '../tfjs/tfjs-backend';
-import { tinyArchitecture } from '../testing/test-models';
+import { noisyCopy, tinyArchitecture } from '../testing/test-models';
 import { OrtTrmTrainer } from './ort-trainer';
-import { TfjsTrmTrainer, type TrainingDataSource } from './train-trm';
-
-function noisyCopy(seed: number): TrainingDataSource {
-  const random = createRandom(seed);
-  return {
-    description: 'noisy copy',
-    next() {
-      const labels = Int32Array.from({ length: 81 }, () => 2 + random.int(9));
-      return { tokens: Int32Array.from(labels, (label) => (random.next() < 0.5 ? 1 : label)), labels };
-    },
-  };
-}
+import { TfjsTrmTrainer } from './train-trm';
 
 describe('the onnxruntime and tfjs engines train alike', () => {
   beforeAll(async () => {

@@ -31,6 +31,12 @@ export interface DepthStage {
   latentSteps: number;
 }
 
+/** The recursion trained at `step` under `stages` (the model's own before or without them). */
+export function recursionAtStep(recursion: Recursion, stages: readonly DepthStage[] | undefined, step: number): Recursion {
+  const stage = stages?.filter((candidate) => candidate.fromStep <= step).at(-1);
+  return stage ? { ...recursion, cycles: stage.cycles, latentSteps: stage.latentSteps } : recursion;
+}
+
 /** The stages of the default CGAR-style schedule: 30% at about half depth, 30% between, then full. */
 export function progressiveDepthStages(recursion: Recursion, totalSteps: number): DepthStage[] {
   const half = (value: number) => Math.max(1, Math.ceil(value / 2));
@@ -63,14 +69,13 @@ export class OrtTrmTrainer {
   step = 0;
   wallSeconds = 0;
 
-  private readonly sessions = new Map<string, ort.InferenceSession>();
-  private readonly depthStages: readonly DepthStage[];
+  /** The training graph of the current depth; a new stage replaces it (stages are not revisited). */
+  private current: { key: string; session: ort.InferenceSession } | null = null;
 
   private constructor(
     private readonly options: OrtTrainerOptions,
     private readonly trainable: string[],
   ) {
-    this.depthStages = options.depthStages ?? [];
     this.architecture = options.architecture;
     this.recursion = options.recursion;
     this.batchSize = options.batchSize;
@@ -100,14 +105,12 @@ export class OrtTrmTrainer {
 
   /** The recursion trained at `step`: the depth stage's, else the model's own. */
   depthAt(step: number): Recursion {
-    const stage = this.depthStages.filter((candidate) => candidate.fromStep <= step).at(-1);
-    return stage ? { ...this.recursion, cycles: stage.cycles, latentSteps: stage.latentSteps } : this.recursion;
+    return recursionAtStep(this.recursion, this.options.depthStages, step);
   }
 
   private async sessionFor(recursion: Recursion): Promise<ort.InferenceSession> {
     const key = `${recursion.cycles}x${recursion.latentSteps}`;
-    const cached = this.sessions.get(key);
-    if (cached) return cached;
+    if (this.current?.key === key) return this.current.session;
     const { bytes, trainable } = buildTrainingGraph({ architecture: this.architecture, recursion, batchSize: this.batchSize });
     if (trainable.join() !== this.trainable.join()) throw new Error('training graph parameters differ from the network parameters');
     const sessionOptions: ort.InferenceSession.SessionOptions = {
@@ -125,10 +128,8 @@ export class OrtTrmTrainer {
     } else {
       session = await ort.InferenceSession.create(bytes, { ...sessionOptions, executionProviders: ['cpu'] });
     }
-    // Earlier stages are not revisited.
-    for (const old of this.sessions.values()) void old.release();
-    this.sessions.clear();
-    this.sessions.set(key, session);
+    if (this.current) void this.current.session.release();
+    this.current = { key, session };
     return session;
   }
 
@@ -230,7 +231,7 @@ export class OrtTrmTrainer {
   dispose() {
     this.y?.dispose();
     this.z?.dispose();
-    for (const session of this.sessions.values()) void session.release();
-    this.sessions.clear();
+    if (this.current) void this.current.session.release();
+    this.current = null;
   }
 }

@@ -1,3 +1,5 @@
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { TrainingDataSource, TrainingExample } from './train-trm';
 
@@ -16,8 +18,6 @@ export interface WorkerTrainingDataOptions {
 export interface WorkerTrainingData extends TrainingDataSource {
   /** Resolves when `count` examples can be taken without waiting. */
   ready(count: number): Promise<void>;
-  /** Seconds spent waiting in `ready` so far: time the trainer stood idle for data. */
-  readonly waitSeconds: number;
   close(): Promise<void>;
 }
 
@@ -50,14 +50,13 @@ const { parentPort, workerData } = require('node:worker_threads');
  */
 export async function createWorkerTrainingData(options: WorkerTrainingDataOptions): Promise<WorkerTrainingData> {
   const bufferSize = options.bufferSize ?? 256;
-  const module = options.module.startsWith('/') ? `file://${options.module}` : options.module;
+  const module = isAbsolute(options.module) ? pathToFileURL(options.module).href : options.module;
   const worker = new Worker(workerSource, { eval: true, workerData: { module, exportName: options.exportName, options: options.options } });
   worker.unref();
   const buffer: TrainingExample[] = [];
   let requested = 0;
   let failure: Error | null = null;
   let waiters: (() => void)[] = [];
-  let waitSeconds = 0;
   const wake = () => {
     const current = waiters;
     waiters = [];
@@ -93,11 +92,7 @@ export async function createWorkerTrainingData(options: WorkerTrainingDataOption
   topUp();
   return {
     description,
-    get waitSeconds() {
-      return waitSeconds;
-    },
     async ready(count: number) {
-      const started = performance.now();
       while (buffer.length < count) {
         if (failure) throw failure;
         const shortfall = count - buffer.length - requested;
@@ -107,7 +102,6 @@ export async function createWorkerTrainingData(options: WorkerTrainingDataOption
         }
         await new Promise<void>((resolve) => waiters.push(resolve));
       }
-      waitSeconds += (performance.now() - started) / 1000;
       topUp();
     },
     next() {
