@@ -103,7 +103,10 @@ const flags = {};
 const solvers = {};
 for (const task of Object.keys(specialists)) solvers[task] = await createSolver({ specialist: specialists[task], runtime });
 // Warm-up: one of each, so session creation is not timed.
-for (const task of Object.keys(specialists)) await solvers[task].solve(stream.find((request) => request.task === task).input, { halting: { mode: 'fixed', steps: 1 } });
+for (const task of Object.keys(specialists)) {
+  const first = stream.find((request) => request.task === task);
+  if (first) await solvers[task].solve(first.input, { halting: { mode: 'fixed', steps: 1 } });
+}
 
 for (const mode of modes) {
   const finished = new Array(stream.length);

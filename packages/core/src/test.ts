@@ -48,15 +48,16 @@ export function createMockRuntime(options: { manifest: ModelManifest; script: Mo
     manifest,
     async doStep(input): Promise<StepOutputV1> {
       // Callers may reuse their buffers, so record a snapshot.
-      calls.push({ ...input, tokens: input.tokens.slice(), reset: input.reset?.slice() });
+      calls.push({ ...input, tokens: input.tokens.slice(), reset: input.reset?.slice(), carry: input.carry?.slice() });
       const previous = input.state as MockState | null;
       if (previous?.disposed) throw new Error('mock runtime: step given a disposed state');
       const steps = new Int32Array(input.batchSize);
       const logits = new Float32Array(input.batchSize * sequenceLength * vocabularySize);
       const qHalt = new Float32Array(input.batchSize);
       for (let slot = 0; slot < input.batchSize; slot++) {
-        const restart = !previous || slot >= previous.batchSize || input.reset?.[slot] === 1;
-        steps[slot] = (restart ? 0 : previous.steps[slot]) + 1;
+        const source = input.carry?.[slot] ?? slot;
+        const restart = !previous || source < 0 || source >= previous.batchSize || input.reset?.[slot] === 1;
+        steps[slot] = (restart ? 0 : previous.steps[source]) + 1;
         const context = { step: steps[slot], tokens: input.tokens.subarray(slot * sequenceLength, (slot + 1) * sequenceLength), slot };
         const answer = script.answer(context);
         for (let position = 0; position < sequenceLength; position++) {

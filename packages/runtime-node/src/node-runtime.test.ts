@@ -83,6 +83,23 @@ describe('createNodeRuntime', () => {
     await model.dispose();
   });
 
+  it('moves a slot with carry: the moved slot continues its own recursion', async () => {
+    const model = await createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }).load({ manifest, weights: onnx });
+    const pair = new Int32Array(2 * 81).fill(2);
+    pair.fill(8, 81);
+    const first = await model.doStep({ batchSize: 2, tokens: pair, state: null });
+    const kept = await model.doStep({ batchSize: 2, tokens: pair, state: first.state });
+    // Slot 1 moves to slot 0 of a batch of one.
+    const moved = await model.doStep({ batchSize: 1, tokens: pair.slice(81), state: first.state, carry: Int32Array.of(1) });
+    const close = (a: Float32Array, b: Float32Array) => a.every((value, index) => Math.abs(value - b[index]!) < 1e-4);
+    expect(close(moved.logits, kept.logits.subarray(81 * 11))).toBe(true);
+    expect(close(moved.logits, kept.logits.subarray(0, 81 * 11))).toBe(false);
+    await expect(model.doStep({ batchSize: 1, tokens: pair.slice(81), state: first.state, carry: Int32Array.of(1, 0) })).rejects.toSatisfy(
+      (error) => InvalidInputError.isInstance(error) && (error as InvalidInputError).field === 'carry',
+    );
+    await model.dispose();
+  });
+
   it('refuses weights whose checksum differs from the manifest', async () => {
     const tampered = onnx.slice();
     tampered[tampered.length - 1] ^= 1;
@@ -108,5 +125,6 @@ describe('createNodeRuntime', () => {
   it('rejects unknown devices and bad thread counts up front', () => {
     expect(() => createNodeRuntime({ device: 'tpu' as never })).toThrow(UnsupportedDeviceError);
     expect(() => createNodeRuntime({ intraOpThreads: -1 })).toThrow(InvalidInputError);
+    expect(() => createNodeRuntime({ concurrentSteps: 0 })).toThrow(InvalidInputError);
   });
 });

@@ -20,6 +20,8 @@ import {
   fullSequenceLength,
   parseModelManifest,
   stepGraphNames as names,
+  carriedStateData,
+  keepsSlots,
   resetFlags,
   verifyWeights,
 } from '@trm/core';
@@ -33,6 +35,12 @@ export interface NodeRuntimeSettings {
   intraOpThreads?: number;
   /** Threads across independent operators (default 1: the step graph is a chain). */
   interOpThreads?: number;
+  /**
+   * Steps that may run at once across every model this runtime loaded (default 1). One step
+   * already uses all intra-op threads; two at once (say a sudoku and a maze batch in a router)
+   * only make onnxruntime's spinning threads fight over the cores, which measured slower.
+   */
+  concurrentSteps?: number;
 }
 
 const supportedDevices: readonly NodeDevice[] = ['auto', 'cpu', 'cuda'];
@@ -61,6 +69,11 @@ export function createNodeRuntime(settings: NodeRuntimeSettings = {}): Inference
       throw new InvalidInputError({ field: key, message: 'must be a non-negative integer', value });
     }
   }
+  const concurrentSteps = settings.concurrentSteps ?? 1;
+  if (!Number.isInteger(concurrentSteps) || concurrentSteps < 1) {
+    throw new InvalidInputError({ field: 'concurrentSteps', message: 'must be a positive integer', value: concurrentSteps });
+  }
+  const lane = createLane(concurrentSteps);
   return {
     specificationVersion: 'v1',
     name: `onnxruntime-node/${device}`,
@@ -69,7 +82,7 @@ export function createNodeRuntime(settings: NodeRuntimeSettings = {}): Inference
       const manifest = parseModelManifest(source.manifest);
       const bytes = await readWeights(source, manifest);
       const session = await createSession(bytes, device, settings, manifest.id);
-      return createLoadedModel(manifest, session);
+      return createLoadedModel(manifest, session, lane);
     },
   };
 }
@@ -122,16 +135,11 @@ async function createSession(bytes: Uint8Array, device: NodeDevice, settings: No
   }
 }
 
-/** Copies a state into a batch of another size: new slots are zero (they are reset), extra ones dropped. */
-function resizeState(state: NodeRecursionState, batchSize: number, shape: number[]): NodeRecursionState {
-  const resize = (tensor: ort.Tensor) => {
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
-    const source = tensor.data as Float32Array;
-    data.set(source.subarray(0, Math.min(source.length, data.length)));
-    return new ort.Tensor('float32', data, shape);
-  };
+/** The previous state laid out for this step's slots (resized and/or with slots moved by `carry`). */
+function carriedState(state: NodeRecursionState, input: StepInputV1, shape: number[]): NodeRecursionState {
+  const carried = (tensor: ort.Tensor) => new ort.Tensor('float32', carriedStateData(tensor.data as Float32Array, state.batchSize, input), shape);
   // The caller disposes the old state once this step returns.
-  return new NodeRecursionState(batchSize, resize(state.y), resize(state.z));
+  return new NodeRecursionState(input.batchSize, carried(state.y), carried(state.z));
 }
 
 function cudaProviderInstalled(): boolean {
@@ -143,7 +151,25 @@ function cudaProviderInstalled(): boolean {
   }
 }
 
-function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSession): LoadedModelV1 {
+/** Lets at most `limit` tasks run at once, first come first served. */
+function createLane(limit: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await task();
+    } finally {
+      // Hand the slot straight to the next waiter, so a newcomer cannot jump the queue.
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
+function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSession, lane: ReturnType<typeof createLane>): LoadedModelV1 {
   const { architecture } = manifest;
   const positions = fullSequenceLength(architecture);
   const hidden = architecture.hiddenSize;
@@ -159,7 +185,7 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
       let previous = input.state as NodeRecursionState | null;
       const stateShape = [batchSize, positions, hidden];
       const reset = resetFlags(input);
-      if (previous && previous.batchSize !== batchSize) previous = resizeState(previous, batchSize, stateShape);
+      if (previous && !keepsSlots(input)) previous = carriedState(previous, input, stateShape);
       const zeros = () => new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), stateShape);
       if (previous && input.stateNoise) addStateNoise(previous.z.data as Float32Array, batchSize, input.stateNoise);
       const feeds: Record<string, ort.Tensor> = {
@@ -171,7 +197,7 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
       };
       let results: ort.InferenceSession.OnnxValueMapType;
       try {
-        results = await session.run(feeds);
+        results = await lane(() => session.run(feeds));
       } catch (error) {
         throw new RuntimeError({ message: `onnxruntime step failed: ${(error as Error).message}`, cause: error });
       }

@@ -15,6 +15,8 @@ import {
   fullSequenceLength,
   parseModelManifest,
   stepGraphNames as names,
+  carriedStateData,
+  keepsSlots,
   resetFlags,
   verifyWeights,
 } from '@trm/core';
@@ -160,14 +162,11 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
     return next;
   };
 
-  /** A CPU copy of a state tensor resized to `batchSize` slots, with optional per-slot noise. */
-  async function hostState(tensor: ort.Tensor, batchSize: number, noise?: { std: Float32Array; seed: number }): Promise<ort.Tensor> {
-    const source = (await tensor.getData()) as Float32Array;
-    const perSlot = positions * hidden;
-    const data = new Float32Array(batchSize * perSlot);
-    data.set(source.subarray(0, Math.min(source.length, data.length)));
-    if (noise) addStateNoise(data, batchSize, noise);
-    return new ort.Tensor('float32', data, [batchSize, positions, hidden]);
+  /** A CPU copy of a state tensor laid out for this step's slots, with optional per-slot noise. */
+  async function hostState(tensor: ort.Tensor, previousBatchSize: number, input: StepInputV1, noise?: { std: Float32Array; seed: number }): Promise<ort.Tensor> {
+    const data = carriedStateData((await tensor.getData()) as Float32Array, previousBatchSize, input);
+    if (noise) addStateNoise(data, input.batchSize, noise);
+    return new ort.Tensor('float32', data, [input.batchSize, positions, hidden]);
   }
 
   return {
@@ -189,13 +188,13 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
         if (!previous) {
           y = new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), shape);
           z = new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), shape);
-        } else if (previous.batchSize === batchSize && !input.stateNoise) {
+        } else if (keepsSlots(input) && !input.stateNoise) {
           // The common case: GPU buffers go straight back in.
           y = previous.y;
           z = previous.z;
         } else {
-          y = await hostState(previous.y, batchSize);
-          z = await hostState(previous.z, batchSize, input.stateNoise);
+          y = await hostState(previous.y, previous.batchSize, input);
+          z = await hostState(previous.z, previous.batchSize, input, input.stateNoise);
           temporary = [y, z];
         }
         let results: ort.InferenceSession.OnnxValueMapType;

@@ -43,6 +43,23 @@ describe('ContinuousBatcher', () => {
     expect(mock.calls.some((call, index) => index > 0 && call.reset?.some((flag) => flag === 1))).toBe(true);
   });
 
+  it('moves running samples into freed slots once the queue is empty, so the batch shrinks', async () => {
+    const mock = runtime();
+    const model = await mock.load({ manifest, weights: new Uint8Array() });
+    const batcher = new ContinuousBatcher(model, { maxBatchSize: 4 });
+    // The long request sits in the last slot; the three short ones free the slots below it.
+    const answers = await Promise.all([1, 1, 1, 9].map((length) => batcher.submit(request(length))));
+    const [alone] = await runRecursion(model, { tokens: request(9).tokens, batchSize: 1 });
+    expect(answers[3]!.steps).toBe(9);
+    expect(Array.from(answers[3]!.tokens)).toEqual(Array.from(alone!.tokens));
+    const batchCalls = mock.calls.slice(0, 9);
+    expect(batchCalls.map((call) => call.batchSize)).toEqual([4, 1, 1, 1, 1, 1, 1, 1, 1]);
+    // The move is a carry from slot 3 to slot 0, not a restart.
+    expect(Array.from(batchCalls[1]!.carry ?? [])).toEqual([3]);
+    expect(Array.from(batchCalls[1]!.reset ?? [])).toEqual([0]);
+    expect(batcher.statistics.slotSteps).toBe(4 + 8);
+  });
+
   it('bounds the queue with a typed error instead of growing without limit', async () => {
     const batcher = new ContinuousBatcher(await runtime().load({ manifest, weights: new Uint8Array() }), { maxBatchSize: 1, maxQueue: 2 });
     // One for the free slot, two for the queue.

@@ -106,7 +106,7 @@ export class ContinuousBatcher {
   /**
    * The running batch: slots fill lowest first; each step runs as many slots as the highest
    * occupied one needs (the runtime resizes the carried state), so the batch grows with demand
-   * and shrinks as requests leave.
+   * and shrinks as requests leave; running samples move down into freed slots (`carry`).
    */
   private async runBatch() {
     const { sequenceLength, vocabularySize } = this.model.manifest.architecture;
@@ -136,6 +136,22 @@ export class ContinuousBatcher {
         const active = slots.filter((slot) => slot !== null).length;
         this.active = active;
         if (active === 0) return;
+        // With nothing left to refill the holes, move the last running samples into them: a step
+        // costs what its highest slot costs, so a drained batch would keep paying for freed slots.
+        let carry: Int32Array | undefined;
+        for (let low = 0, high = capacity - 1; ; low++, high--) {
+          while (low < capacity && slots[low]) low++;
+          while (high >= 0 && !slots[high]) high--;
+          if (low >= high) break;
+          carry ??= Int32Array.from({ length: capacity }, (_, slot) => slot);
+          slots[low] = slots[high]!;
+          slots[high] = null;
+          carry[low] = high;
+          tokens.copyWithin(low * sequenceLength, high * sequenceLength, (high + 1) * sequenceLength);
+          puzzleIdentifiers[low] = puzzleIdentifiers[high]!;
+          reset[low] = reset[high]!;
+          reset[high] = 0;
+        }
         const batchSize = slots.findLastIndex((slot) => slot !== null) + 1;
         let stateNoise: { std: Float32Array; seed: number } | undefined;
         if (slots.some((slot) => slot?.request.noise)) {
@@ -150,6 +166,7 @@ export class ContinuousBatcher {
             tokens: tokens.subarray(0, batchSize * sequenceLength),
             state,
             reset: reset.subarray(0, batchSize),
+            carry: carry?.subarray(0, batchSize),
             puzzleIdentifiers: puzzleIdentifiers.subarray(0, batchSize),
             stateNoise,
           });

@@ -30,6 +30,12 @@ export interface StepInputV1 {
   readonly state: RecursionStateV1 | null;
   /** Per slot: 1 restarts that slot from the initial state (continuous batching refills slots this way). */
   readonly reset?: Uint8Array;
+  /**
+   * Per slot, the slot of `state` whose recursion it continues (default: the same slot; an index
+   * past the state's end starts fresh). Continuous batching packs its running samples to the front
+   * this way, so slots freed at the end of a stream stop costing compute. Reset slots ignore it.
+   */
+  readonly carry?: Int32Array;
   /** Per slot puzzle identifier (0 when the model has a single one). */
   readonly puzzleIdentifiers?: Int32Array;
   /**
