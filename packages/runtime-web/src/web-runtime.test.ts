@@ -35,6 +35,18 @@ describe('createWebRuntime (wasm, in Node)', () => {
     await model.dispose();
   });
 
+  it('moves a running slot with carry (continuous batching packs its batch)', async () => {
+    const model = await createWebRuntime({ device: 'wasm', threads: 1 }).load({ manifest, weights: onnx });
+    const pair = Int32Array.from({ length: 2 * 81 }, (_, index) => (index < 81 ? 2 : 8));
+    const first = await model.doStep({ batchSize: 2, tokens: pair, state: null });
+    const inPlace = await model.doStep({ batchSize: 2, tokens: pair, state: first.state });
+    const moved = await model.doStep({ batchSize: 1, tokens: pair.slice(81), state: first.state, carry: Int32Array.of(1) });
+    expect(Array.from(moved.qHalt)[0]).toBeCloseTo(inPlace.qHalt[1]!, 5);
+    const largestDifference = moved.logits.reduce((max, value, index) => Math.max(max, Math.abs(value - inPlace.logits[81 * 11 + index]!)), 0);
+    expect(largestDifference).toBeLessThan(1e-4);
+    await model.dispose();
+  });
+
   it('refuses WebGPU where there is none, and tampered weights, with typed errors', async () => {
     await expect(createWebRuntime({ device: 'webgpu' }).load({ manifest, weights: onnx })).rejects.toSatisfy((error) => UnsupportedDeviceError.isInstance(error));
     const tampered = onnx.slice();
