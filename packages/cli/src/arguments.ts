@@ -14,15 +14,16 @@ export function parseCommandArguments<T extends OptionSpec>(argv: string[], opti
   }
 }
 
-export function numberOption(values: Record<string, unknown>, name: string, fallback: number, check: { integer?: boolean; min?: number } = {}): number {
+export function numberOption(values: Record<string, unknown>, name: string, fallback: number, check: { integer?: boolean; min?: number; max?: number } = {}): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
   const value = Number(raw);
   const min = check.min ?? -Infinity;
-  if (!Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || value < min) {
+  const max = check.max ?? Infinity;
+  if (!Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || value < min || value > max) {
     throw new InvalidInputError({
       field: `--${name}`,
-      message: `expected ${check.integer ? 'an integer' : 'a number'}${Number.isFinite(min) ? ` >= ${min}` : ''}`,
+      message: `expected ${check.integer ? 'an integer' : 'a number'}${Number.isFinite(min) ? ` >= ${min}` : ''}${Number.isFinite(max) ? `${Number.isFinite(min) ? ' and' : ''} <= ${max}` : ''}`,
       value: raw,
     });
   }

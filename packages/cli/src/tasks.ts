@@ -29,6 +29,8 @@ interface TaskEntry {
 
 interface TrainingDataOptions {
   givens?: readonly [number, number];
+  hardShare?: number;
+  minDeadEnds?: number;
   bands?: readonly string[];
 }
 
@@ -67,8 +69,8 @@ export const taskRegistry = {
     // A small MLP-mixer with shallow recursion: what trains well on two CPU cores.
     architecture: (options) => trmArchitecture({ vocabularySize: 11, sequenceLength: 81, mixer: 'mlp' }, options),
     recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
-    trainingData: (seed, options) => createSudokuTrainingData({ seed, givens: options.givens }),
-    trainingDataWorker: (seed, options) => ({ module: import.meta.resolve('@trm/tasks-sudoku'), exportName: 'createSudokuTrainingData', options: { seed, givens: options.givens } }),
+    trainingData: (seed, options) => createSudokuTrainingData({ seed, givens: options.givens, hardShare: options.hardShare, minDeadEnds: options.minDeadEnds }),
+    trainingDataWorker: (seed, options) => ({ module: import.meta.resolve('@trm/tasks-sudoku'), exportName: 'createSudokuTrainingData', options: { seed, givens: options.givens, hardShare: options.hardShare, minDeadEnds: options.minDeadEnds } }),
   },
   maze: {
     vocabulary: mazeVocabulary,

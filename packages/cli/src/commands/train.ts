@@ -13,7 +13,8 @@ export const trainUsage = `trm train sudoku|maze [--steps N] [--out DIR] [--batc
                 [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]
                 [--inline-data (make examples on the training thread instead of a worker)]
                 [--depth-curriculum (ort: shallower recursion for the first 60% of steps, CGAR)]
-                [--givens MIN-MAX (sudoku: mix easier puzzles in)] [--bands short,medium,long,hard (maze: bands mixed in equal parts)]`;
+                [--givens MIN-MAX (sudoku: mix easier puzzles in)]
+                [--hard-share 0-1 --min-dead-ends 64 (sudoku: share of mined hard minimal puzzles)] [--bands short,medium,long,hard (maze: bands mixed in equal parts)]`;
 
 export async function trainCommand(argv: string[], io: { stdout: (line: string) => void; stderr: (line: string) => void }) {
   const { values, positionals } = parseCommandArguments(argv, {
@@ -36,6 +37,8 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     threads: { type: 'string' },
     device: { type: 'string' },
     givens: { type: 'string' },
+    'hard-share': { type: 'string' },
+    'min-dead-ends': { type: 'string' },
     bands: { type: 'string' },
     'depth-curriculum': { type: 'boolean' },
     'inline-data': { type: 'boolean' },
@@ -74,7 +77,12 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   // A resumed run draws its data from a seed of its resume step, so it does not replay the same puzzles.
   const resumeStep = values.resume ? await checkpointStep(outDirectory) : 0;
   const dataSeed = seed + 1_000_003 * resumeStep;
-  const dataOptions = { givens, bands: values.bands?.split(',') };
+  const dataOptions = {
+    givens,
+    hardShare: values['hard-share'] === undefined ? undefined : numberOption(values, 'hard-share', 0, { min: 0, max: 1 }),
+    minDeadEnds: values['min-dead-ends'] === undefined ? undefined : numberOption(values, 'min-dead-ends', 64, { integer: true, min: 0 }),
+    bands: values.bands?.split(','),
+  };
   // By default examples are made on a worker thread, ahead of need, so the trainer does not wait.
   const data = values['inline-data'] ? entry.trainingData(dataSeed, dataOptions) : await createWorkerTrainingData(entry.trainingDataWorker(dataSeed, dataOptions));
   if (values['depth-curriculum'] && engine !== 'ort') throw new InvalidInputError({ field: '--depth-curriculum', message: 'needs --engine ort' });
