@@ -32,5 +32,5 @@ export { createSolver, type Solver, type SolveOptions, type SolveManyOptions, ty
 export { sha256Hex } from './util/sha256';
 export { createRandom, type Random } from './util/random';
 export { ContinuousBatcher, type BatchRequest, type ContinuousBatcherSettings } from './batching/continuous-batcher';
-export { verifyWeights, resetFlags, addStateNoise, carriedStateData, keepsSlots } from './runtime/runtime-helpers';
+export { verifyWeights, continuedSlots, resetFlags, addStateNoise, carriedStateData, keepsSlots } from './runtime/runtime-helpers';
 export { stepGraphNames } from './runtime/step-graph-names';

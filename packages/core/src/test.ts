@@ -3,6 +3,7 @@
  * tested without weights.
  */
 import type { ModelManifest } from './manifest/model-manifest';
+import { continuedSlots } from './runtime/runtime-helpers';
 import type { InferenceRuntimeV1, LoadedModelV1, RecursionStateV1, StepInputV1, StepOutputV1 } from './runtime/inference-runtime';
 
 export interface MockStepContext {
@@ -54,10 +55,10 @@ export function createMockRuntime(options: { manifest: ModelManifest; script: Mo
       const steps = new Int32Array(input.batchSize);
       const logits = new Float32Array(input.batchSize * sequenceLength * vocabularySize);
       const qHalt = new Float32Array(input.batchSize);
+      const continued = continuedSlots(input);
       for (let slot = 0; slot < input.batchSize; slot++) {
-        const source = input.carry?.[slot] ?? slot;
-        const restart = !previous || source < 0 || source >= previous.batchSize || input.reset?.[slot] === 1;
-        steps[slot] = (restart ? 0 : previous.steps[source]) + 1;
+        const source = continued[slot]!;
+        steps[slot] = (source < 0 ? 0 : previous!.steps[source]!) + 1;
         const context = { step: steps[slot], tokens: input.tokens.subarray(slot * sequenceLength, (slot + 1) * sequenceLength), slot };
         const answer = script.answer(context);
         for (let position = 0; position < sequenceLength; position++) {

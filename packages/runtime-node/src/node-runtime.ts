@@ -21,6 +21,7 @@ import {
   parseModelManifest,
   stepGraphNames as names,
   carriedStateData,
+  continuedSlots,
   keepsSlots,
   resetFlags,
   verifyWeights,
@@ -137,10 +138,10 @@ async function createSession(bytes: Uint8Array, device: NodeDevice, settings: No
 }
 
 /** The previous state laid out for this step's slots (resized and/or with slots moved by `carry`). */
-function carriedState(state: NodeRecursionState, input: StepInputV1, shape: number[]): NodeRecursionState {
-  const carried = (tensor: ort.Tensor) => new ort.Tensor('float32', carriedStateData(tensor.data as Float32Array, state.batchSize, input), shape);
+function carriedState(state: NodeRecursionState, continued: Int32Array, shape: number[]): NodeRecursionState {
+  const carried = (tensor: ort.Tensor) => new ort.Tensor('float32', carriedStateData(tensor.data as Float32Array, state.batchSize, continued), shape);
   // The caller disposes the old state once this step returns.
-  return new NodeRecursionState(input.batchSize, carried(state.y), carried(state.z));
+  return new NodeRecursionState(continued.length, carried(state.y), carried(state.z));
 }
 
 function cudaProviderInstalled(): boolean {
@@ -185,8 +186,9 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
       }
       let previous = input.state as NodeRecursionState | null;
       const stateShape = [batchSize, positions, hidden];
-      const reset = resetFlags(input);
-      if (previous && !keepsSlots(input)) previous = carriedState(previous, input, stateShape);
+      const continued = continuedSlots(input);
+      const reset = resetFlags(continued);
+      if (previous && !keepsSlots(continued, previous.batchSize)) previous = carriedState(previous, continued, stateShape);
       const zeros = () => new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), stateShape);
       if (previous && input.stateNoise) addStateNoise(previous.z.data as Float32Array, batchSize, input.stateNoise);
       const feeds: Record<string, ort.Tensor> = {

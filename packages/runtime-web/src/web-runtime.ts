@@ -16,6 +16,7 @@ import {
   parseModelManifest,
   stepGraphNames as names,
   carriedStateData,
+  continuedSlots,
   keepsSlots,
   resetFlags,
   verifyWeights,
@@ -163,10 +164,10 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
   };
 
   /** A CPU copy of a state tensor laid out for this step's slots, with optional per-slot noise. */
-  async function hostState(tensor: ort.Tensor, previousBatchSize: number, input: StepInputV1, noise?: { std: Float32Array; seed: number }): Promise<ort.Tensor> {
-    const data = carriedStateData((await tensor.getData()) as Float32Array, previousBatchSize, input);
-    if (noise) addStateNoise(data, input.batchSize, noise);
-    return new ort.Tensor('float32', data, [input.batchSize, positions, hidden]);
+  async function hostState(tensor: ort.Tensor, previousBatchSize: number, continued: Int32Array, noise?: { std: Float32Array; seed: number }): Promise<ort.Tensor> {
+    const data = carriedStateData((await tensor.getData()) as Float32Array, previousBatchSize, continued);
+    if (noise) addStateNoise(data, continued.length, noise);
+    return new ort.Tensor('float32', data, [continued.length, positions, hidden]);
   }
 
   return {
@@ -180,7 +181,8 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
           throw new InvalidInputError({ field: 'tokens', message: `expected ${batchSize * length} ids, got ${input.tokens.length}`, value: input.tokens.length });
         }
         const previous = input.state as WebRecursionState | null;
-        const reset = resetFlags(input);
+        const continued = continuedSlots(input);
+        const reset = resetFlags(continued);
         const shape = [batchSize, positions, hidden];
         let y: ort.Tensor;
         let z: ort.Tensor;
@@ -188,13 +190,13 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
         if (!previous) {
           y = new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), shape);
           z = new ort.Tensor('float32', new Float32Array(batchSize * positions * hidden), shape);
-        } else if (keepsSlots(input) && !input.stateNoise) {
+        } else if (keepsSlots(continued, previous.batchSize) && !input.stateNoise) {
           // The common case: GPU buffers go straight back in.
           y = previous.y;
           z = previous.z;
         } else {
-          y = await hostState(previous.y, previous.batchSize, input);
-          z = await hostState(previous.z, previous.batchSize, input, input.stateNoise);
+          y = await hostState(previous.y, previous.batchSize, continued);
+          z = await hostState(previous.z, previous.batchSize, continued, input.stateNoise);
           temporary = [y, z];
         }
         let results: ort.InferenceSession.OnnxValueMapType;

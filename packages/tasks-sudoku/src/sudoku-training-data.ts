@@ -43,14 +43,10 @@ export function createSudokuTrainingData(options: SudokuTrainingDataOptions) {
       options.givens ? `givens uniform in ${low}-${high}, or fewer where the puzzle became minimal first` : 'givens removed until minimal'
     }${hardShare > 0 ? `; ${Math.round(hardShare * 100)}% instead minimal puzzles with >= ${minDeadEnds} solver dead ends` : ''}), random digit/transpose/band/stack/row/column augmentation`,
     next() {
-      let puzzle = generatorFor(low + random.int(high - low + 1)).next();
-      if (hardShare > 0 && random.next() < hardShare) {
-        // Rejection sampling; the attempt cap only guards absurd thresholds.
-        for (let attempt = 0; attempt < 10_000; attempt++) {
-          puzzle = generatorFor(17).next();
-          if (puzzle.rating >= minDeadEnds) break;
-        }
-      }
+      const hard = hardShare > 0 && random.next() < hardShare;
+      let puzzle = generatorFor(hard ? 17 : low + random.int(high - low + 1)).next();
+      // Rejection sampling; the attempt cap only guards absurd thresholds.
+      for (let attempt = 1; hard && puzzle.rating < minDeadEnds && attempt < 10_000; attempt++) puzzle = generatorFor(17).next();
       const augmentation = randomSudokuAugmentation(random);
       return {
         tokens: encodeSudoku(applySudokuAugmentation(augmentation, puzzle.puzzle)),

@@ -68,7 +68,6 @@ export async function exportCheckpoint(options: {
   return { onnxPath, manifestPath, manifest };
 }
 
-/** The training data of every phase of the run, e.g. "steps 0-2299: ...; steps 2300-: ...". */
 /** The depth the run trained at last: its own, or its curriculum stage at the last step taken. */
 export function depthTrainedAt(recursion: Recursion, stages: unknown, step: number): Recursion {
   if (!Array.isArray(stages) || step === 0) return recursion;
@@ -81,6 +80,7 @@ function describeDepthStages(stages: unknown): Record<string, string> {
   return { depthCurriculum: (stages as { fromStep: number; cycles: number; latentSteps: number }[]).map((stage) => `from step ${stage.fromStep}: T=${stage.cycles} n=${stage.latentSteps}`).join('; ') };
 }
 
+/** The training data of every phase of the run, e.g. "steps 0-2299: ...; steps 2300-: ...". */
 function describeData(history: unknown, fallback: string): string {
   if (!Array.isArray(history) || history.length === 0) return fallback;
   const phases = history as { fromStep: number; description: string }[];

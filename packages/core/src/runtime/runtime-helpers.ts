@@ -17,38 +17,41 @@ export async function verifyWeights(bytes: Uint8Array, manifest: ModelManifest, 
   }
 }
 
-/** The graph's `reset` input: 1 for slots that start fresh (no state, new slot, or asked to). */
-export function resetFlags(input: StepInputV1): Float32Array {
+/**
+ * Per slot of this step, the slot of the previous state it continues (`carry`, default the same
+ * slot), or -1 when it starts fresh: no state, a slot past the state's end, or a reset. Runtimes
+ * compute it once per step and derive the graph's reset flags and the carried state from it.
+ */
+export function continuedSlots(input: StepInputV1): Int32Array {
   const previous = input.state;
   if (input.carry && input.carry.length !== input.batchSize) {
     throw new InvalidInputError({ field: 'carry', message: `expected one source slot per slot (${input.batchSize})`, value: input.carry.length });
   }
-  const reset = new Float32Array(input.batchSize);
+  const continued = new Int32Array(input.batchSize);
   for (let slot = 0; slot < input.batchSize; slot++) {
     const source = input.carry?.[slot] ?? slot;
-    reset[slot] = !previous || source < 0 || source >= previous.batchSize || input.reset?.[slot] === 1 ? 1 : 0;
+    continued[slot] = !previous || source < 0 || source >= previous.batchSize || input.reset?.[slot] === 1 ? -1 : source;
   }
-  return reset;
+  return continued;
 }
 
-/** True when the step keeps every slot where it was and the batch size unchanged: state goes straight back in. */
-export function keepsSlots(input: StepInputV1): boolean {
-  if (!input.state || input.state.batchSize !== input.batchSize) return false;
-  return !input.carry || input.carry.every((source, slot) => source === slot);
+/** The graph's `reset` input: 1 for the slots that start fresh. */
+export function resetFlags(continued: Int32Array): Float32Array {
+  return Float32Array.from(continued, (source) => (source < 0 ? 1 : 0));
 }
 
-/**
- * A [batchSize, ...] copy of a state tensor's data laid out for this step: each slot takes the row
- * of the slot it continues (`carry`, default the same slot); fresh slots are zero (the graph resets them).
- */
-export function carriedStateData(source: Float32Array, previousBatchSize: number, input: StepInputV1): Float32Array {
+/** True when the previous state can go straight back in: same size, no slot moved (fresh slots are reset by the graph). */
+export function keepsSlots(continued: Int32Array, previousBatchSize: number): boolean {
+  return continued.length === previousBatchSize && continued.every((source, slot) => source === slot || source < 0);
+}
+
+/** A copy of a [previousBatchSize, ...] state laid out for this step's slots; fresh slots are zero (the graph resets them). */
+export function carriedStateData(source: Float32Array, previousBatchSize: number, continued: Int32Array): Float32Array {
   const perSlot = source.length / previousBatchSize;
-  const data = new Float32Array(input.batchSize * perSlot);
-  for (let slot = 0; slot < input.batchSize; slot++) {
-    const from = input.carry?.[slot] ?? slot;
-    if (from < 0 || from >= previousBatchSize || input.reset?.[slot] === 1) continue;
-    data.set(source.subarray(from * perSlot, (from + 1) * perSlot), slot * perSlot);
-  }
+  const data = new Float32Array(continued.length * perSlot);
+  continued.forEach((from, slot) => {
+    if (from >= 0) data.set(source.subarray(from * perSlot, (from + 1) * perSlot), slot * perSlot);
+  });
   return data;
 }
 
