@@ -3,7 +3,8 @@
 //   one at a time     - each request alone (batch 1), in arrival order;
 //   static batches    - per task, batches of BATCH in arrival order, each run to its slowest sample;
 //   continuous        - the router: per task one running batch, refilled after every step.
-// Every request thinks longer while unverified (up to 32 steps), as a service would run it.
+// Every request thinks longer while unverified (up to 32 steps), as a service would run it, and
+// stops once its answer has not changed for TRM_BENCH_PATIENCE steps (default 4; 0 = never).
 // Prints requests/s, p50/p99 latency (from arrival) and verified counts per mode.
 //
 // Data: sudoku from TRM_KAGGLE_CSV (default ../shared/data/sudoku/kaggle_radcliffe_5000.csv beside
@@ -24,6 +25,8 @@ const sudokuPerLevel = Number(process.env.TRM_BENCH_SUDOKU_PER_LEVEL ?? 40);
 const mazeCount = Number(process.env.TRM_BENCH_MAZES ?? 8);
 const batchSize = Number(process.env.TRM_BENCH_BATCH ?? 64);
 const verifySteps = 32;
+const patience = Number(process.env.TRM_BENCH_PATIENCE ?? 4) || undefined;
+const halting = { mode: 'adaptive', ...(patience ? { patience } : {}) };
 const modes = (process.env.TRM_BENCH_MODES ?? 'one-at-a-time,static,continuous').split(',');
 
 function sudokuRequests() {
@@ -68,7 +71,7 @@ function percentile(values, fraction) {
   return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))];
 }
 
-function report(mode, started, finished, verified, sampleSteps) {
+function report(mode, started, finished, verified, sampleSteps, converged) {
   const seconds = (Math.max(...finished) - started) / 1000;
   const latencies = finished.map((time) => (time - started) / 1000);
   const taskLatency = (task) => {
@@ -85,12 +88,15 @@ function report(mode, started, finished, verified, sampleSteps) {
       sudokuSource: source,
       batchSize: mode === 'one-at-a-time' ? 1 : batchSize,
       threads,
+      verifySteps,
+      patience: patience ?? null,
       seconds: Number(seconds.toFixed(2)),
       requestsPerSecond: Number((stream.length / seconds).toFixed(2)),
       p50LatencySeconds: Number(percentile(latencies, 0.5).toFixed(2)),
       p99LatencySeconds: Number(percentile(latencies, 0.99).toFixed(2)),
       latencyByTask: { sudoku: taskLatency('sudoku'), maze: taskLatency('maze') },
       verified: { sudoku: verified.sudoku, maze: verified.maze },
+      converged: { sudoku: converged.sudoku, maze: converged.maze },
       sampleSteps,
     }),
   );
@@ -111,6 +117,7 @@ for (const task of Object.keys(specialists)) {
 for (const mode of modes) {
   const finished = new Array(stream.length);
   const verified = { sudoku: 0, maze: 0 };
+  const converged = { sudoku: 0, maze: 0 };
   const texts = new Array(stream.length);
   const verifiedFlags = new Array(stream.length);
   let sampleSteps = 0;
@@ -119,12 +126,13 @@ for (const mode of modes) {
     finished[index] = performance.now();
     texts[index] = result.text ?? result.answer;
     if (result.verified) verified[stream[index].task]++;
+    if (result.converged) converged[stream[index].task]++;
     verifiedFlags[index] = result.verified;
     sampleSteps += result.steps;
   };
   if (mode === 'one-at-a-time') {
     for (const [index, request] of stream.entries()) {
-      record(index, await solvers[request.task].solve(request.input, { verify: { maxSteps: verifySteps } }));
+      record(index, await solvers[request.task].solve(request.input, { halting, verify: { maxSteps: verifySteps } }));
     }
   } else if (mode === 'static') {
     // Each task's batches run one after another; the tasks run side by side, as in the router.
@@ -133,7 +141,7 @@ for (const mode of modes) {
         const indices = stream.flatMap((request, index) => (request.task === task ? [index] : []));
         for (let start = 0; start < indices.length; start += batchSize) {
           const batch = indices.slice(start, start + batchSize);
-          const results = await solvers[task].solveMany(batch.map((index) => stream[index].input), { batchSize, scheduling: 'static', verify: { maxSteps: verifySteps } });
+          const results = await solvers[task].solveMany(batch.map((index) => stream[index].input), { batchSize, scheduling: 'static', halting, verify: { maxSteps: verifySteps } });
           results.forEach((result, position) => record(batch[position], result));
         }
       }),
@@ -142,12 +150,12 @@ for (const mode of modes) {
     const router = createRouter({ specialists: Object.values(specialists), runtime, batching: { maxBatchSize: batchSize, maxQueue: stream.length } });
     await Promise.all(
       stream.map(async (request, index) => {
-        record(index, await router.solve({ task: request.task, input: request.input }, { verifySteps }));
+        record(index, await router.solve({ task: request.task, input: request.input }, { verifySteps, patience }));
       }),
     );
     await router.dispose();
   }
-  rates[mode] = report(mode, started, finished, verified, sampleSteps);
+  rates[mode] = report(mode, started, finished, verified, sampleSteps, converged);
   answers[mode] = texts;
   flags[mode] = verifiedFlags;
 }

@@ -6,6 +6,7 @@ export const haltingFlags = {
   'min-steps': { type: 'string' },
   'fixed-steps': { type: 'string' },
   'verify-steps': { type: 'string' },
+  patience: { type: 'string' },
   copies: { type: 'string' },
   noise: { type: 'string' },
   seed: { type: 'string' },
@@ -13,7 +14,8 @@ export const haltingFlags = {
 
 /**
  * --verify-steps N: check answers with the rules while recursing, stop when one verifies, and
- * think on up to N steps when it does not. --copies K: test-time augmentation with K copies;
+ * think on up to N steps when it does not. --patience P: stop an answer that has not changed for
+ * P steps without verifying. --copies K: test-time augmentation with K copies;
  * --noise S adds latent noise of std S to every copy but the first (stochastic restarts).
  */
 export function inferenceFromFlags(values: Record<string, unknown>) {
@@ -32,6 +34,7 @@ export function describeInference(inference: ReturnType<typeof inferenceFromFlag
   const { halting, verify, copies, noise } = inference;
   const settings: Record<string, string | number | boolean> =
     halting.mode === 'fixed' ? { halting: 'fixed', steps: halting.steps } : { halting: 'adaptive', minSteps: halting.minSteps ?? 1, maxSteps: halting.maxSteps ?? 16 };
+  if (halting.mode === 'adaptive' && halting.patience !== undefined) settings.patience = halting.patience;
   if (verify) settings.verifySteps = verify.maxSteps;
   if (copies > 1) settings.copies = copies;
   if (noise > 0) settings.noise = noise;
@@ -45,5 +48,6 @@ export function haltingFromFlags(values: Record<string, unknown>): HaltingInput 
     mode: 'adaptive',
     minSteps: numberOption(values, 'min-steps', 1, { integer: true, min: 1 }),
     maxSteps: numberOption(values, 'max-steps', 16, { integer: true, min: 1 }),
+    ...(values.patience === undefined ? {} : { patience: numberOption(values, 'patience', 4, { integer: true, min: 1 }) }),
   };
 }

@@ -33,6 +33,7 @@ describe('trm CLI', () => {
     expect(result.answer).toMatch(/^[0-9]{81}$/);
     expect(result.steps).toBeGreaterThanOrEqual(1);
     expect(result.steps).toBeLessThanOrEqual(4);
+    expect(typeof result.converged).toBe('boolean');
     expect(result.verified).toBe(isValidSolution(parseSudokuString(puzzle), parseSudokuString(result.answer)));
   });
 
@@ -83,6 +84,7 @@ describe('trm CLI', () => {
   it('bad arguments give a typed error and exit code 2, never a crash', async () => {
     expect((await run(['solve', 'chess', puzzle])).stderr.join('')).toMatch(/InvalidInputError: task/);
     expect((await run(['solve', 'sudoku', puzzle, '--max-steps', 'many'])).stderr.join('')).toMatch(/--max-steps/);
+    expect((await run(['solve', 'sudoku', puzzle, '--patience', '0'])).stderr.join('')).toMatch(/--patience/);
     expect((await run(['eval', 'sudoku', '--data', join(directory, 'missing.csv')])).code).toBe(2);
     expect((await run(['solve', 'sudoku', puzzle, '--bogus'])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);

@@ -98,4 +98,15 @@ describe('createRouter', () => {
     const crowd = await createRouter({ specialists, runtime: runtimeFor([]) }).solveMany(['8888', '4123', '1111', '6543', '2222']);
     expect(crowd[1]).toEqual({ status: 'fulfilled', value: alone });
   });
+
+  it('applies its default options unless a request sets its own, and names a bad option', async () => {
+    // Until its step, the toy model's answer repeats the input unchanged: patience 2 gives up.
+    const router = createRouter({ specialists, runtime: runtimeFor([]), defaults: { patience: 2 } });
+    expect(await router.solve('8111')).toMatchObject({ steps: 3, converged: true, verified: false });
+    expect(await router.solve('8111', { patience: 8 })).toMatchObject({ steps: 8, converged: false, verified: true });
+    await expect(router.solve('8111', { maxSteps: 0 })).rejects.toSatisfy((error) => InvalidInputError.isInstance(error) && error.field === 'options.maxSteps');
+    expect(() => createRouter({ specialists, runtime: runtimeFor([]), defaults: { patience: 1.5 } })).toThrow(
+      expect.objectContaining({ field: 'defaults.patience' }),
+    );
+  });
 });

@@ -26,6 +26,8 @@ export interface RouterResult {
   /** True only when the task's verifier accepted the answer for this very input. */
   readonly verified: boolean;
   readonly halted: boolean;
+  /** True when `patience` stopped it: the answer had stopped changing without verifying. */
+  readonly converged: boolean;
   readonly confidence: number;
 }
 
@@ -34,7 +36,25 @@ export interface RouterSolveOptions {
   readonly maxSteps?: number;
   /** Think on up to this many steps while the answer does not verify. */
   readonly verifySteps?: number;
+  /** Stop once the answer has not changed for this many steps without verifying. */
+  readonly patience?: number;
   readonly signal?: AbortSignal;
+}
+
+const stepCount = z.number().int().min(1).max(4096);
+const solveOptionsSchema = z.object({ maxSteps: stepCount.optional(), verifySteps: stepCount.optional(), patience: stepCount.optional() });
+
+/** Validates the numeric options; a bad one is an InvalidInputError naming it. */
+function parseSolveOptions(options: RouterSolveOptions, prefix: string): RouterSolveOptions {
+  const { signal, ...numbers } = options;
+  const result = solveOptionsSchema.safeParse(numbers);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const field = [prefix, ...(issue?.path ?? [])].join('.');
+    throw new InvalidInputError({ field, message: issue?.message ?? 'invalid', value: numbers, cause: result.error });
+  }
+  // Absent and undefined options both fall back to the router's defaults.
+  return Object.fromEntries(Object.entries({ ...result.data, signal }).filter(([, value]) => value !== undefined));
 }
 
 export interface RouterSettings {
@@ -42,6 +62,8 @@ export interface RouterSettings {
   readonly runtime: InferenceRuntimeV1;
   /** Continuous-batching bounds, per specialist. */
   readonly batching?: ContinuousBatcherSettings;
+  /** Solve options every request gets unless it sets its own (a service's policy). */
+  readonly defaults?: Omit<RouterSolveOptions, 'signal'>;
 }
 
 export interface TaskDescription {
@@ -71,6 +93,7 @@ export interface Router {
 export function createRouter(settings: RouterSettings): Router {
   const specialists = new Map(settings.specialists.map((specialist) => [specialist.task, specialist]));
   if (specialists.size === 0) throw new InvalidInputError({ field: 'specialists', message: 'give at least one specialist' });
+  const defaults = parseSolveOptions(settings.defaults ?? {}, 'defaults');
   const loaded = new Map<string, Promise<{ model: LoadedModelV1; batcher: ContinuousBatcher }>>();
 
   const load = (specialist: SpecialistV1<any, any>) => {
@@ -112,7 +135,8 @@ export function createRouter(settings: RouterSettings): Router {
     return { task: winners[0]!.task, score: best, reason: `detected (scores: ${summary})` };
   };
 
-  const solve = async (input: unknown, options: RouterSolveOptions = {}): Promise<RouterResult> => {
+  const solve = async (input: unknown, requestOptions: RouterSolveOptions = {}): Promise<RouterResult> => {
+    const options = { ...defaults, ...parseSolveOptions(requestOptions, 'options') };
     const decision = route(input);
     const specialist = specialists.get(decision.task)!;
     const parsed = specialist.parseInput(split(input).payload);
@@ -120,6 +144,7 @@ export function createRouter(settings: RouterSettings): Router {
     const state = await batcher.submit({
       tokens: specialist.encode(parsed),
       maxSteps: options.maxSteps,
+      patience: options.patience,
       signal: options.signal,
       verification: options.verifySteps ? { maxSteps: options.verifySteps, accept: (tokens) => specialist.verify(parsed, specialist.decode(tokens, parsed)) } : undefined,
     });
@@ -131,6 +156,7 @@ export function createRouter(settings: RouterSettings): Router {
       steps: state.steps,
       verified: specialist.verify(parsed, answer),
       halted: state.halted,
+      converged: state.converged,
       confidence: state.confidence,
     };
   };

@@ -9,7 +9,7 @@ import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 
 export const evalUsage = `trm eval sudoku|maze --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json]
-      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--copies K] [--noise S] [--batch-size 64] [--threads N]
+      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--batch-size 64] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)`;
 
 interface Bucket {

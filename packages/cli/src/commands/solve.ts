@@ -11,7 +11,7 @@ import type { CliIo } from '../main';
 export const solveUsage = `trm solve --input FILE --json                  (mixed requests, each line routed; adds "task")
   trm solve sudoku|maze <puzzle> [--json]
   trm solve sudoku|maze --input FILE --json      (one puzzle per line, or a CSV with a "question" column)
-      options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--copies K] [--noise S] [--seed S]
+      options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--seed S]
                [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
 
 /** Reads puzzles from a file: a CSV with a `question` column, or one puzzle per line. */
@@ -28,7 +28,7 @@ export async function readPuzzleFile(path: string): Promise<string[]> {
 }
 
 /** Without a task: every line (raw puzzle text or a JSON object) goes to the specialist it fits. */
-async function solveRouted(values: { input?: string; json?: boolean; 'max-steps'?: string; 'verify-steps'?: string }, io: CliIo): Promise<number> {
+async function solveRouted(values: { input?: string; json?: boolean; 'max-steps'?: string; 'verify-steps'?: string; patience?: string }, io: CliIo): Promise<number> {
   if (!values.input) throw new InvalidInputError({ field: '--input', message: 'without a task, give --input FILE (one request per line)' });
   const lines = await readPuzzleFile(values.input);
   const specialists = tasks.flatMap((task) => {
@@ -51,14 +51,15 @@ async function solveRouted(values: { input?: string; json?: boolean; 'max-steps'
   const options = {
     maxSteps: values['max-steps'] === undefined ? undefined : numberOption(values, 'max-steps', 16, { integer: true, min: 1 }),
     verifySteps: values['verify-steps'] === undefined ? undefined : numberOption(values, 'verify-steps', 16, { integer: true, min: 1 }),
+    patience: values.patience === undefined ? undefined : numberOption(values, 'patience', 4, { integer: true, min: 1 }),
   };
   let failures = 0;
   try {
     const results = await router.solveMany(requests, options);
     results.forEach((result, index) => {
       if (result.status === 'fulfilled') {
-        const { task, answer, steps, verified, halted, confidence } = result.value;
-        const line = { task, input: lines[index], answer, steps, verified, halted, confidence: Number(confidence.toFixed(4)) };
+        const { task, answer, steps, verified, halted, converged, confidence } = result.value;
+        const line = { task, input: lines[index], answer, steps, verified, halted, converged, confidence: Number(confidence.toFixed(4)) };
         io.stdout(values.json ? JSON.stringify(line) : `${task}: ${answer} (${steps} steps, ${verified ? 'verified' : 'not verified'})`);
       } else {
         failures++;
@@ -124,6 +125,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
             steps: result.steps,
             verified: result.verified,
             halted: result.halted,
+            converged: result.converged,
             confidence: Number(result.confidence.toFixed(4)),
             cost: result.cost,
           }),
@@ -131,7 +133,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
       } else {
         const { pretty, prettyInput } = taskRegistry[task];
         io.stdout(`puzzle:\n${prettyInput(specialist.parseInput(entry.puzzle))}\n\nanswer:\n${pretty(result.answer)}\n`);
-        io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
+        io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.converged ? ' (stopped: the answer had stopped changing)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
         io.stdout(`verified: ${result.verified ? `yes, ${taskRegistry[task].verifiedMeans}` : `no, ${taskRegistry[task].unverifiedMeans}`}`);
         io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);
       }

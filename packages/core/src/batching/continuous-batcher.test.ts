@@ -106,4 +106,25 @@ describe('ContinuousBatcher', () => {
     const result = await batcher.submit({ ...request(1), verification: { accept: (tokens) => tokens[1]! >= 5, maxSteps: 20 } });
     expect(result).toMatchObject({ steps: 4, accepted: true });
   });
+
+  it('with patience, a frozen unverified answer leaves early, exactly as it would alone', async () => {
+    // Answers climb to the largest token and stay there; the halting head never fires.
+    const freezing = createMockRuntime({
+      manifest,
+      script: { answer: ({ step, tokens }) => Array.from(tokens, (token) => Math.min(token, step)), qHalt: () => -1 },
+    });
+    const model = await freezing.load({ manifest, weights: new Uint8Array() });
+    const batcher = new ContinuousBatcher(model, { maxBatchSize: 4 });
+    const never = { accept: () => false, maxSteps: 20 };
+    const [patient, impatient] = await Promise.all([
+      batcher.submit({ tokens: Int32Array.of(5, 1, 2), verification: never }),
+      batcher.submit({ tokens: Int32Array.of(5, 1, 2), verification: never, patience: 2 }),
+    ]);
+    // Frozen from step 5; two unchanged steps later it stops.
+    expect(impatient).toMatchObject({ steps: 7, converged: true, accepted: false });
+    expect(patient).toMatchObject({ steps: 20, converged: false });
+    const [alone] = await runRecursion(model, { tokens: Int32Array.of(5, 1, 2), batchSize: 1, halting: { mode: 'adaptive', patience: 2 }, verification: { accept: () => false, maxSteps: 20 } });
+    expect(alone).toMatchObject({ steps: 7, converged: true });
+    expect(Array.from(impatient.tokens)).toEqual(Array.from(alone!.tokens));
+  });
 });

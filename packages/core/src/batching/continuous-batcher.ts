@@ -1,7 +1,7 @@
 import { AbortedError } from '../errors/aborted-error';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import { QueueFullError } from '../errors/queue-full-error';
-import { stopDecision } from '../recursion/halting';
+import { stopDecision, unchangedAfter } from '../recursion/halting';
 import { decodeLogits, type SampleState } from '../recursion/run-recursion';
 import type { LoadedModelV1, RecursionStateV1 } from '../runtime/inference-runtime';
 
@@ -14,6 +14,8 @@ export interface BatchRequest {
   readonly maxSteps?: number;
   /** false: ignore q_halt and run exactly maxSteps (default true). */
   readonly adaptive?: boolean;
+  /** Stop once the answer has not changed for this many steps without verifying (adaptive only). */
+  readonly patience?: number;
   /** Std of Gaussian noise on this request's latent state before each step after its first. */
   readonly noise?: number;
   /** Verifier hook: an accepted answer stops at once; otherwise think on up to `verification.maxSteps`. */
@@ -33,6 +35,9 @@ interface Pending {
   readonly resolve: (state: SampleState) => void;
   readonly reject: (error: unknown) => void;
   steps: number;
+  /** The last step's answer and how many steps before it gave the same one. */
+  previousTokens?: Int32Array;
+  unchangedSteps: number;
 }
 
 /**
@@ -81,7 +86,7 @@ export class ContinuousBatcher {
     // Requests that will get a slot at the next step do not count against the queue bound.
     if (this.queue.length >= this.maxQueue + this.maxBatchSize - this.active) return Promise.reject(new QueueFullError({ capacity: this.maxQueue }));
     return new Promise<SampleState>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject, steps: 0 });
+      this.queue.push({ request, resolve, reject, steps: 0, unchangedSteps: 0 });
       if (!this.running) {
         this.running = true;
         // Start after the current task, so requests submitted together share the first step.
@@ -192,7 +197,9 @@ export class ContinuousBatcher {
           const qHalt = output.qHalt[slot]!;
           const decoded = decodeLogits(output.logits, slot, sequenceLength, vocabularySize);
           const accepted = request.verification?.accept(decoded.tokens);
-          const { done, halted } = stopDecision({
+          pending.unchangedSteps = unchangedAfter(pending.previousTokens, decoded.tokens, pending.unchangedSteps);
+          pending.previousTokens = decoded.tokens;
+          const { done, halted, converged } = stopDecision({
             step: steps,
             qHalt,
             adaptive: request.adaptive ?? true,
@@ -200,9 +207,11 @@ export class ContinuousBatcher {
             maxSteps: request.maxSteps ?? 16,
             accepted,
             verificationMaxSteps: request.verification?.maxSteps,
+            patience: request.patience,
+            unchangedSteps: pending.unchangedSteps,
           });
           if (done) {
-            pending.resolve({ ...decoded, confidence: 1 / (1 + Math.exp(-qHalt)), qHalt, steps, done, halted, accepted });
+            pending.resolve({ ...decoded, confidence: 1 / (1 + Math.exp(-qHalt)), qHalt, steps, done, halted, converged, accepted });
             slots[slot] = null;
           }
         }

@@ -146,4 +146,37 @@ describe('runRecursion with verification', () => {
     });
     expect(samples[0].steps).toBe(3);
   });
+
+  it('with patience, stops an unverified answer that has stopped changing', async () => {
+    // The answer freezes at step 4; three unchanged steps later (step 7) it stops, converged.
+    const never = scriptedRuntime(() => 99);
+    const [frozen] = await runRecursion(await load(never), {
+      tokens: new Int32Array(4),
+      batchSize: 1,
+      halting: { mode: 'adaptive', maxSteps: 16, patience: 3 },
+      verification: { accept: () => false, maxSteps: 32 },
+    });
+    expect(frozen).toMatchObject({ steps: 7, done: true, converged: true, halted: false, accepted: false });
+    // Without patience the same run goes to the verification budget.
+    const [patient] = await runRecursion(await load(scriptedRuntime(() => 99)), {
+      tokens: new Int32Array(4),
+      batchSize: 1,
+      verification: { accept: () => false, maxSteps: 32 },
+    });
+    expect(patient).toMatchObject({ steps: 32, converged: false });
+  });
+
+  it('patience never cuts off an answer that verifies, and needs adaptive halting', async () => {
+    const [verified] = await runRecursion(await load(scriptedRuntime(() => 99)), {
+      tokens: new Int32Array(4),
+      batchSize: 1,
+      halting: { mode: 'adaptive', patience: 1 },
+      verification: { accept, maxSteps: 32 },
+    });
+    expect(verified).toMatchObject({ steps: 4, accepted: true, converged: false });
+    const model = await load(runtime());
+    await expect(runRecursion(model, { tokens: new Int32Array(4), batchSize: 1, halting: { mode: 'adaptive', patience: 0 } })).rejects.toSatisfy(
+      (error) => InvalidInputError.isInstance(error) && error.field === 'halting.patience',
+    );
+  });
 });

@@ -1,7 +1,7 @@
 import { AbortedError } from '../errors/aborted-error';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import type { LoadedModelV1, RecursionStateV1 } from '../runtime/inference-runtime';
-import { type HaltingInput, parseHalting, stopDecision } from './halting';
+import { type HaltingInput, parseHalting, stopDecision, unchangedAfter } from './halting';
 
 export interface RecursionRequest {
   /** [batchSize, sequenceLength] token ids. */
@@ -39,6 +39,8 @@ export interface SampleState {
   readonly done: boolean;
   /** True when q_halt > 0 stopped it (not the step bound). */
   readonly halted: boolean;
+  /** True when `patience` stopped it: the answer had stopped changing without verifying. */
+  readonly converged: boolean;
   /** The verification hook's verdict on this answer (undefined without a hook). */
   readonly accepted?: boolean;
 }
@@ -81,6 +83,8 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
   const maxSteps = Math.max(haltingMaxSteps, verification?.maxSteps ?? 0);
 
   const samples: SampleState[] = new Array(batchSize);
+  const unchangedSteps = new Int32Array(batchSize);
+  const patience = halting.mode === 'adaptive' ? halting.patience : undefined;
   let state: RecursionStateV1 | null = null;
   try {
     for (let step = 1; step <= maxSteps; step++) {
@@ -95,7 +99,8 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
         const qHalt = output.qHalt[sample];
         const decoded = decodeLogits(output.logits, sample, sequenceLength, vocabularySize);
         const accepted = verification?.accept(sample, decoded.tokens);
-        const { done, halted } = stopDecision({
+        unchangedSteps[sample] = unchangedAfter(samples[sample]?.tokens, decoded.tokens, unchangedSteps[sample]!);
+        const { done, halted, converged } = stopDecision({
           step,
           qHalt,
           adaptive: halting.mode === 'adaptive',
@@ -103,6 +108,8 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
           maxSteps: haltingMaxSteps,
           accepted,
           verificationMaxSteps: verification?.maxSteps,
+          patience,
+          unchangedSteps: unchangedSteps[sample],
         });
         samples[sample] = {
           ...decoded,
@@ -111,6 +118,7 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
           steps: step,
           done,
           halted,
+          converged,
           accepted,
         };
         if (!done) allDone = false;

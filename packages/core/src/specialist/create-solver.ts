@@ -59,6 +59,8 @@ export interface SolveResult<Answer> {
   readonly verified: boolean;
   /** True when the halting head stopped the recursion (rather than the step bound or the verifier). */
   readonly halted: boolean;
+  /** True when `halting.patience` stopped it: the answer had stopped changing without verifying. */
+  readonly converged: boolean;
   /** sigmoid(q_halt) at the last step. */
   readonly confidence: number;
   readonly tokenConfidence: Float32Array;
@@ -204,6 +206,7 @@ export async function createSolver<Input, Answer>(settings: {
           adaptive: halting.mode === 'adaptive',
           minSteps: halting.mode === 'adaptive' ? halting.minSteps : halting.steps,
           maxSteps: halting.mode === 'adaptive' ? halting.maxSteps : halting.steps,
+          patience: halting.mode === 'adaptive' ? halting.patience : undefined,
           noise: copy.noise,
           signal: options.signal,
           verification:
@@ -225,6 +228,7 @@ export async function createSolver<Input, Answer>(settings: {
       steps: chosen.sample.steps,
       verified: chosen.verified,
       halted: chosen.sample.halted,
+      converged: chosen.sample.converged,
       confidence: chosen.sample.confidence,
       tokenConfidence: chosen.sample.tokenConfidence,
       cost: { copies: count, verifiedCopies, sampleSteps },
