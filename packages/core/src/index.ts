@@ -31,6 +31,7 @@ export type { SpecialistV1, SpecialistInput, SpecialistAnswer } from './speciali
 export { createSolver, type Solver, type SolveOptions, type SolveManyOptions, type SolveResult, type SolveStepEvent } from './specialist/create-solver';
 export { sha256Hex } from './util/sha256';
 export { createRandom, type Random } from './util/random';
+export { parseWithSchema } from './util/parse-with-schema';
 export { ContinuousBatcher, type BatchRequest, type ContinuousBatcherSettings } from './batching/continuous-batcher';
 export { verifyWeights, continuedSlots, resetFlags, addStateNoise, carriedStateData, keepsSlots } from './runtime/runtime-helpers';
 export { stepGraphNames } from './runtime/step-graph-names';

@@ -4,6 +4,7 @@ import {
   type InferenceRuntimeV1,
   InvalidInputError,
   type LoadedModelV1,
+  parseWithSchema,
   type SpecialistV1,
   TrmError,
 } from '@trm/core';
@@ -47,14 +48,9 @@ const solveOptionsSchema = z.object({ maxSteps: stepCount.optional(), verifyStep
 /** Validates the numeric options; a bad one is an InvalidInputError naming it. */
 function parseSolveOptions(options: RouterSolveOptions, prefix: string): RouterSolveOptions {
   const { signal, ...numbers } = options;
-  const result = solveOptionsSchema.safeParse(numbers);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = [prefix, ...(issue?.path ?? [])].join('.');
-    throw new InvalidInputError({ field, message: issue?.message ?? 'invalid', value: numbers, cause: result.error });
-  }
+  const parsed = parseWithSchema(solveOptionsSchema, numbers, prefix);
   // Absent and undefined options both fall back to the router's defaults.
-  return Object.fromEntries(Object.entries({ ...result.data, signal }).filter(([, value]) => value !== undefined));
+  return Object.fromEntries(Object.entries({ ...parsed, signal }).filter(([, value]) => value !== undefined));
 }
 
 export interface RouterSettings {

@@ -197,8 +197,10 @@ export class ContinuousBatcher {
           const qHalt = output.qHalt[slot]!;
           const decoded = decodeLogits(output.logits, slot, sequenceLength, vocabularySize);
           const accepted = request.verification?.accept(decoded.tokens);
-          pending.unchangedSteps = unchangedAfter(pending.previousTokens, decoded.tokens, pending.unchangedSteps);
-          pending.previousTokens = decoded.tokens;
+          if (request.patience !== undefined) {
+            pending.unchangedSteps = unchangedAfter(pending.previousTokens, decoded.tokens, pending.unchangedSteps);
+            pending.previousTokens = decoded.tokens;
+          }
           const { done, halted, converged } = stopDecision({
             step: steps,
             qHalt,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { InvalidInputError } from '../errors/invalid-input-error';
+import { parseWithSchema } from '../util/parse-with-schema';
 
 export const haltingSchema = z.discriminatedUnion('mode', [
   z.object({
@@ -48,7 +48,7 @@ export function stopDecision(options: {
   if (accepted !== undefined && verificationMaxSteps !== undefined) {
     done = (accepted && step >= minSteps) || (done && step >= verificationMaxSteps);
   }
-  const converged = !done && adaptive && patience !== undefined && step >= minSteps && accepted !== true && unchangedSteps >= patience;
+  const converged = !done && adaptive && patience !== undefined && step >= minSteps && unchangedSteps >= patience;
   return { done: done || converged, halted, converged };
 }
 
@@ -62,11 +62,5 @@ export function unchangedAfter(previous: Int32Array | undefined, current: Int32A
 /** Validates halting settings; a bad value is an InvalidInputError naming `halting.<field>`. */
 export function parseHalting(input: HaltingInput | undefined): Halting {
   if (input === undefined) return defaultHalting;
-  const result = haltingSchema.safeParse(input);
-  if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = ['halting', ...(issue?.path ?? [])].join('.');
-    throw new InvalidInputError({ field, message: issue?.message ?? 'invalid', value: input, cause: result.error });
-  }
-  return result.data;
+  return parseWithSchema(haltingSchema, input, 'halting');
 }

@@ -99,7 +99,8 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
         const qHalt = output.qHalt[sample];
         const decoded = decodeLogits(output.logits, sample, sequenceLength, vocabularySize);
         const accepted = verification?.accept(sample, decoded.tokens);
-        unchangedSteps[sample] = unchangedAfter(samples[sample]?.tokens, decoded.tokens, unchangedSteps[sample]!);
+        // Comparing answers costs a pass over the sequence; only patience needs it.
+        if (patience !== undefined) unchangedSteps[sample] = unchangedAfter(samples[sample]?.tokens, decoded.tokens, unchangedSteps[sample]!);
         const { done, halted, converged } = stopDecision({
           step,
           qHalt,
