@@ -1,5 +1,15 @@
 export * from './errors/index';
-export { architectureSchema, recursionSchema, fullSequenceLength, type Architecture, type Recursion } from './manifest/architecture';
+export {
+  architectureSchema,
+  checkedArchitectureSchema,
+  recursionSchema,
+  fullSequenceLength,
+  convKernel,
+  runsAnyGridSize,
+  withGrid,
+  type Architecture,
+  type Recursion,
+} from './manifest/architecture';
 export {
   modelManifestSchema,
   weightFileSchema,
@@ -33,5 +43,5 @@ export { sha256Hex } from './util/sha256';
 export { createRandom, type Random } from './util/random';
 export { parseWithSchema } from './util/parse-with-schema';
 export { ContinuousBatcher, type BatchRequest, type ContinuousBatcherSettings } from './batching/continuous-batcher';
-export { verifyWeights, continuedSlots, resetFlags, addStateNoise, carriedStateData, keepsSlots } from './runtime/runtime-helpers';
+export { verifyWeights, continuedSlots, resetFlags, addStateNoise, carriedStateData, keepsSlots, manifestAtGrid } from './runtime/runtime-helpers';
 export { stepGraphNames } from './runtime/step-graph-names';

@@ -23,6 +23,7 @@ import {
   carriedStateData,
   continuedSlots,
   keepsSlots,
+  manifestAtGrid,
   resetFlags,
   verifyWeights,
 } from '@trm/core';
@@ -171,7 +172,7 @@ function createLane(limit: number) {
   };
 }
 
-function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSession, lane: ReturnType<typeof createLane>): LoadedModelV1 {
+function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSession, lane: ReturnType<typeof createLane>, ownsSession = true): LoadedModelV1 {
   const { architecture } = manifest;
   const positions = fullSequenceLength(architecture);
   const hidden = architecture.hiddenSize;
@@ -210,8 +211,10 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
         qHalt: (results[names.qHalt] as ort.Tensor).data as Float32Array,
       };
     },
+    // A view at another size shares the session; only the model that created it releases it.
+    withGrid: (grid) => createLoadedModel(manifestAtGrid(manifest, grid), session, lane, false),
     async dispose() {
-      await session.release();
+      if (ownsSession) await session.release();
     },
   };
 }

@@ -13,6 +13,7 @@ import {
   UnsupportedDeviceError,
   addStateNoise,
   fullSequenceLength,
+  manifestAtGrid,
   parseModelManifest,
   stepGraphNames as names,
   carriedStateData,
@@ -150,18 +151,27 @@ async function fetchWithProgress(url: string, label: string, total: number, onPr
   return bytes;
 }
 
-function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSession, device: 'webgpu' | 'wasm'): LoadedModelV1 & { readonly device: 'webgpu' | 'wasm' } {
-  const { architecture } = manifest;
-  const positions = fullSequenceLength(architecture);
-  const hidden = architecture.hiddenSize;
-  const length = architecture.sequenceLength;
+/** Browsers run one session call at a time: every call on a session (and its grid views) is chained. */
+function createSerializer() {
   let queue: Promise<unknown> = Promise.resolve();
-  // Browsers run one session call at a time; chain them.
-  const serialized = <T>(task: () => Promise<T>): Promise<T> => {
+  return <T>(task: () => Promise<T>): Promise<T> => {
     const next = queue.then(task, task);
     queue = next.catch(() => undefined);
     return next;
   };
+}
+
+function createLoadedModel(
+  manifest: ModelManifest,
+  session: ort.InferenceSession,
+  device: 'webgpu' | 'wasm',
+  serialized = createSerializer(),
+  ownsSession = true,
+): LoadedModelV1 & { readonly device: 'webgpu' | 'wasm' } {
+  const { architecture } = manifest;
+  const positions = fullSequenceLength(architecture);
+  const hidden = architecture.hiddenSize;
+  const length = architecture.sequenceLength;
 
   /** A CPU copy of a state tensor laid out for this step's slots, with optional per-slot noise. */
   async function hostState(tensor: ort.Tensor, previousBatchSize: number, continued: Int32Array, noise?: { std: Float32Array; seed: number }): Promise<ort.Tensor> {
@@ -222,8 +232,10 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
         };
       });
     },
+    // A view at another size shares the session and its queue; only the original releases it.
+    withGrid: (grid) => createLoadedModel(manifestAtGrid(manifest, grid), session, device, serialized, false),
     async dispose() {
-      await serialized(() => session.release());
+      if (ownsSession) await serialized(() => session.release());
     },
   };
 }

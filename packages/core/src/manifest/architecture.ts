@@ -6,8 +6,12 @@ import { z } from 'zod';
  */
 export const architectureSchema = z.object({
   family: z.literal('trm'),
-  /** How positions exchange information: self-attention (with RoPE) or an MLP over the sequence. */
-  mixer: z.enum(['attention', 'mlp']),
+  /**
+   * How positions exchange information: self-attention (with RoPE), an MLP over the sequence, or
+   * `conv`: each cell of a 2-D grid mixes with its k x k neighbourhood (no weight depends on the
+   * grid's size, so one checkpoint runs at any size).
+   */
+  mixer: z.enum(['attention', 'mlp', 'conv']),
   hiddenSize: z.number().int().positive(),
   /** Blocks in the one shared network (the paper uses 2). */
   layers: z.number().int().positive(),
@@ -22,12 +26,47 @@ export const architectureSchema = z.object({
   vocabularySize: z.number().int().min(2),
   /** Token positions of one example (81 for sudoku, 900 for a 30x30 grid). */
   sequenceLength: z.number().int().positive(),
+  /**
+   * The token positions as a 2-D grid, row-major (height x width = sequenceLength). Required by
+   * the conv mixer; for a conv model it is the size it was exported at, and it runs at others.
+   */
+  grid: z.object({ height: z.number().int().positive(), width: z.number().int().positive() }).optional(),
+  /** Conv mixer: the odd kernel side k and the spacing of its taps (dilation). */
+  kernelSize: z.number().int().positive().optional(),
+  dilation: z.number().int().positive().optional(),
   /** Learned positions prepended to the sequence; the halting head reads the first. */
   puzzleEmbeddingLength: z.number().int().min(1),
   /** Distinct puzzle identifiers with their own learned embedding (1 for sudoku and maze). */
   puzzleIdentifiers: z.number().int().min(1),
 });
 export type Architecture = z.infer<typeof architectureSchema>;
+
+/** The schema with the checks that span fields (grid against length, conv needs a grid). */
+export const checkedArchitectureSchema = architectureSchema.superRefine((architecture, context) => {
+  const { grid } = architecture;
+  if (grid && grid.height * grid.width !== architecture.sequenceLength) {
+    context.addIssue({ code: 'custom', path: ['grid'], message: `grid ${grid.height}x${grid.width} does not hold sequenceLength ${architecture.sequenceLength}` });
+  }
+  if (architecture.mixer === 'conv') {
+    if (!grid) context.addIssue({ code: 'custom', path: ['grid'], message: 'the conv mixer needs a grid' });
+    if ((architecture.kernelSize ?? 3) % 2 !== 1) context.addIssue({ code: 'custom', path: ['kernelSize'], message: 'must be odd' });
+  }
+});
+
+/** Conv-mixer kernel side and dilation with their defaults (3 and 1). */
+export function convKernel(architecture: Architecture): { size: number; dilation: number } {
+  return { size: architecture.kernelSize ?? 3, dilation: architecture.dilation ?? 1 };
+}
+
+/** True when one exported step graph runs any square grid (the conv mixer), not only its own size. */
+export function runsAnyGridSize(architecture: Architecture): boolean {
+  return architecture.mixer === 'conv';
+}
+
+/** The architecture re-sized to a square or rectangular grid (conv models only: no weight changes). */
+export function withGrid(architecture: Architecture, grid: { height: number; width: number }): Architecture {
+  return { ...architecture, grid: { ...grid }, sequenceLength: grid.height * grid.width };
+}
 
 export const recursionSchema = z.object({
   /** n: latent updates per recursion. */

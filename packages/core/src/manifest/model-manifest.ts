@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ManifestError } from '../errors/manifest-error';
-import { architectureSchema, recursionSchema } from './architecture';
+import { checkedArchitectureSchema, recursionSchema } from './architecture';
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
 
@@ -37,6 +37,8 @@ export const trainingRecordSchema = z.object({
   wallSeconds: z.number().nonnegative(),
   command: z.string().min(1),
   hyperparameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  /** Grid sizes trained on, in order, with the step each began at (size curricula). */
+  grids: z.array(z.object({ fromStep: z.number().int().nonnegative(), height: z.number().int().positive(), width: z.number().int().positive() })).optional(),
 });
 export type TrainingRecord = z.infer<typeof trainingRecordSchema>;
 
@@ -45,7 +47,7 @@ export const modelManifestSchema = z.object({
   /** `task:name`, e.g. `sudoku:trm-mlp-h128`. */
   id: z.string().regex(/^[a-z0-9-]+:[a-z0-9.-]+$/, 'an id of the form task:name'),
   task: z.string().min(1),
-  architecture: architectureSchema,
+  architecture: checkedArchitectureSchema,
   recursion: recursionSchema,
   vocabulary: z.object({
     size: z.number().int().min(2),

@@ -58,6 +58,12 @@ export interface LoadedModelV1 {
   readonly manifest: ModelManifest;
   /** One supervision step: T latent recursions, then the heads. */
   doStep(input: StepInputV1): Promise<StepOutputV1>;
+  /**
+   * The same weights and session at another grid size, for models whose step graph runs any
+   * square grid (`runsAnyGridSize`): its manifest says that size, so every consumer of
+   * `architecture.sequenceLength` works unchanged. Disposing the original releases both.
+   */
+  withGrid?(grid: { readonly height: number; readonly width: number }): LoadedModelV1;
   dispose(): Promise<void>;
 }
 

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '../errors/invalid-input-error';
 import { ModelLoadError } from '../errors/model-load-error';
 import type { ModelManifest } from '../manifest/model-manifest';
+import { runsAnyGridSize, withGrid } from '../manifest/architecture';
 import { sha256Hex } from '../util/sha256';
 import { createRandom } from '../util/random';
 import type { StepInputV1 } from './inference-runtime';
@@ -71,4 +72,18 @@ export function addStateNoise(data: Float32Array, batchSize: number, noise: { st
       if (index + 1 < end) data[index + 1] += radius * Math.sin(angle);
     }
   }
+}
+
+/**
+ * The manifest of a loaded model viewed at another grid size, checked: only graphs that run any
+ * square grid can be resized, to a square of at least the kernel's side.
+ */
+export function manifestAtGrid(manifest: ModelManifest, grid: { height: number; width: number }): ModelManifest {
+  if (!runsAnyGridSize(manifest.architecture)) {
+    throw new InvalidInputError({ field: 'grid', message: `model ${manifest.id} (${manifest.architecture.mixer} mixer) runs only its own size`, value: grid });
+  }
+  if (!Number.isInteger(grid.height) || grid.height < 2 || grid.height > 256 || grid.width !== grid.height) {
+    throw new InvalidInputError({ field: 'grid', message: 'expected a square grid with a side from 2 to 256', value: grid });
+  }
+  return { ...manifest, architecture: withGrid(manifest.architecture, grid) };
 }

@@ -10,8 +10,11 @@ import type { TrainerState, TrainingDataSource } from '../training/train-trm';
  * match central finite differences of the loss it reports.
  */
 describe('training graph gradient vs finite differences', () => {
-  it('directional derivatives agree on a tiny model', async () => {
-    const architecture = tinyArchitecture({ hiddenSize: 8, channelInnerSize: 16, sequenceInnerSize: 8, sequenceLength: 6, vocabularySize: 5 });
+  const small = { hiddenSize: 8, channelInnerSize: 16, sequenceInnerSize: 8, sequenceLength: 6, vocabularySize: 5 };
+  for (const [label, architecture] of [
+    ['MLP mixer', tinyArchitecture(small)],
+    ['conv mixer on a 2x3 grid', tinyArchitecture({ ...small, mixer: 'conv', grid: { height: 2, width: 3 } })],
+  ] as const) it(`directional derivatives agree on a tiny model: ${label}`, async () => {
     // T = 1: with T > 1 the first recursions are deliberately left out of the gradient, which
     // finite differences of the whole loss would see.
     const recursion = { latentSteps: 2, cycles: 1, maxSupervisionSteps: 16 };

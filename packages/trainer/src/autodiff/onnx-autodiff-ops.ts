@@ -1,4 +1,4 @@
-import type { TensorOps } from '../network/tensor-ops';
+import { type TensorOps, resolveEnd } from '../network/tensor-ops';
 import { OnnxGraphBuilder, OnnxType } from '../onnx/onnx-graph';
 import type { TapeEntry, TracedTensor } from './traced-tensor';
 
@@ -149,15 +149,45 @@ export class OnnxAutodiffOps implements TensorOps<TracedTensor> {
     return this.record(output, [x], (gradient) => [this.reshapeTo(gradient, x.shape)]);
   }
 
-  slice(x: TracedTensor, axis: number, start: number, end: number): TracedTensor {
-    const shape = x.shape.map((size, index) => (index === axis ? end - start : size));
-    const output = this.emit('Slice', [x, this.int64s([start]), this.int64s([end]), this.int64s([axis])], shape);
+  slice(x: TracedTensor, axis: number, start: number, end?: number): TracedTensor {
+    const stop = resolveEnd(x.shape[axis]!, end);
+    const shape = x.shape.map((size, index) => (index === axis ? stop - start : size));
+    const output = this.emit('Slice', [x, this.int64s([start]), this.int64s([stop]), this.int64s([axis])], shape);
     return this.record(output, [x], (gradient) => {
       const pads = new Array(2 * x.shape.length).fill(0);
       pads[axis] = start;
-      pads[x.shape.length + axis] = x.shape[axis]! - end;
+      pads[x.shape.length + axis] = x.shape[axis]! - stop;
       return [this.emit('Pad', [gradient, this.int64s(pads)], x.shape)];
     });
+  }
+
+  pad(x: TracedTensor, pads: number[]): TracedTensor {
+    const rank = x.shape.length;
+    const shape = x.shape.map((size, axis) => size + pads[axis]! + pads[rank + axis]!);
+    const output = this.emit('Pad', [x, this.int64s(pads)], shape);
+    return this.record(output, [x], (gradient) => {
+      // The gradient of zero padding is the slice that drops the padding again.
+      const starts = x.shape.map((_, axis) => pads[axis]!);
+      const ends = x.shape.map((size, axis) => pads[axis]! + size);
+      const axes = x.shape.map((_, axis) => axis);
+      return [this.emit('Slice', [gradient, this.int64s(starts), this.int64s(ends), this.int64s(axes)], x.shape)];
+    });
+  }
+
+  mean(x: TracedTensor, axis: number): TracedTensor {
+    const shape = x.shape.map((size, index) => (index === axis ? 1 : size));
+    const output = this.emit('ReduceMean', [x], shape, { axes: [axis], keepdims: 1 });
+    return this.record(output, [x], (gradient) => [
+      this.emit('Expand', [this.emit('Mul', [gradient, this.scalarTensor(1 / x.shape[axis]!)], shape), this.int64s([...x.shape])], x.shape),
+    ]);
+  }
+
+  toGrid(x: TracedTensor, height: number, width: number, channels: number): TracedTensor {
+    return this.reshape(x, [-1, height, width, channels]);
+  }
+
+  fromGrid(x: TracedTensor, channels: number): TracedTensor {
+    return this.reshape(x, [x.shape[0]!, -1, channels]);
   }
 
   concat(xs: TracedTensor[], axis: number): TracedTensor {

@@ -77,6 +77,8 @@ describe('ONNX training graph gradients match tfjs autodiff', () => {
   for (const [label, architecture] of [
     ['MLP mixer', tinyArchitecture()],
     ['attention', tinyArchitecture({ mixer: 'attention', heads: 4 })],
+    ['conv mixer', tinyArchitecture({ mixer: 'conv', grid: { height: 9, width: 9 } })],
+    ['conv mixer, 5x5 at dilation 2', tinyArchitecture({ mixer: 'conv', grid: { height: 9, width: 9 }, kernelSize: 5, dilation: 2 })],
   ] as const) {
     it(`${label}: every parameter gradient within 1e-3 relative error`, async () => {
       const { errors, norms, crossEntropy } = await compareGradients(architecture, 2);

@@ -20,8 +20,23 @@ export interface TensorOps<T> {
   rmsNorm(x: T, epsilon: number): T;
   transpose(x: T, permutation: number[]): T;
   reshape(x: T, shape: number[]): T;
-  /** Slice along `axis` from start (inclusive) to end (exclusive). */
-  slice(x: T, axis: number, start: number, end: number): T;
+  /**
+   * Slice along `axis` from start (inclusive) to end (exclusive). A missing end means the axis's
+   * end and a negative one counts from it, so a graph that runs any grid size can slice without
+   * knowing it.
+   */
+  slice(x: T, axis: number, start: number, end?: number): T;
+  /** Zero padding; `pads` lists every axis's count before, then every axis's count after (ONNX order). */
+  pad(x: T, pads: number[]): T;
+  /** Mean over `axis`, kept as a size-1 axis. */
+  mean(x: T, axis: number): T;
+  /**
+   * [B, H*W, D] as the grid [B, H, W, D]. A lowering that runs any square grid (the ONNX export of
+   * a conv model) reads the side from the input instead of `height` and `width`.
+   */
+  toGrid(x: T, height: number, width: number, channels: number): T;
+  /** [B, H, W, D] back to [B, H*W, D]. */
+  fromGrid(x: T, channels: number): T;
   concat(xs: T[], axis: number): T;
   /** Softmax over the last axis. */
   softmax(x: T): T;
@@ -31,4 +46,10 @@ export interface TensorOps<T> {
   embed(ids: T, table: T): T;
   /** A constant tensor (RoPE tables). */
   constant(name: string, values: Float32Array, shape: number[]): T;
+}
+
+/** A slice end as an index: missing is the axis's size, negative counts back from it. */
+export function resolveEnd(size: number, end: number | undefined): number {
+  if (end === undefined) return size;
+  return end < 0 ? size + end : end;
 }

@@ -1,4 +1,4 @@
-import { type Architecture, type Recursion, fullSequenceLength } from '@trm/core';
+import { type Architecture, type Recursion, convKernel, fullSequenceLength } from '@trm/core';
 import type { TensorOps } from './tensor-ops';
 
 /**
@@ -11,7 +11,6 @@ import type { TensorOps } from './tensor-ops';
 export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architecture, recursion: Recursion) {
   const hidden = architecture.hiddenSize;
   const prefix = architecture.puzzleEmbeddingLength;
-  const length = architecture.sequenceLength;
   const positions = fullSequenceLength(architecture);
   const epsilon = architecture.rmsNormEpsilon;
 
@@ -68,9 +67,33 @@ export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architectur
     return ops.linear(mixed, ops.parameter(`layers.${layer}.attention.out`));
   };
 
+  /**
+   * The conv mixer: each grid cell mixes its k x k neighbourhood (zero outside the grid) with one
+   * matmul over the gathered taps; the prefix positions read the mean of the grid, so the halting
+   * head sees all of it. No weight depends on the grid's size.
+   */
+  const convMix = (h: T, layer: number) => {
+    const { height, width } = architecture.grid!;
+    const { size, dilation } = convKernel(architecture);
+    const reach = (dilation * (size - 1)) / 2;
+    const cells = ops.slice(h, 1, prefix);
+    const grid = ops.toGrid(cells, height, width, hidden);
+    const padded = ops.pad(grid, [0, reach, reach, 0, 0, reach, reach, 0]);
+    // Each tap is the padded grid shifted by (dy, dx); ends count from the end, so any size works.
+    const shifted = (x: T, axis: number, offset: number) => ops.slice(x, axis, reach + offset, offset - reach < 0 ? offset - reach : undefined);
+    const taps: T[] = [];
+    for (let dy = -reach; dy <= reach; dy += dilation) {
+      const rows = shifted(padded, 1, dy);
+      for (let dx = -reach; dx <= reach; dx += dilation) taps.push(shifted(rows, 2, dx));
+    }
+    const local = ops.fromGrid(ops.linear(ops.concat(taps, 3), ops.parameter(`layers.${layer}.conv`)), hidden);
+    const pooled = ops.linear(ops.mean(cells, 1), ops.parameter(`layers.${layer}.pool`));
+    return ops.concat([...Array.from({ length: prefix }, () => pooled), local], 1);
+  };
+
   // Post-norm block: h = norm(h + mix(h)); h = norm(h + mlp(h)).
   const block = (h: T, layer: number) => {
-    const mixed = architecture.mixer === 'mlp' ? sequenceMix(h, layer) : attention(h, layer);
+    const mixed = architecture.mixer === 'mlp' ? sequenceMix(h, layer) : architecture.mixer === 'conv' ? convMix(h, layer) : attention(h, layer);
     const afterMix = ops.rmsNorm(ops.add(h, mixed), epsilon);
     return ops.rmsNorm(ops.add(afterMix, swiGlu(afterMix, `layers.${layer}.channel`)), epsilon);
   };
@@ -106,7 +129,7 @@ export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architectur
     },
     /** Answer logits [B, L, V] and the halting logit [B] (read from the first prefix position). */
     heads(y: T): { logits: T; qHalt: T } {
-      const logits = ops.linear(ops.slice(y, 1, prefix, prefix + length), ops.parameter('head.answer'));
+      const logits = ops.linear(ops.slice(y, 1, prefix), ops.parameter('head.answer'));
       const first = ops.reshape(ops.slice(y, 1, 0, 1), [-1, hidden]);
       const qHalt = ops.reshape(ops.add(ops.linear(first, ops.parameter('head.halt.weight')), ops.parameter('head.halt.bias')), [-1]);
       return { logits, qHalt };

@@ -1,4 +1,4 @@
-import { type Architecture, createRandom, fullSequenceLength } from '@trm/core';
+import { type Architecture, convKernel, createRandom, fullSequenceLength } from '@trm/core';
 
 export interface ParameterSpec {
   readonly name: string;
@@ -34,6 +34,12 @@ export function trmParameterSpecs(architecture: Architecture): ParameterSpec[] {
         { name: `${prefix}.sequence.gate`, shape: [positions, sequenceInnerSize], trainable: true, decay: true, init: lecun(positions) },
         { name: `${prefix}.sequence.up`, shape: [positions, sequenceInnerSize], trainable: true, decay: true, init: lecun(positions) },
         { name: `${prefix}.sequence.down`, shape: [sequenceInnerSize, positions], trainable: true, decay: true, init: lecun(sequenceInnerSize) },
+      );
+    } else if (architecture.mixer === 'conv') {
+      const taps = convKernel(architecture).size ** 2;
+      specs.push(
+        { name: `${prefix}.conv`, shape: [taps * hidden, hidden], trainable: true, decay: true, init: lecun(taps * hidden) },
+        { name: `${prefix}.pool`, shape: [hidden, hidden], trainable: true, decay: true, init: lecun(hidden) },
       );
     } else {
       specs.push(

@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { createRandom, fullSequenceLength, type Architecture, type Recursion } from '@trm/core';
+import { createRandom, fullSequenceLength, withGrid, type Architecture, type Recursion } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
 import { createTrmNetwork } from '../network/trm-network';
@@ -20,10 +20,13 @@ function randomParameters(architecture: Architecture, seed: number) {
   return parameters;
 }
 
-async function compare(architecture: Architecture, recursion: Recursion, steps: number) {
-  const parameters = randomParameters(architecture, 7);
-  const onnx = exportStepToOnnx({ architecture, recursion, parameters });
-  const model = await createNodeRuntime({ device: 'cpu' }).load({ manifest: manifestFor(architecture, recursion, onnx), weights: onnx });
+/** Runs the export at `runAt` (another grid size, for conv models) against tfjs built at that size. */
+async function compare(exported: Architecture, recursion: Recursion, steps: number, runAt?: { height: number; width: number }) {
+  const parameters = randomParameters(exported, 7);
+  const onnx = exportStepToOnnx({ architecture: exported, recursion, parameters });
+  const loaded = await createNodeRuntime({ device: 'cpu' }).load({ manifest: manifestFor(exported, recursion, onnx), weights: onnx });
+  const model = runAt ? loaded.withGrid!(runAt) : loaded;
+  const architecture = runAt ? withGrid(exported, runAt) : exported;
   const batchSize = 3;
   const length = architecture.sequenceLength;
   const random = createRandom(3);
@@ -49,7 +52,7 @@ async function compare(architecture: Architecture, recursion: Recursion, steps: 
     }
     return { logits: heads.logits.dataSync(), qHalt: heads.qHalt.dataSync() };
   });
-  await model.dispose();
+  await loaded.dispose();
   const maxDifference = (a: ArrayLike<number>, b: ArrayLike<number>) => {
     let max = 0;
     for (let index = 0; index < a.length; index++) max = Math.max(max, Math.abs(a[index] - b[index]));
@@ -75,6 +78,33 @@ describe('ONNX export agrees with the tfjs lowering of the same description', ()
     expect(result.logits).toBeLessThan(1e-3);
     expect(result.qHalt).toBeLessThan(1e-3);
   });
+
+  const conv = (overrides: Partial<Architecture> = {}) => tinyArchitecture({ mixer: 'conv', grid: { height: 9, width: 9 }, vocabularySize: 6, ...overrides });
+
+  it('conv mixer (3x3): logits and q_halt over two carried steps', async () => {
+    const result = await compare(conv(), { latentSteps: 2, cycles: 2, maxSupervisionSteps: 16 }, 2);
+    expect(result.logitCount).toBe(3 * 81 * 6);
+    expect(result.spread).toBeGreaterThan(0.1);
+    expect(result.logits).toBeLessThan(1e-3);
+    expect(result.qHalt).toBeLessThan(1e-3);
+  });
+
+  it('conv mixer with a 5x5 kernel at dilation 2', async () => {
+    const result = await compare(conv({ kernelSize: 5, dilation: 2 }), { latentSteps: 1, cycles: 2, maxSupervisionSteps: 16 }, 2);
+    expect(result.spread).toBeGreaterThan(0.1);
+    expect(result.logits).toBeLessThan(1e-3);
+    expect(result.qHalt).toBeLessThan(1e-3);
+  });
+
+  for (const side of [5, 13]) {
+    it(`one conv export runs a ${side}x${side} grid it was not exported at, as tfjs built at that size`, async () => {
+      const result = await compare(conv(), { latentSteps: 1, cycles: 2, maxSupervisionSteps: 16 }, 2, { height: side, width: side });
+      expect(result.logitCount).toBe(3 * side * side * 6);
+      expect(result.spread).toBeGreaterThan(0.1);
+      expect(result.logits).toBeLessThan(1e-3);
+      expect(result.qHalt).toBeLessThan(1e-3);
+    });
+  }
 
   it('attention with RoPE', async () => {
     const result = await compare(tinyArchitecture({ mixer: 'attention', heads: 4 }), { latentSteps: 1, cycles: 2, maxSupervisionSteps: 16 }, 2);

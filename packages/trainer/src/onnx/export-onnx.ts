@@ -1,4 +1,4 @@
-import { type Architecture, type Recursion, fullSequenceLength, stepGraphNames } from '@trm/core';
+import { type Architecture, type Recursion, fullSequenceLength, runsAnyGridSize, stepGraphNames } from '@trm/core';
 import { createTrmNetwork } from '../network/trm-network';
 import { type ParameterValues, trmParameterSpecs } from '../network/trm-parameters';
 import { OnnxGraphBuilder, OnnxType } from './onnx-graph';
@@ -19,13 +19,16 @@ export function exportStepToOnnx(options: {
   const { architecture, recursion, parameters } = options;
   const graph = new OnnxGraphBuilder();
   const shapes = new Map(trmParameterSpecs(architecture).map((spec) => [spec.name, spec.shape]));
-  const ops = createOnnxOps(graph, parameters, shapes);
+  // A conv model's graph takes any square grid: its cell count is a symbolic dimension.
+  const anyGrid = runsAnyGridSize(architecture);
+  const ops = createOnnxOps(graph, parameters, shapes, { anyGrid });
   const network = createTrmNetwork(ops, architecture, recursion);
-  const positions = fullSequenceLength(architecture);
+  const cells = anyGrid ? 'cells' : architecture.sequenceLength;
+  const positions = anyGrid ? 'positions' : fullSequenceLength(architecture);
   const hidden = architecture.hiddenSize;
   const names = stepGraphNames;
 
-  const tokens = graph.input(names.tokens, OnnxType.int32, ['batch', architecture.sequenceLength]);
+  const tokens = graph.input(names.tokens, OnnxType.int32, ['batch', cells]);
   const puzzleIdentifiers = graph.input(names.puzzleIdentifiers, OnnxType.int32, ['batch', 1]);
   const yIn = graph.input(names.y, OnnxType.float, ['batch', positions, hidden]);
   const zIn = graph.input(names.z, OnnxType.float, ['batch', positions, hidden]);
@@ -42,7 +45,7 @@ export function exportStepToOnnx(options: {
   graph.node('Identity', [qHalt], {}, names.qHalt);
   graph.output(names.yOut, OnnxType.float, ['batch', positions, hidden]);
   graph.output(names.zOut, OnnxType.float, ['batch', positions, hidden]);
-  graph.output(names.logits, OnnxType.float, ['batch', architecture.sequenceLength, architecture.vocabularySize]);
+  graph.output(names.logits, OnnxType.float, ['batch', cells, architecture.vocabularySize]);
   graph.output(names.qHalt, OnnxType.float, ['batch']);
   return graph.toBytes({
     opset: 17,

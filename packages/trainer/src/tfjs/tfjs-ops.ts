@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TensorOps } from '../network/tensor-ops';
+import { type TensorOps, resolveEnd } from '../network/tensor-ops';
 
 /**
  * 2-D matmul with an explicit gradient: the default matmul gradient uses transposed and batched
@@ -45,9 +45,16 @@ export function createTfjsOps(parameters: ReadonlyMap<string, tf.Tensor>): Tenso
       const begin = x.shape.map(() => 0);
       const size = x.shape.map(() => -1);
       begin[axis] = start;
-      size[axis] = end - start;
+      size[axis] = resolveEnd(x.shape[axis]!, end) - start;
       return tf.slice(x, begin, size);
     },
+    pad(x, pads) {
+      const rank = x.rank;
+      return tf.pad(x, x.shape.map((_, axis) => [pads[axis]!, pads[rank + axis]!] as [number, number]));
+    },
+    mean: (x, axis) => tf.mean(x, axis, true),
+    toGrid: (x, height, width, channels) => tf.reshape(x, [-1, height, width, channels]),
+    fromGrid: (x, channels) => tf.reshape(x, [x.shape[0]!, -1, channels]),
     concat: (xs, axis) => tf.concat(xs, axis),
     softmax: (x) => tf.softmax(x),
     batchMatMul: (a, b, transposeB) => tf.matMul(a, b, false, transposeB),
@@ -69,3 +76,4 @@ export function createTfjsOps(parameters: ReadonlyMap<string, tf.Tensor>): Tenso
     },
   };
 }
+
