@@ -4,18 +4,19 @@ import { trainCommand, trainUsage } from './commands/train';
 import { solveCommand, solveUsage } from './commands/solve';
 import { evalCommand, evalUsage } from './commands/eval';
 import { dataCommand, dataUsage } from './commands/data';
+import { curvesCommand, curvesUsage } from './commands/curves';
 
 export interface CliIo {
   stdout: (line: string) => void;
   stderr: (line: string) => void;
 }
 
-const usage = ['usage:', `  ${solveUsage}`, `  ${evalUsage}`, `  ${trainUsage}`, `  ${exportUsage}`, `  ${dataUsage}`].join('\n');
+const usage = ['usage:', `  ${solveUsage}`, `  ${evalUsage}`, `  ${trainUsage}`, `  ${exportUsage}`, `  ${dataUsage}`, `  ${curvesUsage}`].join('\n');
 
 /** Runs the CLI; returns the exit code. Errors are printed, never thrown. */
 export async function main(argv: string[], io: CliIo = { stdout: (line) => console.log(line), stderr: (line) => console.error(line) }): Promise<number> {
   const [command, ...rest] = argv;
-  const commandUsage: Record<string, string> = { solve: solveUsage, eval: evalUsage, train: trainUsage, export: exportUsage, data: dataUsage };
+  const commandUsage: Record<string, string> = { solve: solveUsage, eval: evalUsage, train: trainUsage, export: exportUsage, data: dataUsage, curves: curvesUsage };
   if (command && commandUsage[command] && (rest.includes('--help') || rest.includes('-h'))) {
     io.stdout(`usage:\n  ${commandUsage[command]}`);
     return 0;
@@ -33,6 +34,9 @@ export async function main(argv: string[], io: CliIo = { stdout: (line) => conso
         return 0;
       case 'export':
         await exportCommand(rest, io);
+        return 0;
+      case 'curves':
+        await curvesCommand(rest, io);
         return 0;
       case undefined:
       case 'help':

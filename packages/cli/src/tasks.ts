@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { type Architecture, InvalidInputError, ModelLoadError, type ModelSourceV1, type Recursion, type SpecialistV1, parseModelManifest } from '@trm/core';
-import { type MazeBand, type MazePuzzle, createMaze, createMazeTrainingData, isValidShortestPath, mazeBands, mazeVocabulary, parseMazeString, prettyMaze } from '@trm/tasks-maze';
+import { type MazeBand, type MazePuzzle, createMaze, createMazeGenerator, createMazeTrainingData, formatMaze, isValidShortestPath, mazeBandOf, mazeBands, mazeSide, mazeVocabulary, parseMazeString, prettyMaze } from '@trm/tasks-maze';
 import { type SudokuPuzzle, createSudoku, createSudokuTrainingData, gradeOf, prettySudoku, sudokuVocabulary } from '@trm/tasks-sudoku';
 
 /** What the CLI needs to know about each task; the one place a new task is wired in. */
@@ -19,12 +19,14 @@ interface TaskEntry {
   accuracyMetric: 'exact-accuracy' | 'valid-shortest-path';
   isCorrect(question: string, expected: string, answer: string): boolean;
   /** Bucket name of a CSV `rating` value. */
-  ratingBucket(rating: number): string;
-  architecture(options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture;
+  ratingBucket(rating: number, question?: string): string;
+  architecture(options: ArchitectureOptions): Architecture;
   recursion(options: { cycles?: number; latentSteps?: number }): Recursion;
   trainingData(seed: number, options: TrainingDataOptions): { description: string; next(): { tokens: Int32Array; labels: Int32Array } };
   /** The same data as a module export and its options, for the trainer's data worker. */
   trainingDataWorker(seed: number, options: TrainingDataOptions): { module: string; exportName: string; options: unknown };
+  /** Held-out inputs of one grid side (grid tasks), for evaluations during training. */
+  heldOut?(side: number, bands: readonly string[], count: number, seed: number): string[];
 }
 
 interface TrainingDataOptions {
@@ -32,13 +34,34 @@ interface TrainingDataOptions {
   hardShare?: number;
   minDeadEnds?: number;
   bands?: readonly string[];
+  /** Grid side (mazes). */
+  side?: number;
+  /** Maze training target: the canonical path (default) or the generator's, augmented. */
+  target?: 'canonical' | 'augmented';
 }
 
-function trmArchitecture(base: Pick<Architecture, 'vocabularySize' | 'sequenceLength' | 'mixer'>, options: { hiddenSize?: number; mixer?: 'mlp' | 'attention' }): Architecture {
+export type Mixer = Architecture['mixer'];
+export const mixers: readonly Mixer[] = ['mlp', 'attention', 'conv'];
+
+export interface ArchitectureOptions {
+  hiddenSize?: number;
+  mixer?: Mixer;
+  kernelSize?: number;
+  dilation?: number;
+  /** Grid side (mazes). */
+  side?: number;
+}
+
+function trmArchitecture(base: Pick<Architecture, 'vocabularySize' | 'sequenceLength' | 'mixer'> & { side?: number }, options: ArchitectureOptions): Architecture {
   const hiddenSize = options.hiddenSize ?? 128;
+  const mixer = options.mixer ?? base.mixer;
+  const side = options.side ?? base.side;
+  const grid = side ? { height: side, width: side } : undefined;
   return {
     family: 'trm',
-    mixer: options.mixer ?? base.mixer,
+    mixer,
+    ...(grid ? { grid } : {}),
+    ...(mixer === 'conv' ? { kernelSize: options.kernelSize ?? 3, dilation: options.dilation ?? 1 } : {}),
     hiddenSize,
     layers: 2,
     heads: Math.max(1, hiddenSize / 32),
@@ -48,7 +71,7 @@ function trmArchitecture(base: Pick<Architecture, 'vocabularySize' | 'sequenceLe
     rmsNormEpsilon: 1e-5,
     ropeTheta: 10000,
     vocabularySize: base.vocabularySize,
-    sequenceLength: base.sequenceLength,
+    sequenceLength: grid ? side! * side! : base.sequenceLength,
     puzzleEmbeddingLength: 1,
     puzzleIdentifiers: 1,
   };
@@ -88,16 +111,21 @@ export const taskRegistry = {
         return false;
       }
     },
-    ratingBucket: (pathLength: number) => (Object.keys(mazeBands) as MazeBand[]).find((band) => pathLength >= mazeBands[band].min && pathLength <= mazeBands[band].max) ?? 'other',
-    // Attention: the paper's MLP mixer scored 0% on mazes.
-    architecture: (options) => trmArchitecture({ vocabularySize: 6, sequenceLength: 900, mixer: 'attention' }, options),
+    ratingBucket: (pathLength: number, question?: string) => mazeBandOf(pathLength, question ? mazeSide(parseMazeString(question)) : undefined) ?? 'other',
+    // Conv: a maze is local, and its weights run at any size (the paper's MLP mixer scored 0%).
+    architecture: (options) => trmArchitecture({ vocabularySize: 6, sequenceLength: 900, mixer: 'conv', side: 30 }, { hiddenSize: 64, ...options }),
     recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
-    trainingData: (seed, options) => createMazeTrainingData({ seed, bands: parseBands(options.bands ?? defaultMazeBands) }),
+    trainingData: (seed, options) => createMazeTrainingData({ seed, side: options.side, target: options.target, bands: parseBands(options.bands ?? defaultMazeBands) }),
     trainingDataWorker: (seed, options) => ({
       module: import.meta.resolve('@trm/tasks-maze'),
       exportName: 'createMazeTrainingData',
-      options: { seed, bands: parseBands(options.bands ?? defaultMazeBands) },
+      options: { seed, side: options.side, target: options.target, bands: parseBands(options.bands ?? defaultMazeBands) },
     }),
+    /** Held-out mazes (test split by wall layout) of one side, for curricula gated on accuracy. */
+    heldOut: (side: number, bands: readonly string[], count: number, seed: number) => {
+      const generators = parseBands(bands).map((band, index) => createMazeGenerator({ seed: seed + 104_729 * index, band, side, split: 'test' }));
+      return Array.from({ length: count }, (_, index) => formatMaze(generators[index % generators.length]!.next().maze));
+    },
   },
 } satisfies Record<string, TaskEntry>;
 

@@ -90,17 +90,36 @@ export function createRouter(settings: RouterSettings): Router {
   const specialists = new Map(settings.specialists.map((specialist) => [specialist.task, specialist]));
   if (specialists.size === 0) throw new InvalidInputError({ field: 'specialists', message: 'give at least one specialist' });
   const defaults = parseSolveOptions(settings.defaults ?? {}, 'defaults');
-  const loaded = new Map<string, Promise<{ model: LoadedModelV1; batcher: ContinuousBatcher }>>();
+  // Per task: the model, loaded once, and one continuous batcher per grid size it runs at.
+  const loaded = new Map<string, Promise<{ model: LoadedModelV1; batchers: Map<string, ContinuousBatcher> }>>();
 
   const load = (specialist: SpecialistV1<any, any>) => {
     let entry = loaded.get(specialist.task);
     if (!entry) {
-      entry = settings.runtime.load(specialist.model).then((model) => ({ model, batcher: new ContinuousBatcher(model, settings.batching) }));
+      entry = settings.runtime.load(specialist.model).then((model) => ({ model, batchers: new Map<string, ContinuousBatcher>() }));
       // A failed load is not cached, so a later request can retry.
       entry.catch(() => loaded.delete(specialist.task));
       loaded.set(specialist.task, entry);
     }
     return entry;
+  };
+
+  /** The batcher for this input's grid: the model's own size, or a view of it at the input's size. */
+  const batcherFor = async (specialist: SpecialistV1<any, any>, parsed: unknown): Promise<ContinuousBatcher> => {
+    const { model, batchers } = await load(specialist);
+    const grid = specialist.grid?.(parsed);
+    const own = model.manifest.architecture.grid;
+    const key = grid ? `${grid.height}x${grid.width}` : 'own';
+    let batcher = batchers.get(key);
+    if (!batcher) {
+      const sameSize = !grid || (own !== undefined && own.height === grid.height && own.width === grid.width);
+      if (!sameSize && !model.withGrid) {
+        throw new InvalidInputError({ field: 'input', message: `model ${model.manifest.id} runs only its own size; this input is ${key}`, value: key });
+      }
+      batcher = new ContinuousBatcher(sameSize ? model : model.withGrid!(grid!), settings.batching);
+      batchers.set(key, batcher);
+    }
+    return batcher;
   };
 
   const split = (input: unknown): { task?: string; payload: unknown } => {
@@ -136,7 +155,7 @@ export function createRouter(settings: RouterSettings): Router {
     const decision = route(input);
     const specialist = specialists.get(decision.task)!;
     const parsed = specialist.parseInput(split(input).payload);
-    const { batcher } = await load(specialist);
+    const batcher = await batcherFor(specialist, parsed);
     const state = await batcher.submit({
       tokens: specialist.encode(parsed),
       maxSteps: options.maxSteps,
@@ -171,8 +190,8 @@ export function createRouter(settings: RouterSettings): Router {
     async dispose() {
       for (const entry of loaded.values()) {
         try {
-          const { model, batcher } = await entry;
-          batcher.close();
+          const { model, batchers } = await entry;
+          for (const batcher of batchers.values()) batcher.close();
           await model.dispose();
         } catch (error) {
           if (!TrmError.isInstance(error)) throw error;

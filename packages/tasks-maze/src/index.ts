@@ -1,7 +1,7 @@
 export * from './maze-codec';
 export { mazeDistances, shortestPathLength, solveMaze, findCell } from './maze-search';
 export { isValidShortestPath, mazeProblem } from './maze-rules';
-export { createMazeGenerator, layoutSplit, mazeBands, type GeneratedMaze, type MazeBand } from './maze-generator';
+export { createMazeGenerator, layoutSplit, mazeBands, mazeBandRange, mazeBandOf, type GeneratedMaze, type MazeBand } from './maze-generator';
 export { applyMazeSymmetry, invertMazeSymmetry, mazeSymmetries, type MazeSymmetry } from './maze-augmentations';
 export { createMazeTrainingData } from './maze-training-data';
 export { createMaze, maze, parseMazeInput, mazeInputSchema, type MazePuzzle, type MazeAnswer, type MazeSettings, type MazeSpecialist } from './maze-specialist';

@@ -1,5 +1,5 @@
 import { createRandom } from '@trm/core';
-import { MAZE_CELLS, MazeCell } from './maze-codec';
+import { MAZE_SIZE, MazeCell } from './maze-codec';
 import { mazeDistances, solveMaze } from './maze-search';
 
 export interface GeneratedMaze {
@@ -12,7 +12,7 @@ export interface GeneratedMaze {
   split: 'train' | 'test';
 }
 
-/** Path-length bands: `hard` is the reference's Maze-Hard (> 110); the others serve curricula. */
+/** Path-length bands at 30x30: `hard` is the reference's Maze-Hard (> 110); the others serve curricula. */
 export const mazeBands = {
   short: { min: 10, max: 29 },
   medium: { min: 30, max: 60 },
@@ -21,10 +21,29 @@ export const mazeBands = {
 } as const;
 export type MazeBand = keyof typeof mazeBands;
 
+/**
+ * A band's path lengths on a grid of another side, scaled with the side (paths of random mazes
+ * grow about linearly with it): `hard` at 48x48 is a path over 177 moves. 30x30 keeps the table.
+ */
+export function mazeBandRange(band: MazeBand, side = MAZE_SIZE): { min: number; max: number } {
+  const { min, max } = mazeBands[band];
+  if (side === MAZE_SIZE) return { min, max };
+  const scale = side / MAZE_SIZE;
+  return { min: Math.max(1, Math.round(min * scale)), max: max >= 10_000 ? max : Math.round(max * scale) };
+}
+
+/** The band a path of `pathLength` moves on a grid of `side` falls in. */
+export function mazeBandOf(pathLength: number, side = MAZE_SIZE): MazeBand | undefined {
+  return (Object.keys(mazeBands) as MazeBand[]).find((band) => {
+    const range = mazeBandRange(band, side);
+    return pathLength >= range.min && pathLength <= range.max;
+  });
+}
+
 /** FNV-1a over the wall layout: decides the split, so a layout is never in both. */
 export function layoutSplit(maze: ArrayLike<number>): 'train' | 'test' {
   let hash = 0x811c9dc5;
-  for (let cell = 0; cell < MAZE_CELLS; cell++) {
+  for (let cell = 0; cell < maze.length; cell++) {
     hash ^= maze[cell] === MazeCell.wall ? 1 : 0;
     hash = Math.imul(hash, 0x01000193);
   }
@@ -32,7 +51,7 @@ export function layoutSplit(maze: ArrayLike<number>): 'train' | 'test' {
 }
 
 /**
- * The reference recipe (Lehnert et al. 2024, as used by HRM/TRM): 30x30, 30-50% of cells walls
+ * The reference recipe (Lehnert et al. 2024, as used by HRM/TRM): 30x30 (or `side` x `side`, bands scaled), 30-50% of cells walls
  * at random, no border wall, start and goal on open cells, shortest path by BFS (= A* on a unit
  * grid). Here the goal is drawn among the open cells whose distance from the start falls in the
  * band, which finds long paths without rejecting most start/goal pairs.
@@ -43,10 +62,12 @@ export function layoutSplit(maze: ArrayLike<number>): 'train' | 'test' {
  * cheap; evaluation sets keep the default of one.
  */
 export function createMazeGenerator(
-  options: { seed?: number; band?: MazeBand; minPathLength?: number; maxPathLength?: number; split?: 'train' | 'test'; pairsPerLayout?: number } = {},
+  options: { seed?: number; band?: MazeBand; side?: number; minPathLength?: number; maxPathLength?: number; split?: 'train' | 'test'; pairsPerLayout?: number } = {},
 ) {
   const random = createRandom(options.seed ?? 1);
-  const band = mazeBands[options.band ?? 'hard'];
+  const side = options.side ?? MAZE_SIZE;
+  const cells = side * side;
+  const band = mazeBandRange(options.band ?? 'hard', side);
   const min = options.minPathLength ?? band.min;
   const max = options.maxPathLength ?? band.max;
   const pairsPerLayout = options.pairsPerLayout ?? 1;
@@ -60,7 +81,7 @@ export function createMazeGenerator(
   }
 
   function fromLayout(layout: Uint8Array, open: readonly number[], split: 'train' | 'test') {
-    if (min > 60) {
+    if (min > 2 * side) {
       const sweep = mazeDistances(layout, farthest(mazeDistances(layout, open[random.int(open.length)]!, isOpen(layout)), open), isOpen(layout));
       if (sweep[farthest(sweep, open)]! < min) return;
     }
@@ -84,12 +105,12 @@ export function createMazeGenerator(
     next(): GeneratedMaze {
       while (pending.length === 0) {
         const density = 0.3 + 0.2 * random.next();
-        const layout = new Uint8Array(MAZE_CELLS);
-        for (let cell = 0; cell < MAZE_CELLS; cell++) layout[cell] = random.next() < density ? MazeCell.wall : MazeCell.free;
+        const layout = new Uint8Array(cells);
+        for (let cell = 0; cell < cells; cell++) layout[cell] = random.next() < density ? MazeCell.wall : MazeCell.free;
         const split = layoutSplit(layout);
         if (options.split && split !== options.split) continue;
         const open: number[] = [];
-        for (let cell = 0; cell < MAZE_CELLS; cell++) if (layout[cell] === MazeCell.free) open.push(cell);
+        for (let cell = 0; cell < cells; cell++) if (layout[cell] === MazeCell.free) open.push(cell);
         if (open.length < 2) continue;
         fromLayout(layout, open, split);
       }

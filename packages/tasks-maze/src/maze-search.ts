@@ -1,12 +1,14 @@
-import { MAZE_CELLS, MAZE_SIZE, MazeCell } from './maze-codec';
+import { MazeCell, mazeSide } from './maze-codec';
 
 /**
- * Breadth-first distances (4-neighbour moves) from `from` over cells that `passable` allows.
- * -1 for unreachable. On a unit-cost grid BFS gives the same distances as A*.
+ * Breadth-first distances (4-neighbour moves) from `from` over cells that `passable` allows, on
+ * the square grid of `grid`. -1 for unreachable. On a unit-cost grid BFS gives A*'s distances.
  */
 export function mazeDistances(grid: ArrayLike<number>, from: number, passable: (cell: number) => boolean): Int32Array {
-  const distance = new Int32Array(MAZE_CELLS).fill(-1);
-  const queue = new Int32Array(MAZE_CELLS);
+  const side = mazeSide(grid);
+  const cells = grid.length;
+  const distance = new Int32Array(cells).fill(-1);
+  const queue = new Int32Array(cells);
   let head = 0;
   let tail = 0;
   distance[from] = 0;
@@ -15,20 +17,20 @@ export function mazeDistances(grid: ArrayLike<number>, from: number, passable: (
   while (head < tail) {
     const cell = queue[head++]!;
     const next = distance[cell]! + 1;
-    const column = cell % MAZE_SIZE;
-    if (cell >= MAZE_SIZE && distance[cell - MAZE_SIZE] === -1 && passable(cell - MAZE_SIZE)) {
-      distance[cell - MAZE_SIZE] = next;
-      queue[tail++] = cell - MAZE_SIZE;
+    const column = cell % side;
+    if (cell >= side && distance[cell - side] === -1 && passable(cell - side)) {
+      distance[cell - side] = next;
+      queue[tail++] = cell - side;
     }
-    if (cell < MAZE_CELLS - MAZE_SIZE && distance[cell + MAZE_SIZE] === -1 && passable(cell + MAZE_SIZE)) {
-      distance[cell + MAZE_SIZE] = next;
-      queue[tail++] = cell + MAZE_SIZE;
+    if (cell < cells - side && distance[cell + side] === -1 && passable(cell + side)) {
+      distance[cell + side] = next;
+      queue[tail++] = cell + side;
     }
     if (column > 0 && distance[cell - 1] === -1 && passable(cell - 1)) {
       distance[cell - 1] = next;
       queue[tail++] = cell - 1;
     }
-    if (column < MAZE_SIZE - 1 && distance[cell + 1] === -1 && passable(cell + 1)) {
+    if (column < side - 1 && distance[cell + 1] === -1 && passable(cell + 1)) {
       distance[cell + 1] = next;
       queue[tail++] = cell + 1;
     }
@@ -49,21 +51,27 @@ export function shortestPathLength(grid: ArrayLike<number>): number {
   return mazeDistances(grid, start, (cell) => grid[cell] !== MazeCell.wall)[goal]!;
 }
 
-/** One shortest path as the answer grid (path cells marked `o`), or null when there is none. */
+/**
+ * The canonical shortest path as the answer grid (path cells marked `o`), or null when there is
+ * none: traced back from G, each move to the neighbour one step closer to S, preferring up, then
+ * right, down, left. It is a function of the grid as given, so a training target recomputed after
+ * each augmentation never contradicts another (an arbitrary path of several would).
+ */
 export function solveMaze(grid: ArrayLike<number>): Uint8Array | null {
+  const side = mazeSide(grid);
   const start = findCell(grid, MazeCell.start);
   const goal = findCell(grid, MazeCell.goal);
   if (start < 0 || goal < 0) return null;
-  const fromGoal = mazeDistances(grid, goal, (cell) => grid[cell] !== MazeCell.wall);
-  if (fromGoal[start] === -1) return null;
+  const fromStart = mazeDistances(grid, start, (cell) => grid[cell] !== MazeCell.wall);
+  if (fromStart[goal] === -1) return null;
   const answer = Uint8Array.from(grid as ArrayLike<number>);
-  let cell = start;
-  while (cell !== goal) {
-    const row = Math.floor(cell / MAZE_SIZE);
-    const column = cell % MAZE_SIZE;
-    const candidates = [row > 0 ? cell - MAZE_SIZE : -1, row < MAZE_SIZE - 1 ? cell + MAZE_SIZE : -1, column > 0 ? cell - 1 : -1, column < MAZE_SIZE - 1 ? cell + 1 : -1];
-    cell = candidates.find((next) => next >= 0 && fromGoal[next] === fromGoal[cell]! - 1)!;
-    if (cell !== goal) answer[cell] = MazeCell.path;
+  let cell = goal;
+  while (cell !== start) {
+    const row = Math.floor(cell / side);
+    const column = cell % side;
+    const candidates = [row > 0 ? cell - side : -1, column < side - 1 ? cell + 1 : -1, row < side - 1 ? cell + side : -1, column > 0 ? cell - 1 : -1];
+    cell = candidates.find((next) => next >= 0 && fromStart[next] === fromStart[cell]! - 1)!;
+    if (cell !== start) answer[cell] = MazeCell.path;
   }
   return answer;
 }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { InvalidInputError, ManifestError, type ModelSourceV1, type SpecialistV1, parseModelManifest } from '@trm/core';
+import { InvalidInputError, ManifestError, type ModelSourceV1, type SpecialistV1, parseModelManifest, runsAnyGridSize } from '@trm/core';
 import defaultManifest from '../model/manifest.json';
 import { applyMazeSymmetry, invertMazeSymmetry, type MazeSymmetry } from './maze-augmentations';
-import { MAZE_CELLS, MAZE_SIZE, decodeMaze, encodeMaze, formatMaze, parseMazeString } from './maze-codec';
+import { MAZE_SIDES, decodeMaze, encodeMaze, formatMaze, mazeSide, parseMazeString, squareSide } from './maze-codec';
 import { isValidShortestPath, mazeProblem } from './maze-rules';
 
 export interface MazePuzzle {
@@ -11,38 +11,54 @@ export interface MazePuzzle {
 export type MazeAnswer = Uint8Array;
 export type MazeSpecialist = SpecialistV1<MazePuzzle, MazeAnswer>;
 
-const mazeText = z.string().describe('900 cells (30 rows of 30, newlines allowed): "#" wall, " " free, one "S" start, one "G" goal');
+const sides = `${MAZE_SIDES.min} to ${MAZE_SIDES.max}`;
+const mazeText = z
+  .string()
+  .describe(`a square maze with a side from ${sides}: s lines of s characters, or s*s characters on one line; "#" wall, " " free, one "S" start, one "G" goal`);
 const mazeGrid = z
-  .array(z.union([z.string().length(30), z.array(z.string().length(1)).length(30)]))
-  .length(30)
-  .describe('30 rows, each a 30-character string or 30 one-character strings');
+  .array(z.union([z.string(), z.array(z.string().length(1))]))
+  .min(MAZE_SIDES.min)
+  .max(MAZE_SIDES.max)
+  .refine((rows) => rows.every((row) => row.length === rows.length), 'every row has as many cells as there are rows')
+  .describe(`s rows (s from ${sides}), each an s-character string or s one-character strings`);
 
 /** The raw maze inputs `parseMazeInput` takes, as a schema (published by routers and services). */
 export const mazeInputSchema = z.union([mazeText, mazeGrid, z.object({ maze: z.union([mazeText, mazeGrid]) })]);
 
-/** Accepts 900 characters (or 30 lines), a 30x30 grid of one-character strings, or `{ maze }`. */
-export function parseMazeInput(input: unknown, field = 'maze'): MazePuzzle {
+/**
+ * Accepts a square maze of side 8 to 64 as text (s lines, or s*s characters), as s rows of
+ * strings or of one-character strings, or as `{ maze }`. `side` demands one size.
+ */
+export function parseMazeInput(input: unknown, field = 'maze', side?: number): MazePuzzle {
   let maze: Uint8Array;
-  if (typeof input === 'string') maze = parseMazeString(input, field);
+  if (typeof input === 'string') maze = parseMazeString(input, field, { side });
   else if (Array.isArray(input)) {
-    if (input.length !== MAZE_SIZE || !input.every((row) => (typeof row === 'string' && row.length === MAZE_SIZE) || (Array.isArray(row) && row.length === MAZE_SIZE))) {
-      throw new InvalidInputError({ field, message: 'expected 30 rows of 30 cells', value: input });
-    }
-    maze = parseMazeString(input.map((row) => (Array.isArray(row) ? row.join('') : row)).join(''), field);
+    const rows = input.length;
+    const bad = input.findIndex((row) => !((typeof row === 'string' || Array.isArray(row)) && row.length === rows));
+    if (bad >= 0) throw new InvalidInputError({ field: `${field}[${bad}]`, message: `expected ${rows} cells in every one of the ${rows} rows`, value: input[bad] });
+    maze = parseMazeString(input.map((row) => (Array.isArray(row) ? row.join('') : row)).join('\n'), field, { side });
   } else if (typeof input === 'object' && input !== null && 'maze' in input) {
-    return parseMazeInput((input as { maze: unknown }).maze, field);
+    return parseMazeInput((input as { maze: unknown }).maze, field, side);
   } else {
-    throw new InvalidInputError({ field, message: 'expected a 900-character maze or a 30x30 grid', value: input });
+    throw new InvalidInputError({ field, message: `expected a square maze (${sides} cells a side) as text or rows`, value: input });
   }
   const problem = mazeProblem(maze);
   if (problem) throw new InvalidInputError({ field, message: problem, value: formatMaze(maze) });
   return { maze };
 }
 
-function looksLikeMaze(input: unknown): number {
+/** The side of the maze this raw input looks like, or 0 when it does not look like a maze. */
+function mazeLikeSide(input: unknown): number {
   const candidate = typeof input === 'object' && input !== null && !Array.isArray(input) && 'maze' in input ? (input as { maze: unknown }).maze : input;
-  const text = typeof candidate === 'string' ? candidate.replace(/[\r\n]/g, '') : Array.isArray(candidate) ? candidate.map((row) => (Array.isArray(row) ? row.join('') : String(row))).join('') : '';
-  return text.length === MAZE_CELLS && /^[# SGo]+$/.test(text) && text.includes('S') && text.includes('G') ? 1 : 0;
+  let text = '';
+  if (typeof candidate === 'string') {
+    const lines = candidate.replace(/\r/g, '').split('\n');
+    while (lines.length > 1 && lines.at(-1) === '') lines.pop();
+    if (lines.length > 1 && lines.some((line) => line.length !== lines.length)) return 0;
+    text = lines.join('');
+  } else if (Array.isArray(candidate)) text = candidate.map((row) => (Array.isArray(row) ? row.join('') : String(row))).join('');
+  const side = squareSide(text.length);
+  return side >= MAZE_SIDES.min && side <= MAZE_SIDES.max && /^[# SGo]+$/.test(text) && text.includes('S') && text.includes('G') ? side : 0;
 }
 
 export interface MazeSettings {
@@ -62,15 +78,25 @@ export function createMaze(settings: MazeSettings = {}): MazeSpecialist {
   const model = settings.model ?? packagedModel();
   const manifest = parseModelManifest(model.manifest);
   if (manifest.task !== 'maze') throw new ManifestError({ message: `model ${manifest.id} is for task "${manifest.task}", not maze`, field: 'task' });
-  if (manifest.architecture.sequenceLength !== MAZE_CELLS) throw new ManifestError({ message: 'a maze model needs sequenceLength 900', field: 'architecture.sequenceLength' });
+  const own = squareSide(manifest.architecture.sequenceLength);
+  if (own < 2) throw new ManifestError({ message: 'a maze model needs a square grid', field: 'architecture.sequenceLength' });
+  // A conv model runs every side; another mixer only its own.
+  const side = runsAnyGridSize(manifest.architecture) ? undefined : own;
   return {
     specificationVersion: 'v1',
     task: 'maze',
     modelId: manifest.id,
     model: { manifest, weights: model.weights },
     inputSchema: mazeInputSchema,
-    parseInput: (input) => parseMazeInput(input),
-    detect: looksLikeMaze,
+    parseInput: (input) => parseMazeInput(input, 'maze', side),
+    detect: (input) => {
+      const inputSide = mazeLikeSide(input);
+      return inputSide > 0 && (side === undefined || inputSide === side) ? 1 : 0;
+    },
+    grid: (input) => {
+      const inputSide = mazeSide(input.maze);
+      return { height: inputSide, width: inputSide };
+    },
     encode: (input) => encodeMaze(input.maze),
     decode: (tokens) => decodeMaze(tokens),
     verify: (input, answer) => isValidShortestPath(input.maze, answer),

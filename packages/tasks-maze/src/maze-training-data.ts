@@ -1,27 +1,45 @@
 import { createRandom } from '@trm/core';
 import { applyMazeSymmetry, mazeSymmetries } from './maze-augmentations';
-import { encodeMaze } from './maze-codec';
+import { MAZE_SIZE, encodeMaze } from './maze-codec';
 import { type MazeBand, createMazeGenerator } from './maze-generator';
+import { solveMaze } from './maze-search';
 
 /**
- * An endless stream of generated training-split mazes, each under a random dihedral symmetry.
- * Several bands are mixed in equal parts (easier ones give the curriculum); each accepted wall
- * layout yields `pairsPerLayout` start/goal pairs, which keeps hard mazes cheap to make.
- * Matches the trainer's TrainingDataSource shape.
+ * An endless stream of generated training-split mazes of one side, each under a random dihedral
+ * symmetry. Several bands (scaled to the side) are mixed in equal parts; each accepted wall
+ * layout yields `pairsPerLayout` start/goal pairs, which keeps hard mazes cheap to make. The
+ * target is the canonical shortest path of the maze as augmented (see `solveMaze`), so the
+ * network never sees two different paths for one maze. Matches the trainer's TrainingDataSource.
  */
-export function createMazeTrainingData(options: { seed: number; bands?: readonly MazeBand[]; pairsPerLayout?: number }) {
+export function createMazeTrainingData(options: {
+  seed: number;
+  bands?: readonly MazeBand[];
+  pairsPerLayout?: number;
+  side?: number;
+  /**
+   * 'canonical' (default): the canonical path of the augmented maze. 'augmented': the generator's
+   * path turned with the maze, so one maze seen in two orientations can get two different paths
+   * (kept to measure what the canonical target buys).
+   */
+  target?: 'canonical' | 'augmented';
+}) {
+  const target = options.target ?? 'canonical';
   const bands = options.bands ?? ['hard'];
+  const side = options.side ?? MAZE_SIZE;
   const pairsPerLayout = options.pairsPerLayout ?? 4;
-  const generators = bands.map((band, index) => createMazeGenerator({ seed: options.seed + 7919 * index, band, split: 'train', pairsPerLayout }));
+  const generators = bands.map((band, index) => createMazeGenerator({ seed: options.seed + 7919 * index, band, side, split: 'train', pairsPerLayout }));
   const random = createRandom(options.seed ^ 0xbadc0de);
   return {
     description:
-      `generated 30x30 mazes, reference recipe, training split by wall layout (seed ${options.seed}, bands ${bands.join('+')} in equal parts, ` +
-      `${pairsPerLayout} start/goal pairs per layout), random dihedral augmentation`,
+      `generated ${side}x${side} mazes, reference recipe, training split by wall layout (seed ${options.seed}, bands ${bands.join('+')} in equal parts, ` +
+      `${pairsPerLayout} start/goal pairs per layout), random dihedral augmentation, ` +
+      (target === 'canonical' ? 'canonical shortest path recomputed after it' : 'target path augmented with the maze'),
     next() {
       const { maze, answer } = generators[random.int(generators.length)]!.next();
       const symmetry = mazeSymmetries[random.int(8)]!;
-      return { tokens: encodeMaze(applyMazeSymmetry(symmetry, maze)), labels: encodeMaze(applyMazeSymmetry(symmetry, answer)) };
+      const augmented = applyMazeSymmetry(symmetry, maze);
+      const labels = target === 'canonical' ? solveMaze(augmented)! : applyMazeSymmetry(symmetry, answer);
+      return { tokens: encodeMaze(augmented), labels: encodeMaze(labels) };
     },
   };
 }

@@ -115,7 +115,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     if (result.verified && !exact) verifiedButWrong++;
     const buckets = [total];
     if (row.level !== undefined) buckets.push(getBucket(byLevel, row.level));
-    if (row.rating !== undefined && row.rating !== '') buckets.push(getBucket(byRating, taskRegistry[task].ratingBucket(Number(row.rating))));
+    if (row.rating !== undefined && row.rating !== '') buckets.push(getBucket(byRating, taskRegistry[task].ratingBucket(Number(row.rating), row.question)));
     for (const bucket of buckets) {
       bucket.count++;
       if (exact) bucket.exact++;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, parseModelManifest } from '@trm/core';
+import { type Architecture, InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, parseModelManifest, runsAnyGridSize, withGrid } from '@trm/core';
 import { type DepthStage, exportStepToOnnx, loadCheckpoint, recursionAtStep } from '@trm/trainer';
 import { parseCommandArguments } from '../arguments';
 import { parseTask, taskRegistry } from '../tasks';
 
-export const exportUsage = 'trm export --checkpoint DIR [--task sudoku|maze] [--out FILE.onnx] [--weights ema|live]';
+export const exportUsage = 'trm export --checkpoint DIR [--task sudoku|maze] [--out FILE.onnx] [--weights ema|live] [--grid HxW (conv: the size the manifest states; the graph runs any square grid)]';
 
 
 /**
@@ -19,14 +19,16 @@ export async function exportCheckpoint(options: {
   task?: string;
   out?: string;
   weights?: 'ema' | 'live';
-  training?: Omit<TrainingRecord, 'steps' | 'examples' | 'seed' | 'wallSeconds'>;
+  /** Conv models: the grid the manifest states (default: the size trained at last). */
+  grid?: { height: number; width: number };
+  training?: Omit<TrainingRecord, 'steps' | 'examples' | 'seed' | 'wallSeconds' | 'cpuSeconds'>;
 }): Promise<{ onnxPath: string; manifestPath: string; manifest: ModelManifest }> {
   const { header, groups } = await loadCheckpoint(options.checkpointDirectory);
   const which = options.weights ?? 'ema';
   const parameters = new Map(groups.parameters);
   // Fixed parameters live only in the "parameters" group; trained ones take the chosen copy.
   for (const [name, value] of groups[which === 'ema' ? 'ema' : 'parameters']) parameters.set(name, value);
-  const { architecture } = header;
+  const architecture = options.grid ? manifestGrid(header.architecture, options.grid) : header.architecture;
   // A run stopped inside its depth curriculum (CGAR) runs at the depth it was last trained at.
   const recursion = depthTrainedAt(header.recursion, header.config.depthStages, header.step);
   // The training run writes a manifest beside its checkpoint; exports elsewhere take its record.
@@ -56,16 +58,32 @@ export async function exportCheckpoint(options: {
       ...training,
       data: describeData(header.config.dataHistory, training.data),
       hyperparameters: { ...training.hyperparameters, ...describeDepthStages(header.config.depthStages) },
+      ...gridsTrained(header.config.gridHistory),
       steps: header.step,
       examples: header.examples,
       seed: header.seed,
       wallSeconds: Math.round(header.wallSeconds),
+      ...(typeof header.config.cpuSeconds === 'number' ? { cpuSeconds: header.config.cpuSeconds } : {}),
     },
     metrics: previous && previous.weights[0]?.sha256 === sha256 ? previous.metrics : [],
     createdAt: new Date().toISOString(),
   });
   await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return { onnxPath, manifestPath, manifest };
+}
+
+/** The exported architecture at another grid: only conv weights are size-free. */
+function manifestGrid(architecture: Architecture, grid: { height: number; width: number }): Architecture {
+  if (!runsAnyGridSize(architecture)) {
+    throw new InvalidInputError({ field: '--grid', message: `a ${architecture.mixer}-mixer model runs only the size it was trained at`, value: `${grid.height}x${grid.width}` });
+  }
+  if (grid.height !== grid.width) throw new InvalidInputError({ field: '--grid', message: 'the exported graph runs square grids', value: `${grid.height}x${grid.width}` });
+  return withGrid(architecture, grid);
+}
+
+/** The grid sizes a run trained on, with the step each began at, for the manifest. */
+function gridsTrained(history: unknown): { grids?: { fromStep: number; height: number; width: number }[] } {
+  return Array.isArray(history) && history.length > 0 ? { grids: history as { fromStep: number; height: number; width: number }[] } : {};
 }
 
 /** The depth the run trained at last: its own, or its curriculum stage at the last step taken. */
@@ -102,10 +120,19 @@ export async function exportCommand(argv: string[], io: { stdout: (line: string)
     out: { type: 'string' },
     weights: { type: 'string' },
     task: { type: 'string' },
+    grid: { type: 'string' },
   });
   if (!values.checkpoint) throw new InvalidInputError({ field: '--checkpoint', message: 'required: the training output directory' });
   const weights = values.weights ?? 'ema';
   if (weights !== 'ema' && weights !== 'live') throw new InvalidInputError({ field: '--weights', message: 'expected ema or live', value: weights });
-  const result = await exportCheckpoint({ checkpointDirectory: values.checkpoint, task: values.task, out: values.out, weights });
+  let grid: { height: number; width: number } | undefined;
+  if (values.grid !== undefined) {
+    const match = /^(\d+)x(\d+)$/.exec(values.grid);
+    if (!match || Number(match[1]) < 2 || Number(match[1]) > 256 || Number(match[2]) < 2 || Number(match[2]) > 256) {
+      throw new InvalidInputError({ field: '--grid', message: 'expected HxW with sides from 2 to 256, e.g. 48x48', value: values.grid });
+    }
+    grid = { height: Number(match[1]), width: Number(match[2]) };
+  }
+  const result = await exportCheckpoint({ checkpointDirectory: values.checkpoint, task: values.task, out: values.out, weights, grid });
   io.stdout(`wrote ${result.onnxPath} (${result.manifest.weights[0]!.bytes} bytes, sha256 ${result.manifest.weights[0]!.sha256}) and ${result.manifestPath}`);
 }

@@ -24,7 +24,8 @@ export async function readPuzzleFile(path: string): Promise<string[]> {
   }
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   if (firstLine.split(',').includes('question')) return parseCsv(text, '--input').map((row) => row.question!);
-  return text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line !== '');
+  // Lines are kept as they are: a maze line's leading and trailing spaces are free cells.
+  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
 }
 
 /** Without a task: every line (raw puzzle text or a JSON object) goes to the specialist it fits. */

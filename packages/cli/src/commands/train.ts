@@ -1,13 +1,18 @@
 import { execSync } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidInputError } from '@trm/core';
+import { InvalidInputError, createSolver } from '@trm/core';
+import { createNodeRuntime } from '@trm/runtime-node';
 import { type TfjsBackendName, createWorkerTrainingData, initializeTfjsBackend, parameterCount, progressiveDepthStages, runTraining } from '@trm/trainer';
 import { numberOption, parseCommandArguments } from '../arguments';
-import { parseTask, taskRegistry } from '../tasks';
+import { type Mixer, loadSpecialist, mixers, parseTask, taskRegistry } from '../tasks';
 import { exportCheckpoint } from './export';
 
-export const trainUsage = `trm train sudoku|maze [--steps N] [--out DIR] [--batch-size 64] [--hidden 128] [--mixer mlp|attention]
+export const trainUsage = `trm train sudoku|maze [--steps N] [--out DIR] [--batch-size 64] [--hidden 128 (maze 64)] [--mixer mlp|attention|conv (maze: conv)]
+                [--kernel 3] [--dilation 1] [--size 30 (maze grid side)]
+                [--sizes 10,14,20,30 --advance-at 0.8 (conv: a grid-size curriculum; the next size starts once held-out accuracy reaches the bar)]
+                [--eval-count 64] [--eval-every 100 (steps between held-out evaluations, written to metrics.jsonl)]
+                [--target canonical|augmented (maze: the canonical path of each augmented maze, or the generator's path turned with it)]
                 [--cycles 2] [--latent-steps 2] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
                 [--checkpoint-every 50] [--max-minutes M] [--resume]
                 [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]
@@ -42,16 +47,39 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     bands: { type: 'string' },
     'depth-curriculum': { type: 'boolean' },
     'inline-data': { type: 'boolean' },
+    kernel: { type: 'string' },
+    dilation: { type: 'string' },
+    size: { type: 'string' },
+    sizes: { type: 'string' },
+    'advance-at': { type: 'string' },
+    'eval-count': { type: 'string' },
+    'eval-every': { type: 'string' },
+    target: { type: 'string' },
   });
   const task = parseTask(positionals[0]);
   const entry = taskRegistry[task];
-  const mixer = values.mixer ?? entry.architecture({}).mixer;
-  if (mixer !== 'mlp' && mixer !== 'attention') throw new InvalidInputError({ field: '--mixer', message: 'expected mlp or attention', value: mixer });
+  const mixer = (values.mixer ?? entry.architecture({}).mixer) as Mixer;
+  if (!mixers.includes(mixer)) throw new InvalidInputError({ field: '--mixer', message: `expected ${mixers.join(', ')}`, value: mixer });
+  if (mixer === 'conv' && task !== 'maze') throw new InvalidInputError({ field: '--mixer', message: 'the conv mixer needs a grid task (maze)', value: mixer });
+  const sides = values.sizes === undefined ? undefined : parseSides(values.sizes);
+  if (sides && mixer !== 'conv') throw new InvalidInputError({ field: '--sizes', message: 'a grid-size curriculum needs --mixer conv (its weights run at any size)', value: values.sizes });
+  if (sides && task !== 'maze') throw new InvalidInputError({ field: '--sizes', message: 'grid sizes apply to mazes', value: values.sizes });
+  const advanceAt = numberOption(values, 'advance-at', 0.8, { min: 0, max: 1 });
+  const evalCount = numberOption(values, 'eval-count', 64, { integer: true, min: 1, max: 10_000 });
+  const evalEvery = values['eval-every'] === undefined ? undefined : numberOption(values, 'eval-every', 100, { integer: true, min: 1 });
   const backendName = values.backend as TfjsBackendName | undefined;
   if (backendName && !['wasm', 'tensorflow', 'cpu'].includes(backendName)) {
     throw new InvalidInputError({ field: '--backend', message: 'expected wasm, tensorflow or cpu', value: backendName });
   }
-  const architecture = entry.architecture({ hiddenSize: numberOption(values, 'hidden', 128, { integer: true, min: 8 }), mixer });
+  const side = values.size === undefined ? undefined : numberOption(values, 'size', 30, { integer: true, min: 4, max: 64 });
+  if (side !== undefined && task !== 'maze') throw new InvalidInputError({ field: '--size', message: 'grid sizes apply to mazes', value: values.size });
+  const architecture = entry.architecture({
+    ...(values.hidden === undefined ? {} : { hiddenSize: numberOption(values, 'hidden', 128, { integer: true, min: 8 }) }),
+    mixer,
+    kernelSize: values.kernel === undefined ? undefined : oddKernel(values.kernel),
+    dilation: values.dilation === undefined ? undefined : numberOption(values, 'dilation', 1, { integer: true, min: 1, max: 8 }),
+    side: sides?.[0] ?? side,
+  });
   const recursion = entry.recursion({
     cycles: numberOption(values, 'cycles', 2, { integer: true, min: 1 }),
     latentSteps: numberOption(values, 'latent-steps', 2, { integer: true, min: 1 }),
@@ -74,17 +102,22 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     }
     givens = [Number(match[1]), Number(match[2])];
   }
-  // A resumed run draws its data from a seed of its resume step, so it does not replay the same puzzles.
-  const resumeStep = values.resume ? await checkpointStep(outDirectory) : 0;
-  const dataSeed = seed + 1_000_003 * resumeStep;
   const dataOptions = {
     givens,
     hardShare: values['hard-share'] === undefined ? undefined : numberOption(values, 'hard-share', 0, { min: 0, max: 1 }),
     minDeadEnds: values['min-dead-ends'] === undefined ? undefined : numberOption(values, 'min-dead-ends', 64, { integer: true, min: 0 }),
     bands: values.bands?.split(','),
+    target: parseTarget(values.target),
   };
+  // A resumed run draws its data from a seed of its resume step, so it does not replay the same puzzles.
   // By default examples are made on a worker thread, ahead of need, so the trainer does not wait.
-  const data = values['inline-data'] ? entry.trainingData(dataSeed, dataOptions) : await createWorkerTrainingData(entry.trainingDataWorker(dataSeed, dataOptions));
+  const makeData = async (stageSide: number | undefined) => {
+    const resumeStep = await checkpointStep(outDirectory);
+    const dataSeed = seed + 1_000_003 * resumeStep;
+    const gridSide = stageSide ?? architecture.grid?.height;
+    const options = { ...dataOptions, side: gridSide, bands: dataOptions.bands ?? (task === 'maze' && gridSide !== undefined ? curriculumBands(gridSide) : undefined) };
+    return values['inline-data'] ? entry.trainingData(dataSeed, options) : await createWorkerTrainingData(entry.trainingDataWorker(dataSeed, options));
+  };
   if (values['depth-curriculum'] && engine !== 'ort') throw new InvalidInputError({ field: '--depth-curriculum', message: 'needs --engine ort' });
   const depthStages = values['depth-curriculum'] ? progressiveDepthStages(recursion, steps) : undefined;
   const command = `pnpm trm train ${argv.join(' ')}`;
@@ -95,10 +128,29 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   let lastPrint = 0;
   let exactSum = 0;
   let haltedSum = 0;
-  await runTraining({
+  // Without --sizes one stage at the architecture's own size; with it, one resumed run per size.
+  const stages: (number | undefined)[] = sides ?? [undefined];
+  let stage = 0;
+  if (sides && values.resume) {
+    const trainedAt = await checkpointGrid(outDirectory);
+    stage = Math.max(0, trainedAt === undefined ? 0 : sides.indexOf(trainedAt));
+  }
+  const metricsFile = join(outDirectory, 'metrics.jsonl');
+  const checkpointEvery = numberOption(values, 'checkpoint-every', 50, { integer: true, min: 1 });
+  for (; stage < stages.length; stage++) {
+  const stageSide = stages[stage];
+  const last = stage === stages.length - 1;
+  const data = await makeData(stageSide);
+  const heldOut = task === 'maze' && (sides || evalEvery) ? taskRegistry.maze.heldOut(stageSide ?? architecture.grid!.height, dataOptions.bands ?? curriculumBands(stageSide ?? architecture.grid!.height), evalCount, 900_001) : undefined;
+  const stop = new AbortController();
+  if (stageSide !== undefined) io.stderr(`grid stage ${stage + 1}/${stages.length}: ${stageSide}x${stageSide}${last ? '' : `, until held-out accuracy >= ${advanceAt}`}`);
+  let lastEvaluated = -1;
+  const trainer = await runTraining({
     architecture,
     recursion,
     data,
+    grid: stageSide !== undefined ? { height: stageSide, width: stageSide } : undefined,
+    signal: stop.signal,
     batchSize: numberOption(values, 'batch-size', 64, { integer: true, min: 1 }),
     steps,
     maxSeconds: maxMinutes === undefined ? undefined : maxMinutes * 60,
@@ -109,8 +161,8 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
       warmupSteps: numberOption(values, 'warmup', 200, { integer: true, min: 0 }),
     },
     outDirectory,
-    checkpointEvery: numberOption(values, 'checkpoint-every', 50, { integer: true, min: 1 }),
-    resume: values.resume ?? false,
+    checkpointEvery,
+    resume: (values.resume ?? false) || stage > 0,
     engine,
     threads,
     device,
@@ -143,7 +195,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     },
     async onCheckpoint(trainer) {
       // Every checkpoint also exports a runnable model, so it can be evaluated while training goes on.
-      await exportCheckpoint({
+      const exported = await exportCheckpoint({
         checkpointDirectory: outDirectory,
         task,
         training: {
@@ -161,10 +213,85 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
           },
         },
       });
+      if (!heldOut || (lastEvaluated >= 0 && trainer.step - lastEvaluated < (evalEvery ?? checkpointEvery))) return;
+      lastEvaluated = trainer.step;
+      const result = await evaluateHeldOut(exported.manifestPath, heldOut, threads);
+      const side = trainer.architecture.grid!.height;
+      await appendFile(metricsFile, `${JSON.stringify({ type: 'eval', time: new Date().toISOString(), step: trainer.step, cpuSeconds: await runCpuSeconds(outDirectory), grid: `${side}x${side}`, ...result })}\n`);
+      io.stderr(`held-out ${side}x${side}: ${(100 * result.accuracy).toFixed(1)}% valid shortest paths of ${result.count}, halted ${(100 * result.haltedShare).toFixed(0)}%, mean steps ${result.meanSteps.toFixed(1)}`);
+      if (!last && result.accuracy >= advanceAt) stop.abort();
     },
   });
   if ('close' in data) await data.close();
+  const reached = trainer.step;
+  trainer.dispose();
+  if (reached >= steps) break;
+  }
   io.stderr(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+}
+
+function parseTarget(value: string | undefined): 'canonical' | 'augmented' | undefined {
+  if (value === undefined || value === 'canonical' || value === 'augmented') return value;
+  throw new InvalidInputError({ field: '--target', message: 'expected canonical or augmented', value });
+}
+
+/** Comma-separated grid sides, each 4 to 64, increasing. */
+function parseSides(text: string): number[] {
+  const sides = text.split(',').map(Number);
+  if (sides.some((side) => !Number.isInteger(side) || side < 4 || side > 64) || sides.some((side, index) => index > 0 && side <= sides[index - 1]!)) {
+    throw new InvalidInputError({ field: '--sizes', message: 'expected increasing grid sides from 4 to 64, e.g. 10,14,20,30', value: text });
+  }
+  return sides;
+}
+
+function oddKernel(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 9 || value % 2 === 0) throw new InvalidInputError({ field: '--kernel', message: 'expected an odd kernel side from 1 to 9', value: text });
+  return value;
+}
+
+/**
+ * Bands of a curriculum stage: below 20x20 hard mazes (scaled) are rare enough that making them
+ * would compete with training for the CPU, so small stages train on medium and long paths.
+ */
+function curriculumBands(side: number): string[] {
+  return side < 20 ? ['medium', 'long'] : ['medium', 'long', 'hard'];
+}
+
+/** Valid shortest paths on held-out mazes with the model just exported (adaptive halting, 16 steps). */
+async function evaluateHeldOut(manifestPath: string, mazes: readonly string[], threads: number | undefined) {
+  const specialist = await loadSpecialist('maze', manifestPath);
+  const solver = await createSolver({ specialist, runtime: createNodeRuntime({ device: 'cpu', ...(threads ? { intraOpThreads: threads } : {}) }) });
+  try {
+    const results = await solver.solveMany(mazes, { halting: { mode: 'adaptive', maxSteps: 16 } });
+    return {
+      count: results.length,
+      accuracy: results.filter((result) => result.verified).length / results.length,
+      haltedShare: results.filter((result) => result.halted).length / results.length,
+      // Halting precision: of the answers the model stopped on by itself, the share that were right.
+      haltedRight: results.filter((result) => result.halted && result.verified).length,
+      meanSteps: results.reduce((sum, result) => sum + result.steps, 0) / results.length,
+    };
+  } finally {
+    await solver.dispose();
+  }
+}
+
+async function checkpointGrid(directory: string): Promise<number | undefined> {
+  try {
+    return (JSON.parse(await readFile(join(directory, 'checkpoint.json'), 'utf8')) as { architecture: { grid?: { height: number } } }).architecture.grid?.height;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds recorded in the run's checkpoint (all its processes so far). */
+async function runCpuSeconds(directory: string): Promise<number | undefined> {
+  try {
+    return (JSON.parse(await readFile(join(directory, 'checkpoint.json'), 'utf8')) as { config: { cpuSeconds?: number } }).config.cpuSeconds;
+  } catch {
+    return undefined;
+  }
 }
 
 async function checkpointStep(directory: string): Promise<number> {

@@ -35,6 +35,8 @@ export const trainingRecordSchema = z.object({
   seed: z.number().int(),
   commit: z.string().min(1),
   wallSeconds: z.number().nonnegative(),
+  /** CPU seconds of the training processes (all threads: 2 busy cores count twice their wall time). */
+  cpuSeconds: z.number().nonnegative().optional(),
   command: z.string().min(1),
   hyperparameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   /** Grid sizes trained on, in order, with the step each began at (size curricula). */

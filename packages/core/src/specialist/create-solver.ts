@@ -99,7 +99,34 @@ export async function createSolver<Input, Answer>(settings: {
 }): Promise<Solver<Input, Answer>> {
   const { specialist, runtime } = settings;
   const model = await runtime.load(specialist.model);
-  const sequenceLength = model.manifest.architecture.sequenceLength;
+  const views = new Map<string, LoadedModelV1>();
+
+  /** The model at the grid this input needs: itself, or a view of it at another size (conv models). */
+  function modelFor(input: Input): LoadedModelV1 {
+    const grid = specialist.grid?.(input);
+    const own = model.manifest.architecture.grid;
+    if (!grid || (own && own.height === grid.height && own.width === grid.width)) return model;
+    const key = `${grid.height}x${grid.width}`;
+    let view = views.get(key);
+    if (!view) {
+      if (!model.withGrid) {
+        throw new InvalidInputError({ field: 'input', message: `model ${model.manifest.id} runs only ${own ? `${own.height}x${own.width}` : 'its own size'}; this input is ${key}`, value: key });
+      }
+      view = model.withGrid(grid);
+      views.set(key, view);
+    }
+    return view;
+  }
+
+  /** Indices of the inputs by the model (grid size) they run on, in input order. */
+  function groupByModel(parsed: Input[]): Map<LoadedModelV1, number[]> {
+    const groups = new Map<LoadedModelV1, number[]>();
+    parsed.forEach((input, index) => {
+      const target = modelFor(input);
+      groups.set(target, [...(groups.get(target) ?? []), index]);
+    });
+    return groups;
+  }
 
   function expand(parsed: Input[], options: SolveOptions<Answer>): Copy<Input, Answer>[] {
     const copies = options.copies ?? 1;
@@ -152,6 +179,8 @@ export async function createSolver<Input, Answer>(settings: {
   }
 
   async function solveBatch(parsed: Input[], options: SolveOptions<Answer>): Promise<SolveResult<Answer>[]> {
+    const model = modelFor(parsed[0]!);
+    const sequenceLength = model.manifest.architecture.sequenceLength;
     const copies = expand(parsed, options);
     const tokens = new Int32Array(copies.length * sequenceLength);
     copies.forEach((copy, index) => tokens.set(specialist.encode(copy.input), index * sequenceLength));
@@ -198,10 +227,20 @@ export async function createSolver<Input, Answer>(settings: {
   async function solveContinuously(parsed: Input[], options: SolveOptions<Answer>, batchSize: number): Promise<SolveResult<Answer>[]> {
     const halting = parseHalting(options.halting);
     const copies = expand(parsed, options);
-    const batcher = new ContinuousBatcher(model, { maxBatchSize: batchSize, maxQueue: copies.length });
+    // One batcher per grid size: a batch's samples share one shape.
+    const batchers = new Map<LoadedModelV1, ContinuousBatcher>();
+    const batcherFor = (input: Input) => {
+      const target = modelFor(input);
+      let batcher = batchers.get(target);
+      if (!batcher) {
+        batcher = new ContinuousBatcher(target, { maxBatchSize: batchSize, maxQueue: copies.length });
+        batchers.set(target, batcher);
+      }
+      return batcher;
+    };
     const samples = await Promise.all(
       copies.map((copy) =>
-        batcher.submit({
+        batcherFor(copy.input).submit({
           tokens: specialist.encode(copy.input),
           adaptive: halting.mode === 'adaptive',
           minSteps: halting.mode === 'adaptive' ? halting.minSteps : halting.steps,
@@ -265,9 +304,12 @@ export async function createSolver<Input, Answer>(settings: {
       if (!options.onStep && scheduling === 'continuous') return solveContinuously(parsed, options, batchSize);
       // A batch holds `batchSize` samples, so with augmentation fewer inputs go in each.
       const perBatch = Math.max(1, Math.floor(batchSize / (options.copies ?? 1)));
-      const results: SolveResult<Answer>[] = [];
-      for (let start = 0; start < parsed.length; start += perBatch) {
-        results.push(...(await solveBatch(parsed.slice(start, start + perBatch), options)));
+      const results: SolveResult<Answer>[] = new Array(parsed.length);
+      for (const indices of groupByModel(parsed).values()) {
+        for (let start = 0; start < indices.length; start += perBatch) {
+          const batch = indices.slice(start, start + perBatch);
+          (await solveBatch(batch.map((index) => parsed[index]!), options)).forEach((result, position) => (results[batch[position]!] = result));
+        }
       }
       return results;
     },

@@ -23,7 +23,13 @@ export interface SpecialistV1<Input = unknown, Answer = unknown> {
   parseInput(input: unknown): Input;
   /** How strongly this raw input looks like this task (0 = not at all, 1 = certainly). */
   detect(input: unknown): number;
-  /** [sequenceLength] token ids. */
+  /**
+   * Optional: the grid this input needs, for tasks whose inputs come in several sizes (a maze of
+   * any side). The solver and router then run it on the model viewed at that size
+   * (`LoadedModelV1.withGrid`); without it every input has the manifest's sequence length.
+   */
+  grid?(input: Input): { height: number; width: number };
+  /** [sequenceLength] token ids (the sequence length of the input's grid, when `grid` is given). */
   encode(input: Input): Int32Array;
   decode(tokens: Int32Array, input: Input): Answer;
   /** True only when the answer is a correct solution of the input (never trusts the model). */

@@ -1,7 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Architecture, Recursion } from '@trm/core';
+import { type Architecture, InvalidInputError, type Recursion, runsAnyGridSize, withGrid } from '@trm/core';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { type DepthStage, OrtTrmTrainer } from './ort-trainer';
 import { type OptimizerSettings, type StepMetrics, type TrainerState, type TrainingDataSource, TfjsTrmTrainer } from './train-trm';
@@ -51,6 +51,12 @@ export interface TrainingRunOptions {
   device?: 'cpu' | 'cuda';
   /** onnxruntime only: progressive recursion depth (CGAR); see progressiveDepthStages. */
   depthStages?: readonly DepthStage[];
+  /**
+   * Train at this grid size, also when resuming a run trained at another (conv models: no weight
+   * depends on the size, so a size curriculum is a sequence of resumed runs). The checkpoint
+   * records the sizes trained on and the step each began at.
+   */
+  grid?: { height: number; width: number };
   onEvent?: (event: TrainingEvent) => void;
   /** Called after each checkpoint is written (export, evaluation). */
   onCheckpoint?: (trainer: TrmTrainer) => Promise<void>;
@@ -72,11 +78,25 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   const config: Record<string, unknown> = { batchSize: options.batchSize, optimizer: options.optimizer ?? {}, engine, ...(options.depthStages ? { depthStages: options.depthStages } : {}) };
   // Which data trained which steps: a resumed run may change its data.
   let dataHistory: { fromStep: number; description: string }[] = [];
+  let gridHistory: { fromStep: number; height: number; width: number }[] = [];
+  // CPU seconds of every process that trained this run (the data worker's included).
+  let cpuSecondsBefore = 0;
+  const resize = (architecture: Architecture): Architecture => {
+    if (!options.grid) return architecture;
+    if (!runsAnyGridSize(architecture)) {
+      const own = architecture.grid;
+      if (own?.height === options.grid.height && own.width === options.grid.width) return architecture;
+      throw new InvalidInputError({ field: 'grid', message: `only conv models train at several grid sizes; this one is ${architecture.mixer}`, value: options.grid });
+    }
+    return withGrid(architecture, options.grid);
+  };
   if (resumed) {
     const { header, groups } = await loadCheckpoint(options.outDirectory);
     dataHistory = (header.config.dataHistory as typeof dataHistory | undefined) ?? [];
+    gridHistory = (header.config.gridHistory as typeof gridHistory | undefined) ?? [];
+    cpuSecondsBefore = (header.config.cpuSeconds as number | undefined) ?? 0;
     trainer = await create({
-      architecture: header.architecture,
+      architecture: resize(header.architecture),
       recursion: header.recursion,
       seed: header.seed + header.step,
       initial: {
@@ -90,13 +110,23 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
       },
     });
   } else {
-    trainer = await create({ architecture: options.architecture, recursion: options.recursion, seed: options.seed });
+    trainer = await create({ architecture: resize(options.architecture), recursion: options.recursion, seed: options.seed });
   }
   if (dataHistory.at(-1)?.description !== options.data.description) dataHistory.push({ fromStep: trainer.step, description: options.data.description });
   config.dataHistory = dataHistory;
+  const grid = trainer.architecture.grid;
+  const lastGrid = gridHistory.at(-1);
+  if (grid && (lastGrid?.height !== grid.height || lastGrid.width !== grid.width)) gridHistory.push({ fromStep: trainer.step, ...grid });
+  if (gridHistory.length > 0) config.gridHistory = gridHistory;
+  const cpuStart = process.cpuUsage();
+  const cpuSeconds = () => {
+    const used = process.cpuUsage(cpuStart);
+    return cpuSecondsBefore + (used.user + used.system) / 1e6;
+  };
   options.onEvent?.({ type: 'start', step: trainer.step, resumed, engine });
   const checkpoint = async () => {
     const state = trainer.state();
+    config.cpuSeconds = Math.round(cpuSeconds());
     await saveCheckpoint(
       options.outDirectory,
       {
@@ -133,7 +163,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
     const waitStarted = performance.now();
     await options.data.ready?.(options.batchSize);
     dataSeconds = (performance.now() - waitStarted) / 1000;
-    const metrics = { ...(await trainer.trainStep(timedData)), dataWaitSeconds: dataSeconds };
+    const metrics = { ...(await trainer.trainStep(timedData)), dataWaitSeconds: dataSeconds, cpuSeconds: cpuSeconds() };
     await appendFile(metricsFile, `${JSON.stringify({ time: new Date().toISOString(), ...metrics })}\n`);
     options.onEvent?.({ type: 'step', metrics });
     if (trainer.step % options.checkpointEvery === 0) await checkpoint();

@@ -81,6 +81,8 @@ export interface StepMetrics {
   samplesPerSecond: number;
   /** Seconds this step waited for training data before it could start (set by runTraining). */
   dataWaitSeconds?: number;
+  /** CPU seconds the run has used so far, over all its resumed processes (set by runTraining). */
+  cpuSeconds?: number;
 }
 
 /**
