@@ -48,6 +48,9 @@ export function modelMatmulShapes(manifest, batchSize) {
   if (a.mixer === 'mlp') {
     shapes.push({ rows: batchSize * a.hiddenSize, inner: positions, columns: a.sequenceInnerSize, count: 2 });
     shapes.push({ rows: batchSize * a.hiddenSize, inner: a.sequenceInnerSize, columns: positions, count: 1 });
+  } else if (a.mixer === 'conv') {
+    // The k x k taps gathered side by side, times one [k*k*D, D] weight.
+    shapes.push({ rows: batchSize * a.sequenceLength, inner: (a.kernelSize ?? 3) ** 2 * a.hiddenSize, columns: a.hiddenSize, count: 1 });
   } else {
     shapes.push({ rows: batchSize * positions, inner: a.hiddenSize, columns: 3 * a.hiddenSize, count: 1 });
     shapes.push({ rows: batchSize * positions, inner: a.hiddenSize, columns: a.hiddenSize, count: 1 });
@@ -76,7 +79,9 @@ export function networkCallFlops(manifest) {
   const mix =
     a.mixer === 'mlp'
       ? 3 * 2 * a.hiddenSize * positions * a.sequenceInnerSize
-      : 2 * positions * a.hiddenSize * 4 * a.hiddenSize + 2 * 2 * positions * positions * a.hiddenSize;
+      : a.mixer === 'conv'
+        ? 2 * a.sequenceLength * (a.kernelSize ?? 3) ** 2 * a.hiddenSize * a.hiddenSize + 2 * a.hiddenSize * a.hiddenSize
+        : 2 * positions * a.hiddenSize * 4 * a.hiddenSize + 2 * 2 * positions * positions * a.hiddenSize;
   return a.layers * (channel + mix);
 }
 

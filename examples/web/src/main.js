@@ -1,6 +1,6 @@
 import { createSolver, TrmError } from '@trm/core';
 import { createWebRuntime } from '@trm/runtime-web';
-import { createMazeGenerator, formatMaze, maze, MazeCell, parseMazeInput } from '@trm/tasks-maze';
+import { createMazeGenerator, formatMaze, maze, MazeCell, mazeSide, parseMazeInput } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, parseSudokuInput, sudoku } from '@trm/tasks-sudoku';
 
 const $ = (id) => document.getElementById(id);
@@ -24,6 +24,7 @@ const tasks = {
     example: '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..',
     render(board, givens, answer, tokenConfidence) {
       board.className = 'board sudoku';
+      board.style.removeProperty('--side');
       board.replaceChildren(
         ...Array.from({ length: 81 }, (_, cell) => {
           const element = document.createElement('div');
@@ -38,17 +39,26 @@ const tasks = {
   },
   maze: {
     specialist: maze,
-    generator: createMazeGenerator({ seed, band: 'medium', split: 'test' }),
+    // One generator per side: the conv model's one set of weights runs every size.
+    generators: new Map(),
     generate() {
-      return formatMaze(this.generator.next().maze).match(/.{30}/g).join('\n');
+      const side = Number($('size').value);
+      if (!this.generators.has(side)) this.generators.set(side, createMazeGenerator({ seed, side, band: 'medium', split: 'test' }));
+      return formatMaze(this.generators.get(side).next().maze).match(new RegExp(`.{${side}}`, 'g')).join('\n');
     },
     parse: (text) => parseMazeInput(text).maze,
-    rows: 30,
+    get rows() {
+      return Number($('size').value);
+    },
     example: null,
     render(board, grid, answer, tokenConfidence) {
+      const side = mazeSide(grid);
       board.className = 'board maze';
+      // The board keeps about the same width at every size.
+      board.style.setProperty('--side', String(side));
+      board.style.setProperty('--cell', `${Math.min(0.75, 24 / side).toFixed(3)}rem`);
       board.replaceChildren(
-        ...Array.from({ length: 900 }, (_, cell) => {
+        ...Array.from({ length: grid.length }, (_, cell) => {
           const element = document.createElement('div');
           const kind = grid[cell];
           element.className = kind === MazeCell.wall ? 'cell wall' : kind === MazeCell.start ? 'cell start' : kind === MazeCell.goal ? 'cell goal' : 'cell';
@@ -147,6 +157,7 @@ $('task').addEventListener('change', () => {
   const task = currentTask();
   show(task.example ?? task.generate());
 });
+$('size').addEventListener('change', () => $('task').value === 'maze' && show(currentTask().generate()));
 $('solve').addEventListener('click', solve);
 show(tasks.sudoku.example);
 document.body.dataset.state = 'ready';

@@ -150,6 +150,48 @@ describe('trm CLI for mazes', () => {
     expect(report.verifiedButWrong).toBe(0);
   });
 
+  it('train maze --sizes runs a grid curriculum with held-out evaluations; the manifest records the sizes; one export runs any size', async () => {
+    const out = join(directory, 'curriculum');
+    const trained = await run(['train', 'maze', '--sizes', '8,10', '--advance-at', '0', '--steps', '6', '--hidden', '8', '--batch-size', '4', '--checkpoint-every', '2', '--eval-count', '4', '--inline-data', '--out', out]);
+    expect(trained.code, trained.stderr.join('\n')).toBe(0);
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    // Stage 1 passes its (zero) bar at the first evaluation, so 10x10 starts at step 2.
+    expect(manifest.training.grids).toEqual([
+      { fromStep: 0, height: 8, width: 8 },
+      { fromStep: 2, height: 10, width: 10 },
+    ]);
+    expect(manifest.architecture).toMatchObject({ mixer: 'conv', grid: { height: 10, width: 10 }, sequenceLength: 100 });
+    expect(manifest.training.cpuSeconds).toBeGreaterThan(0);
+    const evaluations = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.type === 'eval');
+    expect(evaluations.map((line) => line.grid)).toEqual(['8x8', '10x10', '10x10']);
+    for (const line of evaluations) expect(line).toMatchObject({ count: 4, accuracy: expect.any(Number), cpuSeconds: expect.any(Number) });
+
+    const exported = await run(['export', '--checkpoint', out, '--grid', '16x16', '--out', join(directory, 'any-size', 'm.onnx')]);
+    expect(exported.code, exported.stderr.join('\n')).toBe(0);
+    const exportedManifest = JSON.parse(await readFile(join(directory, 'any-size', 'manifest.json'), 'utf8'));
+    expect(exportedManifest.architecture).toMatchObject({ grid: { height: 16, width: 16 }, sequenceLength: 256 });
+    expect((await run(['export', '--checkpoint', out, '--grid', '16x12'])).code).toBe(2);
+
+    // A 12x12 maze file line with a free cell at both ends: spaces are cells, never trimmed.
+    const rows = Array.from({ length: 12 }, (_, row) => (row === 0 ? 'S'.padEnd(12, ' ') : row === 11 ? 'G'.padStart(12, ' ') : ' '.repeat(12)));
+    rows[5] = ' ' + '#'.repeat(10) + ' ';
+    const file = join(directory, 'spaced.txt');
+    await writeFile(file, `${rows.join('')}\n`);
+    const solved = await run(['solve', 'maze', '--input', file, '--json', '--model', join(directory, 'any-size', 'manifest.json'), '--max-steps', '2']);
+    expect(solved.code, solved.stderr.join('\n')).toBe(0);
+    const answer = JSON.parse(solved.stdout[0]!);
+    expect(answer.answer).toHaveLength(144);
+    expect(answer.verified).toBe(isValidShortestPath(parseMazeString(rows.join('')), parseMazeString(answer.answer, 'answer', { allowPath: true })));
+
+    const svg = join(directory, 'curve.svg');
+    const curves = await run(['curves', '--metrics', join(out, 'metrics.jsonl'), '--label', 'conv', '--every', '2', '--out', svg]);
+    expect(curves.code, curves.stderr.join('\n')).toBe(0);
+    const picture = await readFile(svg, 'utf8');
+    expect(picture).toMatch(/^<svg/);
+    expect(picture).toContain('held-out accuracy (10x10)');
+    expect(picture).toContain('CPU-minutes');
+  }, 120_000);
+
   it('a broken maze is a typed error naming the field', async () => {
     const { code, stderr } = await run(['solve', 'maze', '#'.repeat(899)]);
     expect(code).toBe(2);

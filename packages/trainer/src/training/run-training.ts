@@ -126,7 +126,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   options.onEvent?.({ type: 'start', step: trainer.step, resumed, engine });
   const checkpoint = async () => {
     const state = trainer.state();
-    config.cpuSeconds = Math.round(cpuSeconds());
+    config.cpuSeconds = Number(cpuSeconds().toFixed(2));
     await saveCheckpoint(
       options.outDirectory,
       {
