@@ -7,6 +7,7 @@ export {
   convKernel,
   runsAnyGridSize,
   withGrid,
+  hasGrid,
   type Architecture,
   type Recursion,
 } from './manifest/architecture';

@@ -4,6 +4,7 @@ import {
   type InferenceRuntimeV1,
   InvalidInputError,
   type LoadedModelV1,
+  hasGrid,
   parseWithSchema,
   type SpecialistV1,
   TrmError,
@@ -108,11 +109,10 @@ export function createRouter(settings: RouterSettings): Router {
   const batcherFor = async (specialist: SpecialistV1<any, any>, parsed: unknown): Promise<ContinuousBatcher> => {
     const { model, batchers } = await load(specialist);
     const grid = specialist.grid?.(parsed);
-    const own = model.manifest.architecture.grid;
     const key = grid ? `${grid.height}x${grid.width}` : 'own';
     let batcher = batchers.get(key);
     if (!batcher) {
-      const sameSize = !grid || (own !== undefined && own.height === grid.height && own.width === grid.width);
+      const sameSize = !grid || hasGrid(model.manifest.architecture, grid);
       if (!sameSize && !model.withGrid) {
         throw new InvalidInputError({ field: 'input', message: `model ${model.manifest.id} runs only its own size; this input is ${key}`, value: key });
       }

@@ -82,3 +82,9 @@ export type Recursion = z.infer<typeof recursionSchema>;
 export function fullSequenceLength(architecture: Architecture): number {
   return architecture.puzzleEmbeddingLength + architecture.sequenceLength;
 }
+
+/** True when the architecture already runs this grid (a model without a declared grid: by its cell count). */
+export function hasGrid(architecture: Architecture, grid: { height: number; width: number }): boolean {
+  const own = architecture.grid;
+  return own ? own.height === grid.height && own.width === grid.width : architecture.sequenceLength === grid.height * grid.width;
+}

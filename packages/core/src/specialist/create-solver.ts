@@ -5,6 +5,7 @@ import { ContinuousBatcher } from '../batching/continuous-batcher';
 import { parseHalting } from '../recursion/halting';
 import type { InferenceRuntimeV1, LoadedModelV1 } from '../runtime/inference-runtime';
 import { InvalidInputError } from '../errors/invalid-input-error';
+import { hasGrid } from '../manifest/architecture';
 import type { SpecialistV1 } from './specialist';
 
 export interface SolveOptions<Answer> {
@@ -105,7 +106,7 @@ export async function createSolver<Input, Answer>(settings: {
   function modelFor(input: Input): LoadedModelV1 {
     const grid = specialist.grid?.(input);
     const own = model.manifest.architecture.grid;
-    if (!grid || (own && own.height === grid.height && own.width === grid.width)) return model;
+    if (!grid || hasGrid(model.manifest.architecture, grid)) return model;
     const key = `${grid.height}x${grid.width}`;
     let view = views.get(key);
     if (!view) {
