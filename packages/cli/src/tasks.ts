@@ -38,6 +38,8 @@ interface TrainingDataOptions {
   side?: number;
   /** Maze training target: the canonical path (default) or the generator's, augmented. */
   target?: 'canonical' | 'augmented';
+  /** Maze: per-step targets revealing the path over this many supervision steps. */
+  revealSteps?: number;
 }
 
 export type Mixer = Architecture['mixer'];
@@ -115,11 +117,11 @@ export const taskRegistry = {
     // Conv: a maze is local, and its weights run at any size (the paper's MLP mixer scored 0%).
     architecture: (options) => trmArchitecture({ vocabularySize: 6, sequenceLength: 900, mixer: 'conv', side: 30 }, { hiddenSize: 64, ...options }),
     recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
-    trainingData: (seed, options) => createMazeTrainingData({ seed, side: options.side, target: options.target, bands: parseBands(options.bands ?? defaultMazeBands) }),
+    trainingData: (seed, options) => createMazeTrainingData({ seed, side: options.side, target: options.target, revealSteps: options.revealSteps, bands: parseBands(options.bands ?? defaultMazeBands) }),
     trainingDataWorker: (seed, options) => ({
       module: import.meta.resolve('@trm/tasks-maze'),
       exportName: 'createMazeTrainingData',
-      options: { seed, side: options.side, target: options.target, bands: parseBands(options.bands ?? defaultMazeBands) },
+      options: { seed, side: options.side, target: options.target, revealSteps: options.revealSteps, bands: parseBands(options.bands ?? defaultMazeBands) },
     }),
     /** Held-out mazes (test split by wall layout) of one side, for curricula gated on accuracy. */
     heldOut: (side: number, bands: readonly string[], count: number, seed: number) => {

@@ -1,5 +1,5 @@
 export * from './maze-codec';
-export { mazeDistances, shortestPathLength, solveMaze, findCell } from './maze-search';
+export { mazeDistances, shortestPathLength, solveMaze, canonicalPathCells, findCell } from './maze-search';
 export { isValidShortestPath, mazeProblem } from './maze-rules';
 export { createMazeGenerator, layoutSplit, mazeBands, mazeBandRange, mazeBandOf, type GeneratedMaze, type MazeBand } from './maze-generator';
 export { applyMazeSymmetry, invertMazeSymmetry, mazeSymmetries, type MazeSymmetry } from './maze-augmentations';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MazeCell } from './maze-codec';
 import { createMazeGenerator, mazeBands } from './maze-generator';
-import { shortestPathLength } from './maze-search';
+import { canonicalPathCells, shortestPathLength } from './maze-search';
 import { createMazeTrainingData } from './maze-training-data';
 
 const walls = (maze: Uint8Array) => maze.map((cell) => (cell === MazeCell.wall ? 1 : 0)).join('');
@@ -33,5 +33,28 @@ describe('maze generator for training', () => {
     expect(lengths.some((length) => length <= mazeBands.short.max)).toBe(true);
     expect(lengths.some((length) => length >= mazeBands.long.min)).toBe(true);
     expect(lengths.every((length) => length <= mazeBands.short.max || (length >= mazeBands.long.min && length <= mazeBands.long.max))).toBe(true);
+  });
+});
+
+describe('maze step targets', () => {
+  it('reveal the canonical path from G, a growing prefix per step, ending in the whole answer', () => {
+    const data = createMazeTrainingData({ seed: 4, side: 12, bands: ['medium'], revealSteps: 3 });
+    for (let index = 0; index < 5; index++) {
+      const { tokens, labels, stepLabels } = data.next();
+      expect(stepLabels).toHaveLength(3);
+      const cells = canonicalPathCells(tokens)!;
+      const marked = (grid: Int32Array) => [...grid.keys()].filter((cell) => grid[cell] === MazeCell.path);
+      expect(marked(labels).sort((a, b) => a - b)).toEqual([...cells].sort((a, b) => a - b));
+      let previous = 0;
+      stepLabels!.forEach((step, s) => {
+        const shown = marked(step);
+        // A prefix of the path from G: exactly its first cells, never a cell off the path.
+        expect(new Set(shown)).toEqual(new Set(cells.slice(0, shown.length)));
+        expect(shown.length).toBe(Math.ceil(((s + 1) * cells.length) / 4));
+        expect(shown.length).toBeGreaterThanOrEqual(previous);
+        previous = shown.length;
+        for (let cell = 0; cell < step.length; cell++) if (step[cell] !== MazeCell.path) expect(step[cell]).toBe(tokens[cell]);
+      });
+    }
   });
 });

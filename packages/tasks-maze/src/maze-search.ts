@@ -52,26 +52,38 @@ export function shortestPathLength(grid: ArrayLike<number>): number {
 }
 
 /**
- * The canonical shortest path as the answer grid (path cells marked `o`), or null when there is
- * none: traced back from G, each move to the neighbour one step closer to S, preferring up, then
- * right, down, left. It is a function of the grid as given, so a training target recomputed after
- * each augmentation never contradicts another (an arbitrary path of several would).
+ * The cells of the canonical shortest path, from G's neighbour to S's (S and G left out), or null
+ * when G cannot be reached: traced back from G, each move to the neighbour one step closer to S,
+ * preferring up, then right, down, left.
  */
-export function solveMaze(grid: ArrayLike<number>): Uint8Array | null {
+export function canonicalPathCells(grid: ArrayLike<number>): number[] | null {
   const side = mazeSide(grid);
   const start = findCell(grid, MazeCell.start);
   const goal = findCell(grid, MazeCell.goal);
   if (start < 0 || goal < 0) return null;
   const fromStart = mazeDistances(grid, start, (cell) => grid[cell] !== MazeCell.wall);
   if (fromStart[goal] === -1) return null;
-  const answer = Uint8Array.from(grid as ArrayLike<number>);
+  const cells: number[] = [];
   let cell = goal;
   while (cell !== start) {
     const row = Math.floor(cell / side);
     const column = cell % side;
     const candidates = [row > 0 ? cell - side : -1, column < side - 1 ? cell + 1 : -1, row < side - 1 ? cell + side : -1, column > 0 ? cell - 1 : -1];
     cell = candidates.find((next) => next >= 0 && fromStart[next] === fromStart[cell]! - 1)!;
-    if (cell !== start) answer[cell] = MazeCell.path;
+    if (cell !== start) cells.push(cell);
   }
+  return cells;
+}
+
+/**
+ * The canonical shortest path as the answer grid (path cells marked `o`), or null when there is
+ * none (see `canonicalPathCells`). It is a function of the grid as given, so a training target
+ * recomputed after each augmentation never contradicts another (an arbitrary path of several would).
+ */
+export function solveMaze(grid: ArrayLike<number>): Uint8Array | null {
+  const cells = canonicalPathCells(grid);
+  if (!cells) return null;
+  const answer = Uint8Array.from(grid as ArrayLike<number>);
+  for (const cell of cells) answer[cell] = MazeCell.path;
   return answer;
 }

@@ -1,8 +1,8 @@
 import { createRandom } from '@trm/core';
 import { applyMazeSymmetry, mazeSymmetries } from './maze-augmentations';
-import { MAZE_SIZE, encodeMaze } from './maze-codec';
+import { MAZE_SIZE, MazeCell, encodeMaze } from './maze-codec';
 import { type MazeBand, createMazeGenerator } from './maze-generator';
-import { solveMaze } from './maze-search';
+import { canonicalPathCells, solveMaze } from './maze-search';
 
 /**
  * An endless stream of generated training-split mazes of one side, each under a random dihedral
@@ -22,7 +22,14 @@ export function createMazeTrainingData(options: {
    * (kept to measure what the canonical target buys).
    */
   target?: 'canonical' | 'augmented';
+  /**
+   * Deep Improvement Supervision: for supervision steps 0..K-1, a target with only the first
+   * ceil((s + 1) / (K + 1)) of the canonical path's cells from G marked; from step K the whole
+   * path. 0 or absent: every step trains on the whole path.
+   */
+  revealSteps?: number;
 }) {
+  const revealSteps = options.revealSteps ?? 0;
   const target = options.target ?? 'canonical';
   const bands = options.bands ?? ['hard'];
   const side = options.side ?? MAZE_SIZE;
@@ -33,13 +40,22 @@ export function createMazeTrainingData(options: {
     description:
       `generated ${side}x${side} mazes, reference recipe, training split by wall layout (seed ${options.seed}, bands ${bands.join('+')} in equal parts, ` +
       `${pairsPerLayout} start/goal pairs per layout), random dihedral augmentation, ` +
-      (target === 'canonical' ? 'canonical shortest path recomputed after it' : 'target path augmented with the maze'),
+      (target === 'canonical' ? 'canonical shortest path recomputed after it' : 'target path augmented with the maze') +
+      (revealSteps > 0 ? `, path revealed from G over the first ${revealSteps} supervision steps` : ''),
     next() {
       const { maze, answer } = generators[random.int(generators.length)]!.next();
       const symmetry = mazeSymmetries[random.int(8)]!;
       const augmented = applyMazeSymmetry(symmetry, maze);
       const labels = target === 'canonical' ? solveMaze(augmented)! : applyMazeSymmetry(symmetry, answer);
-      return { tokens: encodeMaze(augmented), labels: encodeMaze(labels) };
+      if (revealSteps === 0) return { tokens: encodeMaze(augmented), labels: encodeMaze(labels) };
+      const cells = canonicalPathCells(augmented)!;
+      const stepLabels = Array.from({ length: revealSteps }, (_, step) => {
+        const partial = encodeMaze(augmented);
+        const shown = Math.ceil(((step + 1) * cells.length) / (revealSteps + 1));
+        for (const cell of cells.slice(0, shown)) partial[cell] = MazeCell.path;
+        return partial;
+      });
+      return { tokens: encodeMaze(augmented), labels: encodeMaze(labels), stepLabels };
     },
   };
 }

@@ -13,6 +13,7 @@ export const trainUsage = `trm train sudoku|maze [--steps N] [--out DIR] [--batc
                 [--sizes 10,14,20,30 --advance-at 0.8 (conv: a grid-size curriculum; the next size starts once held-out accuracy reaches the bar)]
                 [--eval-count 64] [--eval-every 100 (steps between held-out evaluations, written to metrics.jsonl)]
                 [--target canonical|augmented (maze: the canonical path of each augmented maze, or the generator's path turned with it)]
+                [--reveal-steps K (maze: per-step targets, the path revealed from G over the first K supervision steps)]
                 [--cycles 2] [--latent-steps 2] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
                 [--checkpoint-every 50] [--max-minutes M] [--resume]
                 [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]
@@ -55,6 +56,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     'eval-count': { type: 'string' },
     'eval-every': { type: 'string' },
     target: { type: 'string' },
+    'reveal-steps': { type: 'string' },
   });
   const task = parseTask(positionals[0]);
   const entry = taskRegistry[task];
@@ -108,6 +110,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     minDeadEnds: values['min-dead-ends'] === undefined ? undefined : numberOption(values, 'min-dead-ends', 64, { integer: true, min: 0 }),
     bands: values.bands?.split(','),
     target: parseTarget(values.target),
+    revealSteps: values['reveal-steps'] === undefined ? undefined : numberOption(values, 'reveal-steps', 0, { integer: true, min: 0, max: 64 }),
   };
   // A resumed run draws its data from a seed of its resume step, so it does not replay the same puzzles.
   // By default examples are made on a worker thread, ahead of need, so the trainer does not wait.

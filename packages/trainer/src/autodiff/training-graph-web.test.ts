@@ -23,6 +23,7 @@ describe('training graph on onnxruntime-web (wasm)', () => {
       const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {
         [names.tokens]: new ort.Tensor('int32', tokens, [batchSize, length]),
         [names.labels]: new ort.Tensor('int32', labels, [batchSize, length]),
+        [names.finalLabels]: new ort.Tensor('int32', labels, [batchSize, length]),
         [names.puzzleIdentifiers]: new ort.Tensor('int32', new Int32Array(batchSize), [batchSize, 1]),
         [names.y]: new ort.Tensor('float32', new Float32Array(stateSize), [batchSize, fullSequenceLength(architecture), architecture.hiddenSize]),
         [names.z]: new ort.Tensor('float32', new Float32Array(stateSize), [batchSize, fullSequenceLength(architecture), architecture.hiddenSize]),

@@ -9,6 +9,7 @@ import type { TracedTensor } from './traced-tensor';
 export const trainingGraphNames = {
   ...stepGraphNames,
   labels: 'labels',
+  finalLabels: 'final_labels',
   exact: 'exact',
   crossEntropy: 'cross_entropy',
   haltLoss: 'halt_loss',
@@ -47,6 +48,8 @@ export function buildTrainingGraph(options: { architecture: Architecture; recurs
 
   const tokens = input(names.tokens, OnnxType.int32, [batchSize, length]);
   const labels = input(names.labels, OnnxType.int32, [batchSize, length]);
+  // Exactness (and so the halting target) is judged against the answer, not a step's target.
+  const finalLabels = input(names.finalLabels, OnnxType.int32, [batchSize, length]);
   const puzzleIdentifiers = input(names.puzzleIdentifiers, OnnxType.int32, [batchSize, 1]);
   const yIn = input(names.y, OnnxType.float, stateShape);
   const zIn = input(names.z, OnnxType.float, stateShape);
@@ -84,7 +87,7 @@ export function buildTrainingGraph(options: { architecture: Architecture; recurs
   );
 
   const predictions = e('ArgMax', [logits], [batchSize, length], { axis: -1, keepdims: 0 });
-  const correct = e('Cast', [e('Equal', [predictions, e('Cast', [labels], [batchSize, length], { to: OnnxType.int64 })], [batchSize, length])], [batchSize, length], { to: OnnxType.float });
+  const correct = e('Cast', [e('Equal', [predictions, e('Cast', [finalLabels], [batchSize, length], { to: OnnxType.int64 })], [batchSize, length])], [batchSize, length], { to: OnnxType.float });
   const exact = e('ReduceMin', [correct], [batchSize], { axes: [-1], keepdims: 0 });
   const tokenAccuracy = e('ReduceMean', [correct], [], { keepdims: 0 });
   const haltTerms = e(

@@ -150,6 +150,7 @@ export class OrtTrmTrainer {
     const feeds: Record<string, ort.Tensor> = {
       [names.tokens]: new ort.Tensor('int32', this.carry.tokens, [batchSize, length]),
       [names.labels]: new ort.Tensor('int32', this.carry.labels, [batchSize, length]),
+      [names.finalLabels]: new ort.Tensor('int32', this.carry.finalLabels, [batchSize, length]),
       [names.puzzleIdentifiers]: new ort.Tensor('int32', this.carry.puzzleIdentifiers, [batchSize, 1]),
       [names.y]: this.y ?? zeros(),
       [names.z]: this.z ?? zeros(),

@@ -8,12 +8,16 @@ import type { TrainingDataSource } from './train-trm';
  */
 export class StreamingCarry {
   readonly tokens: Int32Array;
+  /** What each slot's cross-entropy trains on at the coming step (its step target, else the answer). */
   readonly labels: Int32Array;
+  /** Each slot's answer: what halting and exact accuracy judge against. */
+  readonly finalLabels: Int32Array;
   readonly puzzleIdentifiers: Int32Array;
   /** 1 for slots that start a new example at the next step. */
   readonly reset: Float32Array;
   private readonly slotSteps: Int32Array;
   private readonly slotMinimumSteps: Int32Array;
+  private readonly slotStepLabels: (readonly Int32Array[] | undefined)[];
   examples = 0;
 
   constructor(
@@ -26,6 +30,8 @@ export class StreamingCarry {
   ) {
     this.tokens = new Int32Array(batchSize * sequenceLength);
     this.labels = new Int32Array(batchSize * sequenceLength);
+    this.finalLabels = new Int32Array(batchSize * sequenceLength);
+    this.slotStepLabels = new Array(batchSize).fill(undefined);
     this.puzzleIdentifiers = new Int32Array(batchSize);
     this.reset = new Float32Array(batchSize).fill(1);
     this.slotSteps = new Int32Array(batchSize);
@@ -52,17 +58,23 @@ export class StreamingCarry {
     return carry;
   }
 
-  /** Puts a new example into every slot flagged for reset. */
+  /** Puts a new example into every slot flagged for reset, then sets every slot's target for the coming step. */
   refill(data: TrainingDataSource) {
     for (let slot = 0; slot < this.batchSize; slot++) {
       if (this.reset[slot] !== 1) continue;
       const example = data.next();
       this.tokens.set(example.tokens, slot * this.sequenceLength);
-      this.labels.set(example.labels, slot * this.sequenceLength);
+      this.finalLabels.set(example.labels, slot * this.sequenceLength);
+      this.slotStepLabels[slot] = example.stepLabels;
       this.puzzleIdentifiers[slot] = example.puzzleIdentifier ?? 0;
       this.slotSteps[slot] = 0;
       this.slotMinimumSteps[slot] = this.random.next() < this.explorationProbability ? 2 + this.random.int(this.maxSteps - 1) : 1;
       this.examples++;
+    }
+    for (let slot = 0; slot < this.batchSize; slot++) {
+      const offset = slot * this.sequenceLength;
+      const target = this.slotStepLabels[slot]?.[this.slotSteps[slot]!];
+      this.labels.set(target ?? this.finalLabels.subarray(offset, offset + this.sequenceLength), offset);
     }
   }
 

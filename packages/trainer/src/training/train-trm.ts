@@ -9,9 +9,15 @@ import { StreamingCarry } from './streaming-carry';
 export interface TrainingExample {
   /** [sequenceLength] input token ids. */
   readonly tokens: Int32Array;
-  /** [sequenceLength] target token ids. */
+  /** [sequenceLength] target token ids: the answer. */
   readonly labels: Int32Array;
   readonly puzzleIdentifier?: number;
+  /**
+   * Optional per-step targets (Deep Improvement Supervision, arXiv 2511.16886): supervision step
+   * s (from 0) trains its cross-entropy on stepLabels[s] while s < stepLabels.length, then on
+   * `labels`. Halting and exact accuracy always judge against `labels`, the answer.
+   */
+  readonly stepLabels?: readonly Int32Array[];
 }
 
 export interface TrainingDataSource {
@@ -170,6 +176,7 @@ export class TfjsTrmTrainer {
     const hidden = this.architecture.hiddenSize;
     const tokens = tf.tensor2d(carry.tokens, [batchSize, length], 'int32');
     const labels = tf.tensor2d(carry.labels, [batchSize, length], 'int32');
+    const finalLabels = tf.tensor2d(carry.finalLabels, [batchSize, length], 'int32');
     const puzzleIdentifiers = tf.tensor2d(carry.puzzleIdentifiers, [batchSize, 1], 'int32');
     const reset = tf.tensor3d(carry.reset, [batchSize, 1, 1]);
     const previousY = this.y ?? tf.zeros([batchSize, positions, hidden]);
@@ -190,7 +197,7 @@ export class TfjsTrmTrainer {
       const { y, z } = this.network.latentRecursion(startY, startZ, x);
       const { logits, qHalt } = this.network.heads(y);
       const crossEntropy = tf.mean(stableMaxCrossEntropy(logits, labels, this.architecture.vocabularySize));
-      const correct = tf.equal(tf.argMax(logits, -1), labels);
+      const correct = tf.equal(tf.argMax(logits, -1), finalLabels);
       const exact = tf.cast(tf.all(correct, -1), 'float32');
       // The halting target is data, not a function of the weights: read it out so no gradient flows.
       const haltLoss = tf.mean(binaryCrossEntropyWithLogits(qHalt, tf.tensor1d(exact.dataSync() as Float32Array)));
@@ -198,7 +205,7 @@ export class TfjsTrmTrainer {
       for (const value of Object.values(outputs)) tf.keep(value);
       return tf.add(crossEntropy, tf.mul(haltLoss, 0.5)) as tf.Scalar;
     }, trainable);
-    for (const tensor of [startY, startZ, tokens, labels, puzzleIdentifiers, reset]) tensor.dispose();
+    for (const tensor of [startY, startZ, tokens, labels, finalLabels, puzzleIdentifiers, reset]) tensor.dispose();
     if (this.y !== previousY) previousY.dispose();
     if (this.z !== previousZ) previousZ.dispose();
     return { loss, grads, outputs: outputs! };

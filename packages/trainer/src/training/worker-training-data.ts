@@ -36,8 +36,9 @@ const { parentPort, workerData } = require('node:worker_threads');
       const example = source.next();
       const tokens = Int32Array.from(example.tokens);
       const labels = Int32Array.from(example.labels);
-      examples.push({ tokens, labels, puzzleIdentifier: example.puzzleIdentifier });
-      transfer.push(tokens.buffer, labels.buffer);
+      const stepLabels = example.stepLabels ? example.stepLabels.map((step) => Int32Array.from(step)) : undefined;
+      examples.push({ tokens, labels, puzzleIdentifier: example.puzzleIdentifier, stepLabels });
+      transfer.push(tokens.buffer, labels.buffer, ...(stepLabels ? stepLabels.map((step) => step.buffer) : []));
     }
     parentPort.postMessage({ type: 'examples', examples }, transfer);
   });
