@@ -1,10 +1,13 @@
 // The demo page in real Chromium (Debian's), driven by playwright-core: it loads, solves on
 // WebAssembly and on WebGPU (a software adapter here), and its verified badge tells the truth.
 import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMazeGenerator, formatMaze, isValidShortestPath, parseMazeString } from '@trm/tasks-maze';
+import { createSolver } from '@trm/core';
+import { createNodeRuntime } from '@trm/runtime-node';
+import { createMazeGenerator, formatMaze, isValidShortestPath, maze, parseMazeString } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
 import { launchChromium, serveDist } from './serve-dist.js';
 
@@ -12,7 +15,8 @@ const chromiumPath = process.env.TRM_CHROMIUM ?? '/usr/bin/chromium';
 const haveChromium = existsSync(chromiumPath);
 if (!haveChromium && process.env.TRM_REQUIRE_BROWSER) throw new Error(`browser tests required but ${chromiumPath} is missing`);
 const here = fileURLToPath(new URL('.', import.meta.url));
-const screenshots = join(here, '..', '..', 'docs', 'screenshots');
+// Screenshots go to a temporary folder; `pnpm docs:screenshots` points this at docs/screenshots.
+const screenshots = process.env.TRM_SCREENSHOTS_DIR ?? join(tmpdir(), 'trm-screenshots');
 // A unique-solution puzzle with many givens, so a small model can be expected to solve it.
 const puzzle = formatSudoku(createSudokuGenerator({ seed: 2026, minGivens: 36 }).next().puzzle);
 
@@ -74,14 +78,29 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     await page.close();
   });
 
-  it('solves a maze on WebAssembly; the badge says verified only for a valid shortest path', async () => {
-    const input = formatMaze(createMazeGenerator({ seed: 2026, band: 'short', split: 'test' }).next().maze).match(/.{30}/g).join('\n');
+  it('solves a maze on WebAssembly as Node does; the answer verifies, and the badge says so', async () => {
+    // The first of these 15x15 test mazes that the shipped model solves in Node: the page must
+    // solve it too, with the same path.
+    const generator = createMazeGenerator({ seed: 2026, side: 15, band: 'medium', split: 'test' });
+    const node = await createSolver({ specialist: maze, runtime: createNodeRuntime({ device: 'cpu' }) });
+    let input;
+    let expected;
+    for (let attempt = 0; attempt < 20 && !expected; attempt++) {
+      const candidate = formatMaze(generator.next().maze).match(/.{15}/g).join('\n');
+      const result = await node.solve(candidate);
+      if (result.verified) [input, expected] = [candidate, result];
+    }
+    await node.dispose();
+    expect(expected, 'the shipped model solves one of 20 medium 15x15 mazes in Node').toBeDefined();
     const { page, state, errors } = await solveOn('wasm', { task: 'maze', input });
     expect(errors).toEqual([]);
     expect(state.state).toBe('solved');
     expect(state.task).toBe('maze');
-    expect(state.answer).toHaveLength(900);
+    expect(state.answer).toHaveLength(225);
     expect(state.verified).toBe(String(isValidShortestPath(parseMazeString(input), parseMazeString(state.answer, 'answer', { allowPath: true }))));
+    expect(state.verified).toBe('true');
+    expect(state.answer).toBe(expected.text);
+    mkdirSync(screenshots, { recursive: true });
     await page.screenshot({ path: join(screenshots, 'maze-solved.png') });
     await page.close();
   }, 180_000);

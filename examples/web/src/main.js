@@ -111,6 +111,8 @@ async function solve() {
   const task = tasks[taskName];
   try {
     const grid = task.parse($('puzzle').value);
+    // The size menu shows the size being solved (when it lists it).
+    if (taskName === 'maze' && [...$('size').options].some((option) => Number(option.value) === mazeSide(grid))) $('size').value = String(mazeSide(grid));
     const solver = await solverFor(taskName, $('device').value);
     // `?steps=N` runs exactly N steps (handy to compare devices quickly); otherwise the model halts itself.
     const fixedSteps = Number(new URLSearchParams(location.search).get('steps') ?? 0);

@@ -29,7 +29,8 @@ export function mazeBandRange(band: MazeBand, side = MAZE_SIZE): { min: number; 
   const { min, max } = mazeBands[band];
   if (side === MAZE_SIZE) return { min, max };
   const scale = side / MAZE_SIZE;
-  return { min: Math.max(1, Math.round(min * scale)), max: max >= 10_000 ? max : Math.round(max * scale) };
+  // Each band ends one move before the next begins, at every side.
+  return { min: Math.max(1, Math.round(min * scale)), max: max >= 10_000 ? max : Math.round((max + 1) * scale) - 1 };
 }
 
 /** The band a path of `pathLength` moves on a grid of `side` falls in. */

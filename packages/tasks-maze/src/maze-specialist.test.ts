@@ -15,7 +15,7 @@ describe('maze specialist', () => {
 
   it('ships a maze model whose weights match the manifest digest', async () => {
     expect(maze.task).toBe('maze');
-    expect(maze.modelId).toMatch(/^maze:trm-attention-/);
+    expect(maze.modelId).toMatch(/^maze:trm-conv-/);
     const weights = maze.model.weights as URL;
     const bytes = await readFile(fileURLToPath(weights));
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(parseModelManifest(maze.model.manifest).weights[0]!.sha256);
@@ -57,6 +57,32 @@ describe('maze specialist', () => {
       expect(caught, JSON.stringify(input)?.slice(0, 40)).toBeInstanceOf(InvalidInputError);
       expect((caught as InvalidInputError).field).toBe('maze');
     }
+  });
+
+  it('takes square mazes of any side from 8 to 64 with the conv model, and says which grid each needs', () => {
+    for (const side of [8, 12, 48, 64]) {
+      const generated = createMazeGenerator({ seed: side, side, band: 'short', split: 'test' }).next();
+      const flat = formatMaze(generated.maze);
+      const rows = flat.match(new RegExp(`.{${side}}`, 'g'))!;
+      for (const input of [flat, rows.join('\n'), rows, { maze: rows }]) {
+        expect(maze.detect(input)).toBe(1);
+        const parsed = maze.parseInput(input);
+        expect(formatMaze(parsed.maze)).toBe(flat);
+        expect(maze.grid!(parsed)).toEqual({ height: side, width: side });
+      }
+      expect(maze.verify(maze.parseInput(flat), generated.answer)).toBe(true);
+    }
+    expect(maze.detect(' '.repeat(7 * 7 - 2) + 'SG')).toBe(0);
+    expect(() => maze.parseInput(' '.repeat(65 * 65 - 2) + 'SG')).toThrow(InvalidInputError);
+  });
+
+  it('a model that runs only its own size refuses other sizes at parsing, naming the field', () => {
+    const manifest = testManifest({ sequenceLength: 900, vocabularySize: 6 });
+    const attention = createMaze({ model: { manifest: { ...manifest, id: 'maze:test', task: 'maze', architecture: { ...manifest.architecture, mixer: 'attention' } }, weights: new Uint8Array() } });
+    const small = formatMaze(createMazeGenerator({ seed: 1, side: 12, band: 'short' }).next().maze);
+    expect(attention.detect(small)).toBe(0);
+    expect(attention.detect(text)).toBe(1);
+    expect(() => attention.parseInput(small)).toThrow(/expected 900 cells \(30x30\)/);
   });
 
   it('refuses a model made for another task', () => {

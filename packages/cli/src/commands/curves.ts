@@ -57,7 +57,7 @@ export function curvePoints(text: string, run: string, every = 20): CurvePoint[]
 /** Renders curves as one SVG: loss on top, accuracies below, one colour per run. */
 export async function renderCurves(points: readonly CurvePoint[], title: string): Promise<string> {
   const x = { field: 'cpuMinutes', type: 'quantitative', title: 'CPU-minutes (all threads)' } as const;
-  const color = { field: 'run', type: 'nominal', title: 'run' } as const;
+  const color = { field: 'run', type: 'nominal', title: 'run', legend: { labelLimit: 320 } } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title,
@@ -79,7 +79,7 @@ export async function renderCurves(points: readonly CurvePoint[], title: string)
           x,
           y: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
           color,
-          strokeDash: { field: 'measure', type: 'nominal', title: 'measure' },
+          strokeDash: { field: 'measure', type: 'nominal', title: 'measure', legend: { labelLimit: 320, symbolType: 'stroke', symbolStrokeWidth: 2 } },
         },
       },
     ],

@@ -34,6 +34,9 @@ export interface EvaluationReport {
   byRating: Record<string, Bucket & { exactAccuracy: number }>;
   stepsHistogram: Record<string, number>;
   meanSteps: number;
+  /** Share of answers the halting head stopped (q_halt > 0), and the share of those that were right. */
+  haltedShare: number;
+  haltedPrecision: number | null;
   /** Supervision steps per puzzle summed over augmented copies: the compute spent. */
   meanSampleSteps: number;
   puzzlesPerSecond: number;
@@ -101,6 +104,8 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   let cellsToFill = 0;
   let stepSum = 0;
   let sampleSteps = 0;
+  let halted = 0;
+  let haltedRight = 0;
   results.forEach((result, index) => {
     const row = rows[index]!;
     const exact = taskRegistry[task].isCorrect(row.question!, row.answer!, result.text);
@@ -124,6 +129,10 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     stepsHistogram[result.steps] = (stepsHistogram[result.steps] ?? 0) + 1;
     stepSum += result.steps;
     sampleSteps += result.cost.sampleSteps;
+    if (result.halted) {
+      halted++;
+      if (exact) haltedRight++;
+    }
   });
   const withAccuracy = (map: Map<string, Bucket>) =>
     Object.fromEntries([...map].map(([key, bucket]) => [key, { ...bucket, exactAccuracy: bucket.exact / bucket.count }]));
@@ -143,6 +152,8 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     byRating: withAccuracy(byRating),
     stepsHistogram,
     meanSteps: stepSum / Math.max(1, total.count),
+    haltedShare: halted / Math.max(1, total.count),
+    haltedPrecision: halted > 0 ? haltedRight / halted : null,
     meanSampleSteps: sampleSteps / Math.max(1, total.count),
     puzzlesPerSecond: total.count / seconds,
     seconds,
@@ -168,6 +179,7 @@ function printReport(report: EvaluationReport, io: CliIo) {
   for (const [title, buckets] of [['level', report.byLevel], ['rating', report.byRating]] as const) {
     for (const [name, bucket] of Object.entries(buckets)) io.stdout(`  ${title} ${name.padEnd(10)} ${percent(bucket.exactAccuracy).padStart(6)}  (${bucket.exact}/${bucket.count}), verified ${percent(bucket.verified / bucket.count)}`);
   }
+  io.stdout(`halted by itself: ${percent(report.haltedShare)}${report.haltedPrecision === null ? '' : `, of which right ${percent(report.haltedPrecision)}`}`);
   io.stdout(`steps: ${Object.entries(report.stepsHistogram).map(([steps, count]) => `${steps}:${count}`).join(' ')}`);
 }
 

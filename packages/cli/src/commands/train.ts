@@ -11,6 +11,7 @@ import { exportCheckpoint } from './export';
 export const trainUsage = `trm train sudoku|maze [--steps N] [--out DIR] [--batch-size 64] [--hidden 128 (maze 64)] [--mixer mlp|attention|conv (maze: conv)]
                 [--kernel 3] [--dilation 1] [--size 30 (maze grid side)]
                 [--sizes 10,14,20,30 --advance-at 0.8 (conv: a grid-size curriculum; the next size starts once held-out accuracy reaches the bar)]
+                [--advance-after 5 (... or once it has not improved for this many evaluations: a plateau)]
                 [--eval-count 64] [--eval-every 100 (steps between held-out evaluations, written to metrics.jsonl)]
                 [--target canonical|augmented (maze: the canonical path of each augmented maze, or the generator's path turned with it)]
                 [--reveal-steps K (maze: per-step targets, the path revealed from G over the first K supervision steps)]
@@ -57,6 +58,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     'eval-every': { type: 'string' },
     target: { type: 'string' },
     'reveal-steps': { type: 'string' },
+    'advance-after': { type: 'string' },
   });
   const task = parseTask(positionals[0]);
   const entry = taskRegistry[task];
@@ -67,6 +69,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   if (sides && mixer !== 'conv') throw new InvalidInputError({ field: '--sizes', message: 'a grid-size curriculum needs --mixer conv (its weights run at any size)', value: values.sizes });
   if (sides && task !== 'maze') throw new InvalidInputError({ field: '--sizes', message: 'grid sizes apply to mazes', value: values.sizes });
   const advanceAt = numberOption(values, 'advance-at', 0.8, { min: 0, max: 1 });
+  const advanceAfter = numberOption(values, 'advance-after', 5, { integer: true, min: 1 });
   const evalCount = numberOption(values, 'eval-count', 64, { integer: true, min: 1, max: 10_000 });
   const evalEvery = values['eval-every'] === undefined ? undefined : numberOption(values, 'eval-every', 100, { integer: true, min: 1 });
   const backendName = values.backend as TfjsBackendName | undefined;
@@ -148,6 +151,8 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   const stop = new AbortController();
   if (stageSide !== undefined) io.stderr(`grid stage ${stage + 1}/${stages.length}: ${stageSide}x${stageSide}${last ? '' : `, until held-out accuracy >= ${advanceAt}`}`);
   let lastEvaluated = -1;
+  let best = -1;
+  let sinceBest = 0;
   const trainer = await runTraining({
     architecture,
     recursion,
@@ -222,7 +227,14 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
       const side = trainer.architecture.grid!.height;
       await appendFile(metricsFile, `${JSON.stringify({ type: 'eval', time: new Date().toISOString(), step: trainer.step, cpuSeconds: await runCpuSeconds(outDirectory), grid: `${side}x${side}`, ...result })}\n`);
       io.stderr(`held-out ${side}x${side}: ${(100 * result.accuracy).toFixed(1)}% valid shortest paths of ${result.count}, halted ${(100 * result.haltedShare).toFixed(0)}%, mean steps ${result.meanSteps.toFixed(1)}`);
-      if (!last && result.accuracy >= advanceAt) stop.abort();
+      if (result.accuracy > best) {
+        best = result.accuracy;
+        sinceBest = 0;
+      } else sinceBest++;
+      if (!last && (result.accuracy >= advanceAt || sinceBest >= advanceAfter)) {
+        io.stderr(result.accuracy >= advanceAt ? `reached ${advanceAt}: next size` : `no better than ${(100 * best).toFixed(1)}% for ${sinceBest} evaluations: next size`);
+        stop.abort();
+      }
     },
   });
   if ('close' in data) await data.close();
