@@ -173,8 +173,9 @@ describe('trm CLI for mazes', () => {
     expect((await run(['export', '--checkpoint', out, '--grid', '16x12'])).code).toBe(2);
 
     // A 12x12 maze file line with a free cell at both ends: spaces are cells, never trimmed.
-    const rows = Array.from({ length: 12 }, (_, row) => (row === 0 ? 'S'.padEnd(12, ' ') : row === 11 ? 'G'.padStart(12, ' ') : ' '.repeat(12)));
+    const rows = Array.from({ length: 12 }, (_, row) => (row === 0 ? ' S'.padEnd(12, ' ') : row === 11 ? 'G '.padStart(12, ' ') : ' '.repeat(12)));
     rows[5] = ' ' + '#'.repeat(10) + ' ';
+    expect(rows.join('')).toMatch(/^ .* $/);
     const file = join(directory, 'spaced.txt');
     await writeFile(file, `${rows.join('')}\n`);
     const solved = await run(['solve', 'maze', '--input', file, '--json', '--model', join(directory, 'any-size', 'manifest.json'), '--max-steps', '2']);

@@ -139,108 +139,111 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   let stage = 0;
   if (sides && values.resume) {
     const trainedAt = await checkpointGrid(outDirectory);
-    stage = Math.max(0, trainedAt === undefined ? 0 : sides.indexOf(trainedAt));
+    // A resumed curriculum goes on at the size it trained at last, or the next larger one listed.
+    const next = trainedAt === undefined ? 0 : sides.findIndex((side) => side >= trainedAt);
+    stage = next < 0 ? sides.length - 1 : next;
   }
   const metricsFile = join(outDirectory, 'metrics.jsonl');
   const checkpointEvery = numberOption(values, 'checkpoint-every', 50, { integer: true, min: 1 });
   for (; stage < stages.length; stage++) {
-  const stageSide = stages[stage];
-  const last = stage === stages.length - 1;
-  const data = await makeData(stageSide);
-  const heldOut = task === 'maze' && (sides || evalEvery) ? taskRegistry.maze.heldOut(stageSide ?? architecture.grid!.height, dataOptions.bands ?? curriculumBands(stageSide ?? architecture.grid!.height), evalCount, 900_001) : undefined;
-  const stop = new AbortController();
-  if (stageSide !== undefined) io.stderr(`grid stage ${stage + 1}/${stages.length}: ${stageSide}x${stageSide}${last ? '' : `, until held-out accuracy >= ${advanceAt}`}`);
-  let lastEvaluated = -1;
-  let best = -1;
-  let sinceBest = 0;
-  const trainer = await runTraining({
-    architecture,
-    recursion,
-    data,
-    grid: stageSide !== undefined ? { height: stageSide, width: stageSide } : undefined,
-    signal: stop.signal,
-    batchSize: numberOption(values, 'batch-size', 64, { integer: true, min: 1 }),
-    steps,
-    maxSeconds: maxMinutes === undefined ? undefined : maxMinutes * 60,
-    seed,
-    optimizer: {
-      learningRate: numberOption(values, 'lr', 1e-3, { min: 0 }),
-      weightDecay: numberOption(values, 'weight-decay', 0.1, { min: 0 }),
-      warmupSteps: numberOption(values, 'warmup', 200, { integer: true, min: 0 }),
-    },
-    outDirectory,
-    checkpointEvery,
-    resume: (values.resume ?? false) || stage > 0,
-    engine,
-    threads,
-    device,
-    depthStages,
-    onEvent(event) {
-      if (event.type === 'step') {
-        const m = event.metrics;
-        if (m.haltedExactAccuracy !== null) {
-          exactSum += m.haltedExactAccuracy * m.halted;
-          haltedSum += m.halted;
+    const stageSide = stages[stage];
+    const last = stage === stages.length - 1;
+    const data = await makeData(stageSide);
+    const heldOut = task === 'maze' && (sides || evalEvery) ? taskRegistry.maze.heldOut(stageSide ?? architecture.grid!.height, dataOptions.bands ?? curriculumBands(stageSide ?? architecture.grid!.height), evalCount, 900_001) : undefined;
+    const stop = new AbortController();
+    if (stageSide !== undefined) io.stderr(`grid stage ${stage + 1}/${stages.length}: ${stageSide}x${stageSide}${last ? '' : `, until held-out accuracy >= ${advanceAt}`}`);
+    let lastEvaluated = -1;
+    let best = -1;
+    let sinceBest = 0;
+    const trainer = await runTraining({
+      architecture,
+      recursion,
+      data,
+      grid: stageSide !== undefined ? { height: stageSide, width: stageSide } : undefined,
+      signal: stop.signal,
+      batchSize: numberOption(values, 'batch-size', 64, { integer: true, min: 1 }),
+      steps,
+      // --max-minutes bounds the whole command, every stage together.
+      maxSeconds: maxMinutes === undefined ? undefined : Math.max(0, maxMinutes * 60 - (Date.now() - startedAt) / 1000),
+      seed,
+      optimizer: {
+        learningRate: numberOption(values, 'lr', 1e-3, { min: 0 }),
+        weightDecay: numberOption(values, 'weight-decay', 0.1, { min: 0 }),
+        warmupSteps: numberOption(values, 'warmup', 200, { integer: true, min: 0 }),
+      },
+      outDirectory,
+      checkpointEvery,
+      resume: (values.resume ?? false) || stage > 0,
+      engine,
+      threads,
+      device,
+      depthStages,
+      onEvent(event) {
+        if (event.type === 'step') {
+          const m = event.metrics;
+          if (m.haltedExactAccuracy !== null) {
+            exactSum += m.haltedExactAccuracy * m.halted;
+            haltedSum += m.halted;
+          }
+          const now = Date.now();
+          if (now - lastPrint > 2000 || m.step === steps) {
+            lastPrint = now;
+            const fraction = m.step / steps;
+            const bar = '#'.repeat(Math.round(fraction * 20)).padEnd(20, '.');
+            const exact = haltedSum > 0 ? ((100 * exactSum) / haltedSum).toFixed(1) : '-';
+            io.stderr(
+              `[${bar}] step ${m.step}/${steps} loss ${m.loss.toFixed(4)} train cell-acc ${(100 * m.tokenAccuracy).toFixed(1)}% train exact@halt ${exact}% ` +
+                `${m.samplesPerSecond.toFixed(1)} samples/s ${m.examples} examples, waited ${((m.dataWaitSeconds ?? 0) * 1000).toFixed(0)} ms for data`,
+            );
+            exactSum = 0;
+            haltedSum = 0;
+          }
+        } else if (event.type === 'checkpoint') {
+          io.stderr(`checkpoint at step ${event.step} in ${event.directory}`);
+        } else if (event.type === 'start' && event.resumed) {
+          io.stderr(`resumed at step ${event.step}`);
         }
-        const now = Date.now();
-        if (now - lastPrint > 2000 || m.step === steps) {
-          lastPrint = now;
-          const fraction = m.step / steps;
-          const bar = '#'.repeat(Math.round(fraction * 20)).padEnd(20, '.');
-          const exact = haltedSum > 0 ? ((100 * exactSum) / haltedSum).toFixed(1) : '-';
-          io.stderr(
-            `[${bar}] step ${m.step}/${steps} loss ${m.loss.toFixed(4)} train cell-acc ${(100 * m.tokenAccuracy).toFixed(1)}% train exact@halt ${exact}% ` +
-              `${m.samplesPerSecond.toFixed(1)} samples/s ${m.examples} examples, waited ${((m.dataWaitSeconds ?? 0) * 1000).toFixed(0)} ms for data`,
-          );
-          exactSum = 0;
-          haltedSum = 0;
-        }
-      } else if (event.type === 'checkpoint') {
-        io.stderr(`checkpoint at step ${event.step} in ${event.directory}`);
-      } else if (event.type === 'start' && event.resumed) {
-        io.stderr(`resumed at step ${event.step}`);
-      }
-    },
-    async onCheckpoint(trainer) {
-      // Every checkpoint also exports a runnable model, so it can be evaluated while training goes on.
-      const exported = await exportCheckpoint({
-        checkpointDirectory: outDirectory,
-        task,
-        training: {
-          engine: engineName,
-          data: data.description,
-          command,
-          commit,
-          hyperparameters: {
-            batchSize: trainer.batchSize,
-            learningRate: trainer.optimizer.learningRate,
-            weightDecay: trainer.optimizer.weightDecay,
-            warmupSteps: trainer.optimizer.warmupSteps,
-            emaDecay: trainer.optimizer.emaDecay,
-            gradientClip: trainer.optimizer.gradientClip,
+      },
+      async onCheckpoint(trainer) {
+        // Every checkpoint also exports a runnable model, so it can be evaluated while training goes on.
+        const exported = await exportCheckpoint({
+          checkpointDirectory: outDirectory,
+          task,
+          training: {
+            engine: engineName,
+            data: data.description,
+            command,
+            commit,
+            hyperparameters: {
+              batchSize: trainer.batchSize,
+              learningRate: trainer.optimizer.learningRate,
+              weightDecay: trainer.optimizer.weightDecay,
+              warmupSteps: trainer.optimizer.warmupSteps,
+              emaDecay: trainer.optimizer.emaDecay,
+              gradientClip: trainer.optimizer.gradientClip,
+            },
           },
-        },
-      });
-      if (!heldOut || (lastEvaluated >= 0 && trainer.step - lastEvaluated < (evalEvery ?? checkpointEvery))) return;
-      lastEvaluated = trainer.step;
-      const result = await evaluateHeldOut(exported.manifestPath, heldOut, threads);
-      const side = trainer.architecture.grid!.height;
-      await appendFile(metricsFile, `${JSON.stringify({ type: 'eval', time: new Date().toISOString(), step: trainer.step, cpuSeconds: await runCpuSeconds(outDirectory), grid: `${side}x${side}`, ...result })}\n`);
-      io.stderr(`held-out ${side}x${side}: ${(100 * result.accuracy).toFixed(1)}% valid shortest paths of ${result.count}, halted ${(100 * result.haltedShare).toFixed(0)}%, mean steps ${result.meanSteps.toFixed(1)}`);
-      if (result.accuracy > best) {
-        best = result.accuracy;
-        sinceBest = 0;
-      } else sinceBest++;
-      if (!last && (result.accuracy >= advanceAt || sinceBest >= advanceAfter)) {
-        io.stderr(result.accuracy >= advanceAt ? `reached ${advanceAt}: next size` : `no better than ${(100 * best).toFixed(1)}% for ${sinceBest} evaluations: next size`);
-        stop.abort();
-      }
-    },
-  });
-  if ('close' in data) await data.close();
-  const reached = trainer.step;
-  trainer.dispose();
-  if (reached >= steps) break;
+        });
+        if (!heldOut || (lastEvaluated >= 0 && trainer.step - lastEvaluated < (evalEvery ?? checkpointEvery))) return;
+        lastEvaluated = trainer.step;
+        const result = await evaluateHeldOut(exported.manifestPath, heldOut, threads);
+        const side = trainer.architecture.grid!.height;
+        await appendFile(metricsFile, `${JSON.stringify({ type: 'eval', time: new Date().toISOString(), step: trainer.step, cpuSeconds: await runCpuSeconds(outDirectory), grid: `${side}x${side}`, ...result })}\n`);
+        io.stderr(`held-out ${side}x${side}: ${(100 * result.accuracy).toFixed(1)}% valid shortest paths of ${result.count}, halted ${(100 * result.haltedShare).toFixed(0)}%, mean steps ${result.meanSteps.toFixed(1)}`);
+        if (result.accuracy > best) {
+          best = result.accuracy;
+          sinceBest = 0;
+        } else sinceBest++;
+        if (!last && (result.accuracy >= advanceAt || sinceBest >= advanceAfter)) {
+          io.stderr(result.accuracy >= advanceAt ? `reached ${advanceAt}: next size` : `no better than ${(100 * best).toFixed(1)}% for ${sinceBest} evaluations: next size`);
+          stop.abort();
+        }
+      },
+    });
+    if ('close' in data) await data.close();
+    const reached = trainer.step;
+    trainer.dispose();
+    if (reached >= steps || (maxMinutes !== undefined && Date.now() - startedAt >= maxMinutes * 60_000)) break;
   }
   io.stderr(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
 }
