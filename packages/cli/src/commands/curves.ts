@@ -1,10 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { InvalidInputError } from '@trm/core';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { numberOption, parseCommandArguments } from '../arguments';
 
-export const curvesUsage = 'trm curves --metrics RUN/metrics.jsonl[,OTHER/metrics.jsonl] [--label conv,attention] --out FILE.svg [--every 20]';
+export const curvesUsage = 'trm curves --metrics RUN/metrics.jsonl[,OTHER/metrics.jsonl.gz] [--label conv,attention] --out FILE.svg [--every 20] [--title T]';
 
 /** One point of a learning curve: a run, a measure, its value and the CPU-minutes spent so far. */
 export interface CurvePoint {
@@ -60,7 +61,7 @@ export async function renderCurves(points: readonly CurvePoint[], title: string)
   const color = { field: 'run', type: 'nominal', title: 'run', legend: { labelLimit: 320 } } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
+    title: { text: title, subtitle: 'accuracy: solid = held-out (fresh test-split mazes at the size then trained), dashed = training exact at halt' },
     data: { values: points as unknown as Record<string, unknown>[] },
     vconcat: [
       {
@@ -79,7 +80,9 @@ export async function renderCurves(points: readonly CurvePoint[], title: string)
           x,
           y: { field: 'value', type: 'quantitative', title: 'accuracy', scale: { domain: [0, 1] } },
           color,
-          strokeDash: { field: 'measure', type: 'nominal', title: 'measure', legend: { labelLimit: 320, symbolType: 'stroke', symbolStrokeWidth: 2 } },
+          // Solid: held-out accuracy (what counts); dashed: training exact at halt (flattering).
+          strokeDash: { condition: { test: "indexof(datum.measure, 'held-out') === 0", value: [1, 0] }, value: [4, 3] },
+          detail: { field: 'measure', type: 'nominal' },
         },
       },
     ],
@@ -102,7 +105,9 @@ export async function curvesCommand(argv: string[], io: { stdout: (line: string)
   for (const [index, file] of files.entries()) {
     let text: string;
     try {
-      text = await readFile(file, 'utf8');
+      // Runs kept beside docs are gzipped (`.jsonl.gz`).
+      const bytes = await readFile(file);
+      text = file.endsWith('.gz') ? gunzipSync(bytes).toString('utf8') : bytes.toString('utf8');
     } catch (error) {
       throw new InvalidInputError({ field: '--metrics', message: `cannot read ${file}: ${(error as Error).message}`, value: file, cause: error });
     }
