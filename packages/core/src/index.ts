@@ -44,5 +44,5 @@ export { sha256Hex } from './util/sha256';
 export { createRandom, type Random } from './util/random';
 export { parseWithSchema } from './util/parse-with-schema';
 export { ContinuousBatcher, type BatchRequest, type ContinuousBatcherSettings } from './batching/continuous-batcher';
-export { verifyWeights, continuedSlots, resetFlags, addStateNoise, carriedStateData, keepsSlots, manifestAtGrid } from './runtime/runtime-helpers';
+export { verifyWeights, continuedSlots, resetFlags, addStateNoise, carriedStateData, keepsSlots, manifestAtGrid, modelAtGrid } from './runtime/runtime-helpers';
 export { stepGraphNames } from './runtime/step-graph-names';

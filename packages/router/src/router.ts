@@ -4,7 +4,7 @@ import {
   type InferenceRuntimeV1,
   InvalidInputError,
   type LoadedModelV1,
-  hasGrid,
+  modelAtGrid,
   parseWithSchema,
   type SpecialistV1,
   TrmError,
@@ -112,11 +112,7 @@ export function createRouter(settings: RouterSettings): Router {
     const key = grid ? `${grid.height}x${grid.width}` : 'own';
     let batcher = batchers.get(key);
     if (!batcher) {
-      const sameSize = !grid || hasGrid(model.manifest.architecture, grid);
-      if (!sameSize && !model.withGrid) {
-        throw new InvalidInputError({ field: 'input', message: `model ${model.manifest.id} runs only its own size; this input is ${key}`, value: key });
-      }
-      batcher = new ContinuousBatcher(sameSize ? model : model.withGrid!(grid!), settings.batching);
+      batcher = new ContinuousBatcher(modelAtGrid(model, grid), settings.batching);
       batchers.set(key, batcher);
     }
     return batcher;

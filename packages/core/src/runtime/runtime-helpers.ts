@@ -1,10 +1,10 @@
 import { InvalidInputError } from '../errors/invalid-input-error';
 import { ModelLoadError } from '../errors/model-load-error';
 import type { ModelManifest } from '../manifest/model-manifest';
-import { runsAnyGridSize, withGrid } from '../manifest/architecture';
+import { hasGrid, runsAnyGridSize, withGrid } from '../manifest/architecture';
 import { sha256Hex } from '../util/sha256';
 import { createRandom } from '../util/random';
-import type { StepInputV1 } from './inference-runtime';
+import type { LoadedModelV1, StepInputV1 } from './inference-runtime';
 
 /** Shared by runtimes: checks weights against the manifest's size and sha256. */
 export async function verifyWeights(bytes: Uint8Array, manifest: ModelManifest, source: string): Promise<void> {
@@ -86,4 +86,12 @@ export function manifestAtGrid(manifest: ModelManifest, grid: { height: number; 
     throw new InvalidInputError({ field: 'grid', message: 'expected a square grid with a side from 2 to 256', value: grid });
   }
   return { ...manifest, architecture: withGrid(manifest.architecture, grid) };
+}
+
+/** The model for an input of this grid: itself when it has that size, else a view at it (conv models). */
+export function modelAtGrid(model: LoadedModelV1, grid: { height: number; width: number } | undefined): LoadedModelV1 {
+  if (!grid || hasGrid(model.manifest.architecture, grid)) return model;
+  const key = `${grid.height}x${grid.width}`;
+  if (!model.withGrid) throw new InvalidInputError({ field: 'input', message: `model ${model.manifest.id} runs only its own size; this input is ${key}`, value: key });
+  return model.withGrid(grid);
 }

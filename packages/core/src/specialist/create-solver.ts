@@ -6,6 +6,7 @@ import { parseHalting } from '../recursion/halting';
 import type { InferenceRuntimeV1, LoadedModelV1 } from '../runtime/inference-runtime';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import { hasGrid } from '../manifest/architecture';
+import { modelAtGrid } from '../runtime/runtime-helpers';
 import type { SpecialistV1 } from './specialist';
 
 export interface SolveOptions<Answer> {
@@ -105,15 +106,11 @@ export async function createSolver<Input, Answer>(settings: {
   /** The model at the grid this input needs: itself, or a view of it at another size (conv models). */
   function modelFor(input: Input): LoadedModelV1 {
     const grid = specialist.grid?.(input);
-    const own = model.manifest.architecture.grid;
     if (!grid || hasGrid(model.manifest.architecture, grid)) return model;
     const key = `${grid.height}x${grid.width}`;
     let view = views.get(key);
     if (!view) {
-      if (!model.withGrid) {
-        throw new InvalidInputError({ field: 'input', message: `model ${model.manifest.id} runs only ${own ? `${own.height}x${own.width}` : 'its own size'}; this input is ${key}`, value: key });
-      }
-      view = model.withGrid(grid);
+      view = modelAtGrid(model, grid);
       views.set(key, view);
     }
     return view;
