@@ -5,6 +5,7 @@ import { solveCommand, solveUsage } from './commands/solve';
 import { evalCommand, evalUsage } from './commands/eval';
 import { dataCommand, dataUsage } from './commands/data';
 import { curvesCommand, curvesUsage } from './commands/curves';
+import { describeTaskOptions, loadTask, taskArgument } from './tasks';
 
 export interface CliIo {
   stdout: (line: string) => void;
@@ -19,6 +20,19 @@ export async function main(argv: string[], io: CliIo = { stdout: (line) => conso
   const commandUsage: Record<string, string> = { solve: solveUsage, eval: evalUsage, train: trainUsage, export: exportUsage, data: dataUsage, curves: curvesUsage };
   if (command && commandUsage[command] && (rest.includes('--help') || rest.includes('-h'))) {
     io.stdout(`usage:\n  ${commandUsage[command]}`);
+    // With a task, also the options it declares (training data, data sets).
+    const spec = taskArgument(rest.filter((arg) => arg !== '--help' && arg !== '-h'));
+    if (spec && (command === 'train' || command === 'data')) {
+      try {
+        const { task } = await loadTask(spec);
+        const options = command === 'train' ? task.training?.options : task.dataset?.options;
+        io.stdout(`options of ${task.name} (${task.description}):\n    ${describeTaskOptions(options) || '(none)'}`);
+      } catch (error) {
+        if (!TrmError.isInstance(error)) throw error;
+        io.stderr(`${error.name}: ${error.message}`);
+        return 2;
+      }
+    }
     return 0;
   }
   try {

@@ -1,45 +1,133 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { type Architecture, InvalidInputError, ModelLoadError, type ModelSourceV1, type Recursion, type SpecialistV1, parseModelManifest } from '@trm/core';
-import { type MazeBand, type MazePuzzle, createMaze, createMazeGenerator, createMazeTrainingData, formatMaze, isValidShortestPath, mazeBandOf, mazeBands, mazeSide, mazeVocabulary, parseMazeString, prettyMaze } from '@trm/tasks-maze';
-import { type SudokuPuzzle, createSudoku, createSudokuTrainingData, gradeOf, prettySudoku, sudokuVocabulary } from '@trm/tasks-sudoku';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  type Architecture,
+  InvalidInputError,
+  ModelLoadError,
+  type Recursion,
+  type SpecialistV1,
+  type TaskOptionV1,
+  type TaskV1,
+  createSpecialist,
+  parseModelManifest,
+  parseTaskDefinition,
+} from '@trm/core';
 
-/** What the CLI needs to know about each task; the one place a new task is wired in. */
-interface TaskEntry {
-  readonly vocabulary: readonly string[];
-  /** The specialist with the packaged model, or with the given one. */
-  specialist(model?: ModelSourceV1): SpecialistV1<any, any>;
-  /** Grid for people, of an answer and of a parsed input. */
-  pretty(cells: ArrayLike<number>): string;
-  prettyInput(input: any): string;
-  /** What `verified: yes` and `no` mean, for people. */
-  verifiedMeans: string;
-  unverifiedMeans: string;
-  /** What counts as right in `eval`, checked by the task's rules against the CSV row. */
-  accuracyMetric: 'exact-accuracy' | 'valid-shortest-path';
-  isCorrect(question: string, expected: string, answer: string): boolean;
-  /** Bucket name of a CSV `rating` value. */
-  ratingBucket(rating: number, question?: string): string;
-  architecture(options: ArchitectureOptions): Architecture;
-  recursion(options: { cycles?: number; latentSteps?: number }): Recursion;
-  trainingData(seed: number, options: TrainingDataOptions): { description: string; next(): { tokens: Int32Array; labels: Int32Array } };
-  /** The same data as a module export and its options, for the trainer's data worker. */
-  trainingDataWorker(seed: number, options: TrainingDataOptions): { module: string; exportName: string; options: unknown };
-  /** Held-out inputs of one grid side (grid tasks), for evaluations during training. */
-  heldOut?(side: number, bands: readonly string[], count: number, seed: number): string[];
+/**
+ * The built-in tasks: names the CLI knows without `--task <module>`, and the package each comes
+ * from. The one place a task is named in the CLI; any other task is a module path or package name.
+ */
+export const builtInTasks: Readonly<Record<string, string>> = { sudoku: '@trm/tasks-sudoku', maze: '@trm/tasks-maze' };
+
+/** A task and where it was loaded from (so a worker thread can load it again). */
+export interface LoadedTask {
+  readonly task: TaskV1<any, any>;
+  /** URL of the module that exports it. */
+  readonly module: string;
+  /** The export that holds it. */
+  readonly exportName: string;
 }
 
-interface TrainingDataOptions {
-  givens?: readonly [number, number];
-  hardShare?: number;
-  minDeadEnds?: number;
-  bands?: readonly string[];
-  /** Grid side (mazes). */
-  side?: number;
-  /** Maze training target: the canonical path (default) or the generator's, augmented. */
-  target?: 'canonical' | 'augmented';
-  /** Maze: per-step targets revealing the path over this many supervision steps. */
-  revealSteps?: number;
+/** The task a command names: `--task X` anywhere, or its first argument when that is not a flag. */
+export function taskArgument(argv: readonly string[]): string | undefined {
+  const flag = argv.indexOf('--task');
+  if (flag >= 0) return argv[flag + 1];
+  const inline = argv.find((arg) => arg.startsWith('--task='));
+  if (inline) return inline.slice('--task='.length);
+  return argv[0] !== undefined && !argv[0].startsWith('-') ? argv[0] : undefined;
+}
+
+/** The arguments without the task: the `--task X` pair, or the leading task name. */
+export function withoutTaskArgument(argv: readonly string[], spec: string): string[] {
+  const flag = argv.indexOf('--task');
+  if (flag >= 0) return [...argv.slice(0, flag), ...argv.slice(flag + 2)];
+  const inline = argv.findIndex((arg) => arg.startsWith('--task='));
+  if (inline >= 0) return [...argv.slice(0, inline), ...argv.slice(inline + 1)];
+  return argv[0] === spec ? argv.slice(1) : [...argv];
+}
+
+const cache = new Map<string, Promise<LoadedTask>>();
+
+/**
+ * Loads a task: a built-in name, a module file (`./my-task.js`), or an installed package name,
+ * resolved from the current directory. The module's default export, its `task` export, or its
+ * one export shaped like a task is checked against the task contract.
+ */
+export function loadTask(spec: string | undefined): Promise<LoadedTask> {
+  if (!spec) throw new InvalidInputError({ field: 'task', message: `give a task: ${Object.keys(builtInTasks).join(', ')}, a module file, or a package name (--task)` });
+  let loading = cache.get(spec);
+  if (!loading) {
+    loading = importTask(spec);
+    cache.set(spec, loading);
+    loading.catch(() => cache.delete(spec));
+  }
+  return loading;
+}
+
+async function importTask(spec: string): Promise<LoadedTask> {
+  const module = moduleUrl(spec);
+  let exports: Record<string, unknown>;
+  try {
+    exports = (await import(module)) as Record<string, unknown>;
+  } catch (error) {
+    throw new InvalidInputError({ field: 'task', message: `cannot load task module ${spec}: ${(error as Error).message}`, value: spec, cause: error });
+  }
+  const looksLikeTask = (value: unknown) => typeof value === 'object' && value !== null && (value as { specificationVersion?: unknown }).specificationVersion === 'v1' && 'codec' in value;
+  const named = ['default', 'task'].find((name) => looksLikeTask(exports[name]));
+  const candidates = named ? [named] : Object.keys(exports).filter((name) => looksLikeTask(exports[name]));
+  if (candidates.length !== 1) {
+    throw new InvalidInputError({ field: 'task', message: candidates.length === 0 ? `${spec} exports no task (an object with specificationVersion 'v1' and a codec)` : `${spec} exports several tasks (${candidates.join(', ')}): export one as "task" or default`, value: spec });
+  }
+  const exportName = candidates[0]!;
+  const task = parseTaskDefinition(exports[exportName], `task (${spec})`);
+  const builtIn = builtInTasks[task.name];
+  if (builtIn !== undefined && module !== import.meta.resolve(builtIn)) {
+    // Model ids start with the task's name: a user task named like a built-in would load its models.
+    throw new InvalidInputError({ field: 'task.name', message: `"${task.name}" is a built-in task's name: give yours another`, value: task.name });
+  }
+  return { task, module, exportName };
+}
+
+function moduleUrl(spec: string): string {
+  const builtIn = builtInTasks[spec];
+  if (builtIn) return import.meta.resolve(builtIn);
+  if (spec.startsWith('.') || isAbsolute(spec) || /\.(m?js|cjs)$/.test(spec)) {
+    const path = resolve(spec);
+    if (!existsSync(path)) throw new InvalidInputError({ field: 'task', message: `no task module at ${path}`, value: spec });
+    return pathToFileURL(path).href;
+  }
+  // A package name, as the user's project (the current directory) resolves it.
+  try {
+    return pathToFileURL(createRequire(join(process.cwd(), 'package.json')).resolve(spec)).href;
+  } catch (error) {
+    throw new InvalidInputError({ field: 'task', message: `unknown task "${spec}": not built in (${Object.keys(builtInTasks).join(', ')}), not a file, and no package of that name is installed here`, value: spec, cause: error });
+  }
+}
+
+/** The task's specialist with its packaged model, or with the model whose manifest path is given. */
+export async function loadSpecialist(task: TaskV1<any, any>, manifestPath?: string): Promise<SpecialistV1<any, any>> {
+  if (!manifestPath) return createSpecialist(task);
+  let manifestJson: unknown;
+  try {
+    manifestJson = JSON.parse(await readFile(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new ModelLoadError({ source: manifestPath, message: `cannot read manifest: ${(error as Error).message}`, field: '--model', cause: error });
+  }
+  const manifest = parseModelManifest(manifestJson);
+  return createSpecialist(task, { manifest, weights: join(dirname(manifestPath), manifest.weights[0]!.path) });
+}
+
+/** The built-in tasks that ship a model, as specialists (what routed solving uses). */
+export async function builtInSpecialists(): Promise<SpecialistV1<any, any>[]> {
+  const specialists: SpecialistV1<any, any>[] = [];
+  for (const name of Object.keys(builtInTasks)) {
+    const { task } = await loadTask(name);
+    if (task.packagedModel) specialists.push(createSpecialist(task));
+  }
+  return specialists;
 }
 
 export type Mixer = Architecture['mixer'];
@@ -50,115 +138,72 @@ export interface ArchitectureOptions {
   mixer?: Mixer;
   kernelSize?: number;
   dilation?: number;
-  /** Grid side (mazes). */
+  /** Grid side, for grid tasks with several sizes. */
   side?: number;
 }
 
-function trmArchitecture(base: Pick<Architecture, 'vocabularySize' | 'sequenceLength' | 'mixer'> & { side?: number }, options: ArchitectureOptions): Architecture {
-  const hiddenSize = options.hiddenSize ?? 128;
-  const mixer = options.mixer ?? base.mixer;
-  const side = options.side ?? base.side;
-  const grid = side ? { height: side, width: side } : undefined;
+/** The TRM architecture of a task: its codec's shape and vocabulary, its defaults, the options given. */
+export function taskArchitecture(task: TaskV1<any, any>, options: ArchitectureOptions): Architecture {
+  const defaults = task.defaults.architecture;
+  const hiddenSize = options.hiddenSize ?? defaults.hiddenSize ?? 128;
+  const mixer = options.mixer ?? defaults.mixer ?? 'mlp';
+  const grid = options.side ? { height: options.side, width: options.side } : task.codec.grid;
+  const sequenceLength = grid && (options.side || mixer === 'conv') ? grid.height * grid.width : task.codec.sequenceLength;
   return {
     family: 'trm',
     mixer,
-    ...(grid ? { grid } : {}),
-    ...(mixer === 'conv' ? { kernelSize: options.kernelSize ?? 3, dilation: options.dilation ?? 1 } : {}),
+    ...(grid && (mixer === 'conv' || options.side) ? { grid } : {}),
+    ...(mixer === 'conv' ? { kernelSize: options.kernelSize ?? defaults.kernelSize ?? 3, dilation: options.dilation ?? defaults.dilation ?? 1 } : {}),
     hiddenSize,
     layers: 2,
     heads: Math.max(1, hiddenSize / 32),
     // SwiGLU inner size 8/3 * D rounded up to a multiple of 64, as in the reference.
     channelInnerSize: Math.ceil((hiddenSize * 8) / 3 / 64) * 64,
-    sequenceInnerSize: Math.ceil(((base.sequenceLength + 1) * 8) / 3 / 32) * 32,
+    sequenceInnerSize: Math.ceil(((sequenceLength + 1) * 8) / 3 / 32) * 32,
     rmsNormEpsilon: 1e-5,
     ropeTheta: 10000,
-    vocabularySize: base.vocabularySize,
-    sequenceLength: grid ? side! * side! : base.sequenceLength,
+    vocabularySize: task.codec.vocabulary.length,
+    sequenceLength,
     puzzleEmbeddingLength: 1,
     puzzleIdentifiers: 1,
   };
 }
 
-export const taskRegistry = {
-  sudoku: {
-    vocabulary: sudokuVocabulary,
-    specialist: (model?: ModelSourceV1) => createSudoku(model ? { model } : {}),
-    pretty: prettySudoku,
-    prettyInput: (input: SudokuPuzzle) => prettySudoku(input.givens),
-    ratingBucket: gradeOf,
-    verifiedMeans: 'the answer obeys every rule and keeps every given',
-    unverifiedMeans: 'the answer breaks a rule or changes a given',
-    // Evaluation puzzles have one solution, so right means equal to the reference.
-    accuracyMetric: 'exact-accuracy',
-    isCorrect: (_question: string, expected: string, answer: string) => answer === expected,
-    // A small MLP-mixer with shallow recursion: what trains well on two CPU cores.
-    architecture: (options) => trmArchitecture({ vocabularySize: 11, sequenceLength: 81, mixer: 'mlp' }, options),
-    recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
-    trainingData: (seed, options) => createSudokuTrainingData({ seed, givens: options.givens, hardShare: options.hardShare, minDeadEnds: options.minDeadEnds }),
-    trainingDataWorker: (seed, options) => ({ module: import.meta.resolve('@trm/tasks-sudoku'), exportName: 'createSudokuTrainingData', options: { seed, givens: options.givens, hardShare: options.hardShare, minDeadEnds: options.minDeadEnds } }),
-  },
-  maze: {
-    vocabulary: mazeVocabulary,
-    specialist: (model?: ModelSourceV1) => createMaze(model ? { model } : {}),
-    pretty: prettyMaze,
-    prettyInput: (input: MazePuzzle) => prettyMaze(input.maze),
-    verifiedMeans: 'the marked path is a shortest path from S to G through free cells',
-    unverifiedMeans: 'the marked cells are not a shortest path from S to G, or the maze was changed',
-    // Random mazes often have several shortest paths: any of them is right.
-    accuracyMetric: 'valid-shortest-path',
-    isCorrect: (question: string, _expected: string, answer: string) => {
-      try {
-        return isValidShortestPath(parseMazeString(question), parseMazeString(answer, 'answer', { allowPath: true }));
-      } catch {
-        return false;
-      }
-    },
-    ratingBucket: (pathLength: number, question?: string) => mazeBandOf(pathLength, question ? mazeSide(parseMazeString(question)) : undefined) ?? 'other',
-    // Conv: a maze is local, and its weights run at any size (the paper's MLP mixer scored 0%).
-    architecture: (options) => trmArchitecture({ vocabularySize: 6, sequenceLength: 900, mixer: 'conv', side: 30 }, { hiddenSize: 64, ...options }),
-    recursion: (options) => ({ latentSteps: options.latentSteps ?? 2, cycles: options.cycles ?? 2, maxSupervisionSteps: 16 }),
-    trainingData: (seed, options) => createMazeTrainingData({ seed, side: options.side, target: options.target, revealSteps: options.revealSteps, bands: parseBands(options.bands ?? defaultMazeBands) }),
-    trainingDataWorker: (seed, options) => ({
-      module: import.meta.resolve('@trm/tasks-maze'),
-      exportName: 'createMazeTrainingData',
-      options: { seed, side: options.side, target: options.target, revealSteps: options.revealSteps, bands: parseBands(options.bands ?? defaultMazeBands) },
-    }),
-    /** Held-out mazes (test split by wall layout) of one side, for curricula gated on accuracy. */
-    heldOut: (side: number, bands: readonly string[], count: number, seed: number) => {
-      const generators = parseBands(bands).map((band, index) => createMazeGenerator({ seed: seed + 104_729 * index, band, side, split: 'test' }));
-      return Array.from({ length: count }, (_, index) => formatMaze(generators[index % generators.length]!.next().maze));
-    },
-  },
-} satisfies Record<string, TaskEntry>;
-
-const defaultMazeBands = ['medium', 'long', 'hard'];
-
-function parseBands(bands: readonly string[]): MazeBand[] {
-  for (const band of bands) {
-    if (!(band in mazeBands)) throw new InvalidInputError({ field: '--bands', message: `expected bands among ${Object.keys(mazeBands).join(', ')}`, value: band });
-  }
-  return bands as MazeBand[];
+export function taskRecursion(task: TaskV1<any, any>, options: { cycles?: number; latentSteps?: number }): Recursion {
+  return { ...task.defaults.recursion, ...(options.cycles ? { cycles: options.cycles } : {}), ...(options.latentSteps ? { latentSteps: options.latentSteps } : {}) };
 }
 
-export type TaskName = keyof typeof taskRegistry;
-export const tasks = Object.keys(taskRegistry) as TaskName[];
-
-export function parseTask(value: string | undefined): TaskName {
-  if (!value || !(tasks as string[]).includes(value)) {
-    throw new InvalidInputError({ field: 'task', message: `expected one of: ${tasks.join(', ')}`, value });
-  }
-  return value as TaskName;
+/** parseArgs declarations of a task's own options (each a string flag, checked by `taskOptionValues`). */
+export function taskFlags(options: Readonly<Record<string, TaskOptionV1>> | undefined): Record<string, { type: 'string' } | { type: 'boolean' }> {
+  return Object.fromEntries(Object.entries(options ?? {}).map(([name, option]) => [name, option.type === 'boolean' ? { type: 'boolean' as const } : { type: 'string' as const }]));
 }
 
-/** The task's specialist with the packaged model, or with the model whose manifest path is given. */
-export async function loadSpecialist(task: TaskName, manifestPath?: string): Promise<SpecialistV1<any, any>> {
-  if (!manifestPath) return taskRegistry[task].specialist();
-  let manifestJson: unknown;
-  try {
-    manifestJson = JSON.parse(await readFile(manifestPath, 'utf8'));
-  } catch (error) {
-    throw new ModelLoadError({ source: manifestPath, message: `cannot read manifest: ${(error as Error).message}`, field: '--model', cause: error });
+/** The given values of a task's options, typed and checked as the task declares them. */
+export function taskOptionValues(options: Readonly<Record<string, TaskOptionV1>> | undefined, values: Record<string, unknown>): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, option] of Object.entries(options ?? {})) {
+    const raw = values[name];
+    if (raw === undefined) continue;
+    if (option.type === 'boolean') result[name] = raw === true;
+    else if (option.type === 'number') {
+      const value = Number(raw);
+      const bad = typeof raw !== 'string' || raw.trim() === '' || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw.trim()) || !Number.isFinite(value) || (option.integer && !Number.isInteger(value)) || (option.min !== undefined && value < option.min) || (option.max !== undefined && value > option.max);
+      if (bad) throw new InvalidInputError({ field: `--${name}`, message: `expected ${option.integer ? 'an integer' : 'a number'}${option.min !== undefined ? ` >= ${option.min}` : ''}${option.max !== undefined ? ` <= ${option.max}` : ''}: ${option.description}`, value: raw });
+      result[name] = value;
+    } else {
+      const text = String(raw);
+      const items = option.list ? text.split(',').map((item) => item.trim()) : [text];
+      const wrong = option.choices ? items.find((item) => !option.choices!.includes(item)) : undefined;
+      if (wrong !== undefined || items.some((item) => item === '')) throw new InvalidInputError({ field: `--${name}`, message: option.choices ? `expected ${option.list ? 'some of' : 'one of'} ${option.choices.join(', ')}` : `expected a value: ${option.description}`, value: raw });
+      result[name] = option.list ? items : text;
+    }
   }
-  const manifest = parseModelManifest(manifestJson);
-  return taskRegistry[task].specialist({ manifest, weights: join(dirname(manifestPath), manifest.weights[0]!.path) });
+  return result;
+}
+
+/** Usage lines of a task's options. */
+export function describeTaskOptions(options: Readonly<Record<string, TaskOptionV1>> | undefined): string {
+  return Object.entries(options ?? {})
+    .map(([name, option]) => `[--${name}${option.type === 'boolean' ? '' : ` ${option.choices ? option.choices.join('|') : option.type === 'number' ? 'N' : 'VALUE'}`}] ${option.description}`)
+    .join('\n    ');
 }

@@ -40,6 +40,9 @@ export {
 } from './recursion/run-recursion';
 export type { SpecialistV1, SpecialistInput, SpecialistAnswer } from './specialist/specialist';
 export { createSolver, type Solver, type SolveOptions, type SolveManyOptions, type SolveResult, type SolveStepEvent } from './specialist/create-solver';
+export type { TaskV1, TaskCodecV1, TaskOptionV1, TrainingDataOptionsV1, TaskTrainingExampleV1, TaskTrainingDataV1, TaskDataRowV1, TaskInput, TaskAnswer, GridShape } from './task/task';
+export { createSpecialist } from './task/create-specialist';
+export { taskSchema, parseTaskDefinition, isCorrectAnswer, taskAccuracyMetric, tokenCorrectness } from './task/task-schema';
 export { sha256Hex } from './util/sha256';
 export { createRandom, type Random } from './util/random';
 export { parseWithSchema } from './util/parse-with-schema';

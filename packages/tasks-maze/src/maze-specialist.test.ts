@@ -7,7 +7,8 @@ import { testManifest } from '@trm/core/test';
 import { formatMaze } from './maze-codec';
 import { createMazeGenerator } from './maze-generator';
 import { solveMaze } from './maze-search';
-import { createMaze, maze, mazeInputSchema, parseMazeInput } from './maze-specialist';
+import { createMaze, maze } from './maze-specialist';
+import { mazeInputSchema, parseMazeInput } from './maze-input';
 
 describe('maze specialist', () => {
   const generated = createMazeGenerator({ seed: 21, band: 'medium' }).next();

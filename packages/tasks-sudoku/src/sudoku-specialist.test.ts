@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError, createRandom } from '@trm/core';
 import { solveSudoku } from './sudoku-solver';
-import { createSudoku, parseSudokuInput, sudokuInputSchema } from './sudoku-specialist';
+import { createSudoku } from './sudoku-specialist';
+import { parseSudokuInput, sudokuInputSchema } from './sudoku-input';
 import { formatSudoku, parseSudokuString } from './sudoku-codec';
 
 const puzzle = '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..';

@@ -1,17 +1,6 @@
-import { z } from 'zod';
-import { InvalidInputError, ManifestError, type ModelSourceV1, type SpecialistV1, parseModelManifest } from '@trm/core';
-import defaultManifest from '../model/manifest.json';
-import { decodeSudoku, encodeSudoku, formatSudoku, parseSudokuString } from './sudoku-codec';
-import { hasConsistentGivens, isValidSolution } from './sudoku-rules';
-import { applySudokuAugmentation, invertSudokuAugmentation, randomSudokuAugmentation } from './sudoku-augmentations';
-
-/** A parsed puzzle: 81 digits, 0 for blank. */
-export interface SudokuPuzzle {
-  readonly givens: Uint8Array;
-}
-
-/** 81 digits; 0 where the model produced no digit. */
-export type SudokuAnswer = Uint8Array;
+import { type ModelSourceV1, type SpecialistV1, createSpecialist } from '@trm/core';
+import type { SudokuAnswer, SudokuPuzzle } from './sudoku-input';
+import { sudokuTask } from './sudoku-task';
 
 export interface SudokuSettings {
   /** A different model than the packaged one (manifest plus weights). */
@@ -20,87 +9,9 @@ export interface SudokuSettings {
 
 export type SudokuSpecialist = SpecialistV1<SudokuPuzzle, SudokuAnswer>;
 
-const sudokuText = z.string().describe('81 cells, row by row: digits 1-9, "." or "0" for blanks (spaces, newlines and |+- separators ignored)');
-const sudokuGrid = z.array(z.array(z.number().int().min(0).max(9)).length(9)).length(9).describe('9 rows of 9 integers, 0 for blank');
-
-/** The raw sudoku inputs `parseSudokuInput` takes, as a schema (published by routers and services). */
-export const sudokuInputSchema = z.union([sudokuText, sudokuGrid, z.object({ puzzle: z.union([sudokuText, sudokuGrid]) })]);
-
-/**
- * Accepts an 81-character string (digits, `.` or `0` for blanks), a 9x9 grid of numbers (0 for
- * blank), or `{ puzzle: <either> }`.
- */
-export function parseSudokuInput(input: unknown, field = 'puzzle'): SudokuPuzzle {
-  let givens: Uint8Array;
-  if (typeof input === 'string') {
-    givens = parseSudokuString(input, field);
-  } else if (Array.isArray(input)) {
-    if (input.length !== 9) throw new InvalidInputError({ field, message: `expected 9 rows, got ${input.length}`, value: input });
-    givens = new Uint8Array(81);
-    input.forEach((row: unknown, rowIndex) => {
-      if (!Array.isArray(row) || row.length !== 9) {
-        throw new InvalidInputError({ field: `${field}[${rowIndex}]`, message: 'expected a row of 9 numbers', value: row });
-      }
-      row.forEach((cell: unknown, column) => {
-        if (typeof cell !== 'number' || !Number.isInteger(cell) || cell < 0 || cell > 9) {
-          throw new InvalidInputError({ field: `${field}[${rowIndex}][${column}]`, message: 'expected an integer 0-9 (0 for blank)', value: cell });
-        }
-        givens[rowIndex * 9 + column] = cell;
-      });
-    });
-  } else if (typeof input === 'object' && input !== null && 'puzzle' in input) {
-    return parseSudokuInput((input as { puzzle: unknown }).puzzle, field);
-  } else {
-    throw new InvalidInputError({ field, message: 'expected an 81-character string or a 9x9 grid of numbers', value: input });
-  }
-  if (!hasConsistentGivens(givens)) {
-    throw new InvalidInputError({ field, message: 'two givens clash (same digit twice in a row, column or box)', value: formatSudoku(givens) });
-  }
-  return { givens };
-}
-
-function looksLikeSudoku(input: unknown): number {
-  const candidate = typeof input === 'object' && input !== null && !Array.isArray(input) && 'puzzle' in input ? (input as { puzzle: unknown }).puzzle : input;
-  if (typeof candidate === 'string') return /^[0-9.]{81}$/.test(candidate.replace(/[\s|+\-]/g, '')) ? 1 : 0;
-  if (Array.isArray(candidate) && candidate.length === 9) {
-    return candidate.every((row) => Array.isArray(row) && row.length === 9 && row.every((cell) => typeof cell === 'number')) ? 1 : 0;
-  }
-  return 0;
-}
-
-function packagedModel(): ModelSourceV1 {
-  const manifest = parseModelManifest(defaultManifest);
-  const file = manifest.weights[0];
-  if (!file) throw new ManifestError({ message: 'the packaged manifest lists no weights', field: 'weights' });
-  return { manifest, weights: new URL(`../model/${file.path}`, import.meta.url) };
-}
-
-/** Creates the sudoku specialist; without settings it uses the model shipped in this package. */
+/** Creates the sudoku specialist (the sudoku task plus a model); without settings it uses the model shipped in this package. */
 export function createSudoku(settings: SudokuSettings = {}): SudokuSpecialist {
-  const model = settings.model ?? packagedModel();
-  const manifest = parseModelManifest(model.manifest);
-  if (manifest.task !== 'sudoku') throw new ManifestError({ message: `model ${manifest.id} is for task "${manifest.task}", not sudoku`, field: 'task' });
-  if (manifest.architecture.sequenceLength !== 81) throw new ManifestError({ message: 'a sudoku model needs sequenceLength 81', field: 'architecture.sequenceLength' });
-  return {
-    specificationVersion: 'v1',
-    task: 'sudoku',
-    modelId: manifest.id,
-    model: { manifest, weights: model.weights },
-    inputSchema: sudokuInputSchema,
-    parseInput: (input) => parseSudokuInput(input),
-    detect: looksLikeSudoku,
-    encode: (input) => encodeSudoku(input.givens),
-    decode: (tokens) => decodeSudoku(tokens),
-    verify: (input, answer) => isValidSolution(input.givens, answer),
-    formatAnswer: (answer) => formatSudoku(answer, '0'),
-    augment(input, random) {
-      const augmentation = randomSudokuAugmentation(random);
-      return {
-        input: { givens: applySudokuAugmentation(augmentation, input.givens) },
-        restore: (answer) => invertSudokuAugmentation(augmentation, answer),
-      };
-    },
-  };
+  return createSpecialist(sudokuTask, settings.model);
 }
 
 /** The sudoku specialist with the packaged model. */

@@ -19,3 +19,4 @@ export { OnnxGraphBuilder, OnnxType } from './onnx/onnx-graph';
 export { OrtTrmTrainer, type OrtTrainerOptions, type DepthStage, progressiveDepthStages, recursionAtStep } from './training/ort-trainer';
 export { buildTrainingGraph, trainingGraphNames } from './autodiff/training-graph';
 export { createWorkerTrainingData, type WorkerTrainingData, type WorkerTrainingDataOptions } from './training/worker-training-data';
+export { exportModel, depthTrainedAt } from './export/export-model';

@@ -61,7 +61,7 @@ export async function renderCurves(points: readonly CurvePoint[], title: string)
   const color = { field: 'run', type: 'nominal', title: 'run', legend: { labelLimit: 320 } } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: title, subtitle: 'accuracy: solid = held-out (fresh test-split mazes at the size then trained), dashed = training exact at halt' },
+    title: { text: title, subtitle: 'accuracy: solid = held-out (fresh held-out inputs, at the size then trained), dashed = training exact at halt' },
     data: { values: points as unknown as Record<string, unknown>[] },
     vconcat: [
       {

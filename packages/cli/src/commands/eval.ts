@@ -1,14 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InvalidInputError, type MeasuredMetric, createSolver, parseModelManifest } from '@trm/core';
+import { InvalidInputError, type MeasuredMetric, createSolver, isCorrectAnswer, parseModelManifest, taskAccuracyMetric } from '@trm/core';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
 import { describeInference, haltingFlags, inferenceFromFlags } from '../halting-options';
-import { loadSpecialist, parseTask, taskRegistry } from '../tasks';
+import { loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 
-export const evalUsage = `trm eval sudoku|maze --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json]
+export const evalUsage = `trm eval <task> --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json]
       [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--batch-size 64] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)`;
 
@@ -22,10 +22,10 @@ export interface EvaluationReport {
   dataset: string;
   model: string;
   count: number;
-  /** What `exactAccuracy` counts: equal to the reference (sudoku), or any valid shortest path (maze). */
-  accuracyMetric: 'exact-accuracy' | 'valid-shortest-path';
+  /** What `exactAccuracy` counts, named by the task: equal to the reference, or any answer its rules accept. */
+  accuracyMetric: string;
   exactAccuracy: number;
-  /** Fraction of the cells to fill (blank in the question) that match the reference answer. */
+  /** Fraction of the cells the reference answer changes (blanks to fill, path cells to mark) that the answer gets right. */
   cellAccuracy: number;
   verifiedRate: number;
   /** Answers marked verified that the independent check counts wrong (must stay 0). */
@@ -45,7 +45,9 @@ export interface EvaluationReport {
 }
 
 export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArguments(argv, {
+  const spec = taskArgument(argv);
+  const { task } = await loadTask(spec);
+  const { values } = parseCommandArguments(withoutTaskArgument(argv, spec!), {
     data: { type: 'string' },
     limit: { type: 'string' },
     level: { type: 'string' },
@@ -56,7 +58,6 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     ...haltingFlags,
     ...runtimeFlags,
   });
-  const task = parseTask(positionals[0]);
   if (!values.data) throw new InvalidInputError({ field: '--data', message: 'required: a CSV with question and answer columns' });
   if (values.record && !values.model) throw new InvalidInputError({ field: '--record', message: 'needs --model: the manifest to record into' });
   let text: string;
@@ -65,7 +66,8 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   } catch (error) {
     throw new InvalidInputError({ field: '--data', message: `cannot read ${values.data}: ${(error as Error).message}`, value: values.data, cause: error });
   }
-  let rows = parseCsv(text);
+  // Empty level or rating cells mean none (generated sets leave the column they do not use empty).
+  let rows = parseCsv(text).map((row) => Object.fromEntries(Object.entries(row).filter(([key, value]) => !((key === 'level' || key === 'rating') && value === ''))));
   if (rows.length > 0 && (!('question' in rows[0]!) || !('answer' in rows[0]!))) {
     throw new InvalidInputError({ field: '--data', message: 'the CSV needs "question" and "answer" columns' });
   }
@@ -108,19 +110,22 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   let haltedRight = 0;
   results.forEach((result, index) => {
     const row = rows[index]!;
-    const exact = taskRegistry[task].isCorrect(row.question!, row.answer!, result.text);
     const question = row.question!;
-    for (let cell = 0; cell < Math.min(question.length, result.text.length); cell++) {
-      // Cells the question leaves open: '.'/'0' for sudoku, free cells (' ') for mazes.
-      if (question[cell] === '.' || question[cell] === '0' || question[cell] === ' ') {
+    const expected = row.answer!;
+    // Judged again from the printed answer where the task can read one: what a user of the CSV sees.
+    const input = specialist.parseInput(question);
+    const answer = task.parseAnswer ? safely(() => task.parseAnswer!(result.text, input)) : result.answer;
+    const exact = answer !== undefined && isCorrectAnswer(task, input, answer, expected);
+    for (let cell = 0; cell < Math.min(question.length, expected.length, result.text.length); cell++) {
+      if (question[cell] !== expected[cell]) {
         cellsToFill++;
-        if (result.text[cell] === row.answer![cell]) cellsRight++;
+        if (result.text[cell] === expected[cell]) cellsRight++;
       }
     }
     if (result.verified && !exact) verifiedButWrong++;
     const buckets = [total];
     if (row.level !== undefined) buckets.push(getBucket(byLevel, row.level));
-    if (row.rating !== undefined && row.rating !== '') buckets.push(getBucket(byRating, taskRegistry[task].ratingBucket(Number(row.rating), row.question)));
+    if (row.rating !== undefined && row.rating !== '') buckets.push(getBucket(byRating, task.ratingBucket ? task.ratingBucket(Number(row.rating), input) : String(row.rating)));
     for (const bucket of buckets) {
       bucket.count++;
       if (exact) bucket.exact++;
@@ -143,7 +148,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     dataset: basename(values.data),
     model: specialist.modelId,
     count: total.count,
-    accuracyMetric: taskRegistry[task].accuracyMetric,
+    accuracyMetric: taskAccuracyMetric(task),
     exactAccuracy: total.exact / Math.max(1, total.count),
     cellAccuracy: cellsRight / Math.max(1, cellsToFill),
     verifiedRate: total.verified / Math.max(1, total.count),
@@ -166,6 +171,14 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+function safely<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
 function getBucket(map: Map<string, Bucket>, key: string): Bucket {
   let bucket = map.get(key);
   if (!bucket) map.set(key, (bucket = { count: 0, exact: 0, verified: 0 }));
@@ -175,7 +188,7 @@ function getBucket(map: Map<string, Bucket>, key: string): Bucket {
 function printReport(report: EvaluationReport, io: CliIo) {
   const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
   io.stdout(`${report.dataset}: ${report.count} puzzles, model ${report.model}`);
-  io.stdout(`${report.accuracyMetric === 'exact-accuracy' ? 'exact' : 'valid shortest paths'} ${percent(report.exactAccuracy)}, cells ${percent(report.cellAccuracy)}, verified ${percent(report.verifiedRate)}, mean steps ${report.meanSteps.toFixed(2)}, ${report.puzzlesPerSecond.toFixed(1)} puzzles/s`);
+  io.stdout(`${report.accuracyMetric.replace(/-/g, ' ')} ${percent(report.exactAccuracy)}, cells ${percent(report.cellAccuracy)}, verified ${percent(report.verifiedRate)}, mean steps ${report.meanSteps.toFixed(2)}, ${report.puzzlesPerSecond.toFixed(1)} puzzles/s`);
   for (const [title, buckets] of [['level', report.byLevel], ['rating', report.byRating]] as const) {
     for (const [name, bucket] of Object.entries(buckets)) io.stdout(`  ${title} ${name.padEnd(10)} ${percent(bucket.exactAccuracy).padStart(6)}  (${bucket.exact}/${bucket.count}), verified ${percent(bucket.verified / bucket.count)}`);
   }
@@ -189,7 +202,7 @@ async function recordMetrics(manifestPath: string, report: EvaluationReport, com
   const measuredAt = new Date().toISOString();
   const entries: MeasuredMetric[] = [
     { dataset: report.dataset, subset: 'all', metric: report.accuracyMetric, value: report.exactAccuracy, count: report.count, command, settings: report.settings, measuredAt },
-    // Levels when the file has them (sudoku), else the rating buckets (maze path-length bands).
+    // Levels when the file has them (difficulty levels), else the task's rating buckets (e.g. path-length bands).
     ...Object.entries(Object.keys(report.byLevel).length > 0 ? report.byLevel : report.byRating).map(([level, bucket]) => ({
       dataset: report.dataset,
       subset: `${Object.keys(report.byLevel).length > 0 ? 'level' : 'rating'}:${level}`,

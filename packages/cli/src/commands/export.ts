@@ -1,118 +1,9 @@
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { type Architecture, InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, parseModelManifest, runsAnyGridSize, withGrid } from '@trm/core';
-import { type DepthStage, exportStepToOnnx, loadCheckpoint, recursionAtStep } from '@trm/trainer';
+import { InvalidInputError } from '@trm/core';
+import { exportModel } from '@trm/trainer';
 import { parseCommandArguments } from '../arguments';
-import { parseTask, taskRegistry } from '../tasks';
+import { loadTask } from '../tasks';
 
-export const exportUsage = 'trm export --checkpoint DIR [--task sudoku|maze] [--out FILE.onnx] [--weights ema|live] [--grid HxW (conv: the size the manifest states; the graph runs any square grid)]';
-
-
-/**
- * Exports a checkpoint's EMA weights as an ONNX step graph plus a manifest beside it. Metrics
- * already measured for the same weights (same sha256) are kept.
- */
-export async function exportCheckpoint(options: {
-  checkpointDirectory: string;
-  /** Defaults to the task of the run's own manifest. */
-  task?: string;
-  out?: string;
-  weights?: 'ema' | 'live';
-  /** Conv models: the grid the manifest states (default: the size trained at last). */
-  grid?: { height: number; width: number };
-  training?: Omit<TrainingRecord, 'steps' | 'examples' | 'seed' | 'wallSeconds' | 'cpuSeconds'>;
-}): Promise<{ onnxPath: string; manifestPath: string; manifest: ModelManifest }> {
-  const { header, groups } = await loadCheckpoint(options.checkpointDirectory);
-  const which = options.weights ?? 'ema';
-  const parameters = new Map(groups.parameters);
-  // Fixed parameters live only in the "parameters" group; trained ones take the chosen copy.
-  for (const [name, value] of groups[which === 'ema' ? 'ema' : 'parameters']) parameters.set(name, value);
-  const architecture = options.grid ? manifestGrid(header.architecture, options.grid) : header.architecture;
-  // A run stopped inside its depth curriculum (CGAR) runs at the depth it was last trained at.
-  const recursion = depthTrainedAt(header.recursion, header.config.depthStages, header.step);
-  // The training run writes a manifest beside its checkpoint; exports elsewhere take its record.
-  const runManifest = await readManifestIfAny(join(options.checkpointDirectory, 'manifest.json'));
-  const task = parseTask(options.task ?? runManifest?.task);
-  const name = `trm-${architecture.mixer}-h${architecture.hiddenSize}-t${recursion.cycles}n${recursion.latentSteps}`;
-  const id = `${task}:${name}`;
-  const onnx = exportStepToOnnx({ architecture, recursion, parameters, metadata: { id, step: String(header.step) } });
-  const onnxPath = options.out ?? join(options.checkpointDirectory, 'model.onnx');
-  const manifestPath = join(dirname(onnxPath), 'manifest.json');
-  await mkdir(dirname(onnxPath), { recursive: true });
-  await writeFile(onnxPath, onnx);
-  const sha256 = createHash('sha256').update(onnx).digest('hex');
-  const previous = await readManifestIfAny(manifestPath);
-  const vocabulary = taskRegistry[task].vocabulary;
-  const training = options.training ?? runManifest?.training ?? previous?.training;
-  if (!training) throw new InvalidInputError({ field: '--checkpoint', message: 'no training record: export from a training run, or beside an existing manifest' });
-  const manifest = parseModelManifest({
-    specificationVersion: 'v1',
-    id,
-    task,
-    architecture,
-    recursion,
-    vocabulary: { size: vocabulary.length, labels: [...vocabulary] },
-    weights: [{ path: basename(onnxPath), format: 'onnx', sha256, bytes: onnx.length }],
-    training: {
-      ...training,
-      data: describeData(header.config.dataHistory, training.data),
-      hyperparameters: { ...training.hyperparameters, ...describeDepthStages(header.config.depthStages) },
-      ...gridsTrained(header.config.gridHistory),
-      steps: header.step,
-      examples: header.examples,
-      seed: header.seed,
-      wallSeconds: Math.round(header.wallSeconds),
-      ...(typeof header.config.cpuSeconds === 'number' ? { cpuSeconds: header.config.cpuSeconds } : {}),
-    },
-    metrics: previous && previous.weights[0]?.sha256 === sha256 ? previous.metrics : [],
-    createdAt: new Date().toISOString(),
-  });
-  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
-  return { onnxPath, manifestPath, manifest };
-}
-
-/** The exported architecture at another grid: only conv weights are size-free. */
-function manifestGrid(architecture: Architecture, grid: { height: number; width: number }): Architecture {
-  if (!runsAnyGridSize(architecture)) {
-    throw new InvalidInputError({ field: '--grid', message: `a ${architecture.mixer}-mixer model runs only the size it was trained at`, value: `${grid.height}x${grid.width}` });
-  }
-  if (grid.height !== grid.width) throw new InvalidInputError({ field: '--grid', message: 'the exported graph runs square grids', value: `${grid.height}x${grid.width}` });
-  return withGrid(architecture, grid);
-}
-
-/** The grid sizes a run trained on, with the step each began at, for the manifest. */
-function gridsTrained(history: unknown): { grids?: { fromStep: number; height: number; width: number }[] } {
-  return Array.isArray(history) && history.length > 0 ? { grids: history as { fromStep: number; height: number; width: number }[] } : {};
-}
-
-/** The depth the run trained at last: its own, or its curriculum stage at the last step taken. */
-export function depthTrainedAt(recursion: Recursion, stages: unknown, step: number): Recursion {
-  if (!Array.isArray(stages) || step === 0) return recursion;
-  return recursionAtStep(recursion, stages as DepthStage[], step - 1);
-}
-
-/** CGAR stages as a manifest hyperparameter, e.g. "from step 0: T=1 n=1; from step 390: T=2 n=2". */
-function describeDepthStages(stages: unknown): Record<string, string> {
-  if (!Array.isArray(stages) || stages.length === 0) return {};
-  return { depthCurriculum: (stages as { fromStep: number; cycles: number; latentSteps: number }[]).map((stage) => `from step ${stage.fromStep}: T=${stage.cycles} n=${stage.latentSteps}`).join('; ') };
-}
-
-/** The training data of every phase of the run, e.g. "steps 0-2299: ...; steps 2300-: ...". */
-function describeData(history: unknown, fallback: string): string {
-  if (!Array.isArray(history) || history.length === 0) return fallback;
-  const phases = history as { fromStep: number; description: string }[];
-  if (phases.length === 1) return phases[0]!.description;
-  return phases.map((phase, index) => `steps ${phase.fromStep}-${index + 1 < phases.length ? phases[index + 1]!.fromStep - 1 : ''}: ${phase.description}`).join('; ');
-}
-
-async function readManifestIfAny(path: string): Promise<ModelManifest | undefined> {
-  try {
-    return parseModelManifest(JSON.parse(await readFile(path, 'utf8')));
-  } catch {
-    return undefined;
-  }
-}
+export const exportUsage = 'trm export --checkpoint DIR [--task <task> (default: the run\'s)] [--out FILE.onnx] [--weights ema|live] [--grid HxW (conv: the size the manifest states; the graph runs any square grid)]';
 
 export async function exportCommand(argv: string[], io: { stdout: (line: string) => void }) {
   const { values } = parseCommandArguments(argv, {
@@ -133,6 +24,7 @@ export async function exportCommand(argv: string[], io: { stdout: (line: string)
     }
     grid = { height: Number(match[1]), width: Number(match[2]) };
   }
-  const result = await exportCheckpoint({ checkpointDirectory: values.checkpoint, task: values.task, out: values.out, weights, grid });
+  const task = values.task === undefined ? undefined : (await loadTask(values.task)).task;
+  const result = await exportModel({ checkpointDirectory: values.checkpoint, task: task?.name, vocabulary: task?.codec.vocabulary, out: values.out, weights, grid });
   io.stdout(`wrote ${result.onnxPath} (${result.manifest.weights[0]!.bytes} bytes, sha256 ${result.manifest.weights[0]!.sha256}) and ${result.manifestPath}`);
 }

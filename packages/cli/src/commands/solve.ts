@@ -4,13 +4,13 @@ import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
 import { haltingFlags, inferenceFromFlags } from '../halting-options';
 import { createRouter } from '@trm/router';
-import { loadSpecialist, parseTask, taskRegistry, tasks } from '../tasks';
+import { builtInSpecialists, builtInTasks, loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 
 export const solveUsage = `trm solve --input FILE --json                  (mixed requests, each line routed; adds "task")
-  trm solve sudoku|maze <puzzle> [--json]
-  trm solve sudoku|maze --input FILE --json      (one puzzle per line, or a CSV with a "question" column)
+  trm solve <task> <puzzle> [--json]               (<task>: ${Object.keys(builtInTasks).join(', ')}, a task module file or package; or --task <task>)
+  trm solve <task> --input FILE --json             (one puzzle per line, or a CSV with a "question" column)
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--seed S]
                [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
 
@@ -24,7 +24,7 @@ export async function readPuzzleFile(path: string): Promise<string[]> {
   }
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   if (firstLine.split(',').includes('question')) return parseCsv(text, '--input').map((row) => row.question!);
-  // Lines are kept as they are: a maze line's leading and trailing spaces are free cells.
+  // Lines are kept as they are: a grid line's leading and trailing spaces are cells.
   return text.split(/\r?\n/).filter((line) => line.trim() !== '');
 }
 
@@ -32,13 +32,7 @@ export async function readPuzzleFile(path: string): Promise<string[]> {
 async function solveRouted(values: { input?: string; json?: boolean; 'max-steps'?: string; 'verify-steps'?: string; patience?: string }, io: CliIo): Promise<number> {
   if (!values.input) throw new InvalidInputError({ field: '--input', message: 'without a task, give --input FILE (one request per line)' });
   const lines = await readPuzzleFile(values.input);
-  const specialists = tasks.flatMap((task) => {
-    try {
-      return [taskRegistry[task].specialist()];
-    } catch {
-      return []; // no packaged model for this task yet
-    }
-  });
+  const specialists = await builtInSpecialists();
   const router = createRouter({ specialists, runtime: runtimeFromFlags(values) });
   const requests = lines.map((line) => {
     const trimmed = line.trim();
@@ -78,7 +72,8 @@ async function solveRouted(values: { input?: string; json?: boolean; 'max-steps'
 }
 
 export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArguments(argv, {
+  const spec = taskArgument(argv);
+  const { values, positionals } = parseCommandArguments(spec === undefined ? argv : withoutTaskArgument(argv, spec), {
     input: { type: 'string' },
     json: { type: 'boolean' },
     model: { type: 'string' },
@@ -86,9 +81,9 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     ...haltingFlags,
     ...runtimeFlags,
   });
-  if (positionals.length === 0) return solveRouted(values, io);
-  const task = parseTask(positionals[0]);
-  const puzzles = values.input ? await readPuzzleFile(values.input) : positionals.slice(1);
+  if (spec === undefined) return solveRouted(values, io);
+  const { task } = await loadTask(spec);
+  const puzzles = values.input ? await readPuzzleFile(values.input) : positionals;
   if (puzzles.length === 0) throw new InvalidInputError({ field: 'puzzle', message: 'give a puzzle (81 characters) or --input FILE' });
   const inference = inferenceFromFlags(values);
   const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
@@ -112,7 +107,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     let next = 0;
     for (const entry of parsed) {
       if (entry.error) {
-        if (values.json) io.stdout(JSON.stringify({ task, input: entry.puzzle, error: entry.error }));
+        if (values.json) io.stdout(JSON.stringify({ task: task.name, input: entry.puzzle, error: entry.error }));
         else io.stderr(`${entry.error.name}: ${entry.error.message} (${entry.error.field})`);
         continue;
       }
@@ -120,7 +115,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
       if (values.json) {
         io.stdout(
           JSON.stringify({
-            task,
+            task: task.name,
             input: entry.puzzle,
             answer: result.text,
             steps: result.steps,
@@ -132,10 +127,12 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
           }),
         );
       } else {
-        const { pretty, prettyInput } = taskRegistry[task];
-        io.stdout(`puzzle:\n${prettyInput(specialist.parseInput(entry.puzzle))}\n\nanswer:\n${pretty(result.answer)}\n`);
+        const input = specialist.parseInput(entry.puzzle);
+        const prettyInput = task.prettyInput ? task.prettyInput(input) : task.formatInput(input);
+        const prettyAnswer = task.prettyAnswer ? task.prettyAnswer(result.answer, input) : task.formatAnswer(result.answer);
+        io.stdout(`puzzle:\n${prettyInput}\n\nanswer:\n${prettyAnswer}\n`);
         io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.converged ? ' (stopped: the answer had stopped changing)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
-        io.stdout(`verified: ${result.verified ? `yes, ${taskRegistry[task].verifiedMeans}` : `no, ${taskRegistry[task].unverifiedMeans}`}`);
+        io.stdout(`verified: ${result.verified ? `yes, ${task.verifiedMeans ?? "the task's rules accept the answer"}` : `no, ${task.unverifiedMeans ?? "the task's rules refuse the answer"}`}`);
         io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);
       }
     }

@@ -24,7 +24,7 @@ export const architectureSchema = z.object({
   rmsNormEpsilon: z.number().positive(),
   ropeTheta: z.number().positive(),
   vocabularySize: z.number().int().min(2),
-  /** Token positions of one example (81 for sudoku, 900 for a 30x30 grid). */
+  /** Token positions of one example (81 for a 9x9 grid, 900 for 30x30). */
   sequenceLength: z.number().int().positive(),
   /**
    * The token positions as a 2-D grid, row-major (height x width = sequenceLength). Required by
@@ -36,7 +36,7 @@ export const architectureSchema = z.object({
   dilation: z.number().int().positive().optional(),
   /** Learned positions prepended to the sequence; the halting head reads the first. */
   puzzleEmbeddingLength: z.number().int().min(1),
-  /** Distinct puzzle identifiers with their own learned embedding (1 for sudoku and maze). */
+  /** Distinct puzzle identifiers with their own learned embedding (1 for tasks without per-puzzle embeddings). */
   puzzleIdentifiers: z.number().int().min(1),
 });
 export type Architecture = z.infer<typeof architectureSchema>;

@@ -16,8 +16,8 @@ export const measuredMetricSchema = z.object({
   dataset: z.string().min(1),
   /** Subset of the dataset, e.g. a difficulty level; 'all' for the whole file. */
   subset: z.string().min(1),
-  // exact-accuracy: the answer equals the reference; valid-shortest-path: any shortest path (mazes).
-  metric: z.enum(['exact-accuracy', 'valid-shortest-path']),
+  /** What was counted, named by the task: `exact-accuracy` (equal to the reference), `verified-accuracy` (any answer the rules accept), or the task's own name for it. */
+  metric: z.string().regex(/^[a-z0-9-]+$/, 'lower-case words joined by dashes'),
   value: z.number().min(0).max(1),
   count: z.number().int().positive(),
   /** The command that produced the figure, runnable from the repository root. */
@@ -46,7 +46,7 @@ export type TrainingRecord = z.infer<typeof trainingRecordSchema>;
 
 export const modelManifestSchema = z.object({
   specificationVersion: z.literal('v1'),
-  /** `task:name`, e.g. `sudoku:trm-mlp-h128`. */
+  /** `task:name`, e.g. `<task>:trm-mlp-h128`. */
   id: z.string().regex(/^[a-z0-9-]+:[a-z0-9.-]+$/, 'an id of the form task:name'),
   task: z.string().min(1),
   architecture: checkedArchitectureSchema,

@@ -9,7 +9,7 @@ import type { Random } from '../util/random';
  */
 export interface SpecialistV1<Input = unknown, Answer = unknown> {
   readonly specificationVersion: 'v1';
-  /** Task name, e.g. `sudoku`. */
+  /** Task name (the task's `name`). */
   readonly task: string;
   readonly modelId: string;
   readonly model: ModelSourceV1;
@@ -24,7 +24,7 @@ export interface SpecialistV1<Input = unknown, Answer = unknown> {
   /** How strongly this raw input looks like this task (0 = not at all, 1 = certainly). */
   detect(input: unknown): number;
   /**
-   * Optional: the grid this input needs, for tasks whose inputs come in several sizes (a maze of
+   * Optional: the grid this input needs, for tasks whose inputs come in several sizes (a grid of
    * any side). The solver and router then run it on the model viewed at that size
    * (`LoadedModelV1.withGrid`); without it every input has the manifest's sequence length.
    */
@@ -34,7 +34,7 @@ export interface SpecialistV1<Input = unknown, Answer = unknown> {
   decode(tokens: Int32Array, input: Input): Answer;
   /** True only when the answer is a correct solution of the input (never trusts the model). */
   verify(input: Input, answer: Answer): boolean;
-  /** A printable form of the answer (the 81-digit string for sudoku). */
+  /** A printable form of the answer (one line, as in the data files). */
   formatAnswer(answer: Answer): string;
   /**
    * Optional: a random transformation that keeps the task's meaning, and the map of an answer

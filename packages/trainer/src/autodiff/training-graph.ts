@@ -11,6 +11,7 @@ export const trainingGraphNames = {
   labels: 'labels',
   finalLabels: 'final_labels',
   exact: 'exact',
+  predictions: 'predictions',
   crossEntropy: 'cross_entropy',
   haltLoss: 'halt_loss',
   tokenAccuracy: 'token_accuracy',
@@ -134,6 +135,7 @@ export function buildTrainingGraph(options: { architecture: Architecture; recurs
   output(state.z, names.zOut);
   output(qHalt, names.qHalt);
   output(exact, names.exact);
+  output(predictions, names.predictions, OnnxType.int64);
   output(crossEntropy, names.crossEntropy);
   output(haltLoss, names.haltLoss);
   output(tokenAccuracy, names.tokenAccuracy);

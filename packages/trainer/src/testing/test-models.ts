@@ -22,7 +22,7 @@ export function tinyArchitecture(overrides: Partial<Architecture> = {}): Archite
   };
 }
 
-export function manifestFor(architecture: Architecture, recursion: Recursion, onnx: Uint8Array, task = 'sudoku'): ModelManifest {
+export function manifestFor(architecture: Architecture, recursion: Recursion, onnx: Uint8Array, task = 'test-task'): ModelManifest {
   return {
     specificationVersion: 'v1',
     id: `${task}:test-${architecture.mixer}`,

@@ -22,6 +22,8 @@ export interface OrtTrainerOptions {
    * which costs less while the network is still far off; `recursion` applies after the last stage.
    */
   depthStages?: readonly DepthStage[];
+  /** The task's correctness in token space (tasks with several valid answers); see StreamingCarry. */
+  judge?: (tokens: Int32Array, predicted: Int32Array) => boolean;
 }
 
 /** From `fromStep` on (until the next stage), train with this recursion depth. */
@@ -194,7 +196,11 @@ export class OrtTrmTrainer {
     const scalar = (name: string) => ((outputs[name] as ort.Tensor).data as Float32Array)[0]!;
     const crossEntropy = scalar(names.crossEntropy);
     const haltLoss = scalar(names.haltLoss);
-    const halting = this.carry.advance((outputs[names.qHalt] as ort.Tensor).data as Float32Array, (outputs[names.exact] as ort.Tensor).data as Float32Array);
+    const halting = this.carry.advance(
+      (outputs[names.qHalt] as ort.Tensor).data as Float32Array,
+      (outputs[names.exact] as ort.Tensor).data as Float32Array,
+      this.options.judge ? ((outputs[names.predictions] as ort.Tensor).data as BigInt64Array) : undefined,
+    );
     const stepSeconds = (performance.now() - started) / 1000;
     this.wallSeconds += stepSeconds;
     return {

@@ -52,6 +52,12 @@ export interface TrainingRunOptions {
   /** onnxruntime only: progressive recursion depth (CGAR); see progressiveDepthStages. */
   depthStages?: readonly DepthStage[];
   /**
+   * The task's correctness in token space, for tasks with several valid answers (`tokenCorrectness`
+   * in core): an answer it accepts counts as right (halting target, accuracy) and becomes the
+   * slot's target. Without it, right means equal to the label.
+   */
+  judge?: (tokens: Int32Array, predicted: Int32Array) => boolean;
+  /**
    * Train at this grid size, also when resuming a run trained at another (conv models: no weight
    * depends on the size, so a size curriculum is a sequence of resumed runs). The checkpoint
    * records the sizes trained on and the step each began at.
@@ -68,7 +74,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   await mkdir(options.outDirectory, { recursive: true });
   const engine = options.engine ?? 'ort';
   const create = async (settings: { architecture: Architecture; recursion: Recursion; seed: number; initial?: TrainerState }): Promise<TrmTrainer> => {
-    const common = { ...settings, batchSize: options.batchSize, optimizer: options.optimizer };
+    const common = { ...settings, batchSize: options.batchSize, optimizer: options.optimizer, judge: options.judge };
     if (engine === 'ort') return OrtTrmTrainer.create({ ...common, threads: options.threads, device: options.device, depthStages: options.depthStages });
     if (options.depthStages?.length) throw new Error('depth stages need the onnxruntime engine');
     return new TfjsTrmTrainer(common);

@@ -27,6 +27,11 @@ export class StreamingCarry {
     /** Probability that a new slot gets a random minimum of 2..maxSteps steps (exploration). */
     private readonly explorationProbability: number,
     private readonly random: Random,
+    /**
+     * A task's own correctness, for tasks with several valid answers: a slot whose prediction it
+     * accepts counts as right, and that answer becomes the slot's target from the next step on.
+     */
+    private readonly judge?: (tokens: Int32Array, predicted: Int32Array) => boolean,
   ) {
     this.tokens = new Int32Array(batchSize * sequenceLength);
     this.labels = new Int32Array(batchSize * sequenceLength);
@@ -46,6 +51,7 @@ export class StreamingCarry {
     seed: number;
     explorationProbability?: number;
     initial?: { examples: number };
+    judge?: (tokens: Int32Array, predicted: Int32Array) => boolean;
   }): StreamingCarry {
     const carry = new StreamingCarry(
       options.batchSize,
@@ -53,6 +59,7 @@ export class StreamingCarry {
       options.recursion.maxSupervisionSteps,
       options.explorationProbability ?? 0.1,
       createRandom(options.seed ^ 0x5eed),
+      options.judge,
     );
     carry.examples = options.initial?.examples ?? 0;
     return carry;
@@ -78,8 +85,25 @@ export class StreamingCarry {
     }
   }
 
-  /** Counts the step and decides which slots halt; returns statistics of the halted ones. */
-  advance(qHalt: ArrayLike<number>, exact: ArrayLike<number>) {
+  /**
+   * Counts the step and decides which slots halt; returns statistics of the halted ones.
+   * `predictions` ([batch * length] token ids) let the task's judge accept answers other than the label.
+   */
+  advance(qHalt: ArrayLike<number>, exactByLabel: ArrayLike<number>, predictions?: ArrayLike<number | bigint>) {
+    const exact = Float32Array.from(exactByLabel);
+    let accepted = 0;
+    if (this.judge && predictions) {
+      const length = this.sequenceLength;
+      for (let slot = 0; slot < this.batchSize; slot++) {
+        if (exact[slot] === 1) continue;
+        const predicted = Int32Array.from({ length }, (_, cell) => Number(predictions[slot * length + cell]!));
+        if (!this.judge(this.tokens.subarray(slot * length, (slot + 1) * length), predicted)) continue;
+        // A valid answer other than the label: right, and the target from now on (no contradiction to learn).
+        exact[slot] = 1;
+        this.finalLabels.set(predicted, slot * length);
+        accepted++;
+      }
+    }
     let halted = 0;
     let haltedExact = 0;
     let haltSteps = 0;
@@ -97,6 +121,8 @@ export class StreamingCarry {
       halted,
       haltedExactAccuracy: halted > 0 ? haltedExact / halted : null,
       meanHaltSteps: halted > 0 ? haltSteps / halted : null,
+      /** Slots whose answer differed from the label but the task's judge accepted. */
+      acceptedOtherAnswers: accepted,
     };
   }
 }

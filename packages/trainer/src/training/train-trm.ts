@@ -81,6 +81,8 @@ export interface StepMetrics {
   halted: number;
   /** Mean supervision steps of the slots that halted. */
   meanHaltSteps: number | null;
+  /** Slots whose answer was not the label but the task's judge accepted (tasks with several valid answers). */
+  acceptedOtherAnswers: number;
   learningRate: number;
   stepSeconds: number;
   /** Slots processed per second (each slot runs one supervision step per optimizer step). */
@@ -112,6 +114,7 @@ export class TfjsTrmTrainer {
   private y: tf.Tensor | null = null;
   private z: tf.Tensor | null = null;
   private readonly carry: StreamingCarry;
+  private readonly judge?: (tokens: Int32Array, predicted: Int32Array) => boolean;
   step = 0;
   wallSeconds = 0;
 
@@ -128,6 +131,8 @@ export class TfjsTrmTrainer {
     /** Probability that a new slot gets a random minimum of 2..N_sup steps before it may halt. */
     explorationProbability?: number;
     initial?: TrainerState;
+    /** The task's correctness in token space (tasks with several valid answers); see StreamingCarry. */
+    judge?: (tokens: Int32Array, predicted: Int32Array) => boolean;
   }) {
     this.architecture = options.architecture;
     this.recursion = options.recursion;
@@ -152,6 +157,7 @@ export class TfjsTrmTrainer {
       }
     }
     this.carry = StreamingCarry.forTrainer(options);
+    this.judge = options.judge;
     if (initial) {
       this.step = initial.step;
       this.wallSeconds = initial.wallSeconds;
@@ -229,6 +235,7 @@ export class TfjsTrmTrainer {
     this.z = out.z;
     const qHalt = out.qHalt.dataSync();
     const exact = out.exact.dataSync();
+    const predictions = this.judge ? tf.tidy(() => tf.argMax(out.logits, -1).dataSync()) : undefined;
     const tokenAccuracy = tf.tidy(() => tf.mean(tf.cast(out.correct, 'float32')).dataSync()[0]);
     const metrics = {
       loss: loss.dataSync()[0],
@@ -237,7 +244,7 @@ export class TfjsTrmTrainer {
     };
     for (const tensor of [loss, out.logits, out.qHalt, out.crossEntropy, out.haltLoss, out.exact, out.correct]) tensor.dispose();
 
-    const halting = carry.advance(qHalt, exact);
+    const halting = carry.advance(qHalt, exact, predictions);
     const stepSeconds = (performance.now() - started) / 1000;
     this.wallSeconds += stepSeconds;
     return {

@@ -8,6 +8,11 @@ export interface WorkerTrainingDataOptions {
   module: string;
   /** The factory's export name; it is called with `options` and returns a TrainingDataSource. */
   exportName: string;
+  /**
+   * When the export is an object (a task), the path to the factory inside it, e.g.
+   * `['training', 'data']`; it is called with its owner as `this`.
+   */
+  member?: readonly string[];
   /** Passed to the factory; must be structured-cloneable. */
   options: unknown;
   /** Examples kept ready ahead of the trainer (default 256). */
@@ -27,7 +32,13 @@ const workerSource = `
 const { parentPort, workerData } = require('node:worker_threads');
 (async () => {
   const module = await import(workerData.module);
-  const source = module[workerData.exportName](workerData.options);
+  let owner = module;
+  let factory = module[workerData.exportName];
+  for (const key of workerData.member || []) {
+    owner = factory;
+    factory = factory[key];
+  }
+  const source = factory.call(owner, workerData.options);
   parentPort.postMessage({ type: 'ready', description: source.description });
   parentPort.on('message', (count) => {
     const examples = [];
@@ -52,7 +63,7 @@ const { parentPort, workerData } = require('node:worker_threads');
 export async function createWorkerTrainingData(options: WorkerTrainingDataOptions): Promise<WorkerTrainingData> {
   const bufferSize = options.bufferSize ?? 256;
   const module = isAbsolute(options.module) ? pathToFileURL(options.module).href : options.module;
-  const worker = new Worker(workerSource, { eval: true, workerData: { module, exportName: options.exportName, options: options.options } });
+  const worker = new Worker(workerSource, { eval: true, workerData: { module, exportName: options.exportName, member: options.member ? [...options.member] : undefined, options: options.options } });
   worker.unref();
   const buffer: TrainingExample[] = [];
   let requested = 0;

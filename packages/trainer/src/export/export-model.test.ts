@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { depthTrainedAt } from './export';
+import { depthTrainedAt } from './export-model';
 
 describe('export of a run with a depth curriculum', () => {
   const full = { cycles: 2, latentSteps: 2, maxSupervisionSteps: 16 };

@@ -1,0 +1,54 @@
+import { ManifestError } from '../errors/manifest-error';
+import { runsAnyGridSize } from '../manifest/architecture';
+import { parseModelManifest } from '../manifest/model-manifest';
+import type { ModelSourceV1 } from '../runtime/inference-runtime';
+import type { SpecialistV1 } from '../specialist/specialist';
+import type { TaskV1 } from './task';
+
+/**
+ * A specialist is a task plus a trained model: the task's codec, rules and augmentations, run on
+ * `model` (default: the model the task's package ships). The manifest must be for this task and
+ * its token vocabulary; a grid task runs every size on a model whose weights are size-free, and
+ * only the model's own size otherwise.
+ */
+export function createSpecialist<Input, Answer>(task: TaskV1<Input, Answer>, model?: ModelSourceV1): SpecialistV1<Input, Answer> {
+  const source = model ?? task.packagedModel?.();
+  if (!source) throw new ManifestError({ message: `task "${task.name}" ships no model: pass one (manifest and weights)`, field: 'model' });
+  const manifest = parseModelManifest(source.manifest);
+  if (manifest.task !== task.name) throw new ManifestError({ message: `model ${manifest.id} is for task "${manifest.task}", not ${task.name}`, field: 'task' });
+  const { architecture } = manifest;
+  if (architecture.vocabularySize !== task.codec.vocabulary.length) {
+    throw new ManifestError({ message: `the ${task.name} codec has ${task.codec.vocabulary.length} tokens, the model ${architecture.vocabularySize}`, field: 'architecture.vocabularySize' });
+  }
+  const anySize = task.codec.sides !== undefined && task.grid !== undefined && runsAnyGridSize(architecture);
+  if (!anySize && !task.codec.sides && architecture.sequenceLength !== task.codec.sequenceLength) {
+    throw new ManifestError({ message: `a ${task.name} model needs sequenceLength ${task.codec.sequenceLength}, got ${architecture.sequenceLength}`, field: 'architecture.sequenceLength' });
+  }
+  // A fixed-size model of a task with several sizes takes only inputs of its own grid.
+  const fixedGrid = !anySize && task.codec.sides ? (architecture.grid ?? task.codec.grid) : undefined;
+  const parseInput = (input: unknown) => (fixedGrid ? task.parseInput(input, { grid: fixedGrid }) : task.parseInput(input));
+  return {
+    specificationVersion: 'v1',
+    task: task.name,
+    modelId: manifest.id,
+    model: { manifest, weights: source.weights },
+    inputSchema: task.inputSchema,
+    parseInput,
+    detect(input) {
+      const score = task.detect(input);
+      if (score <= 0 || !fixedGrid) return score;
+      try {
+        parseInput(input);
+        return score;
+      } catch {
+        return 0;
+      }
+    },
+    ...(anySize ? { grid: (input: Input) => task.grid!(input) } : {}),
+    encode: (input) => task.codec.encode(input),
+    decode: (tokens, input) => task.codec.decode(tokens, input),
+    verify: (input, answer) => task.verify(input, answer),
+    formatAnswer: (answer) => task.formatAnswer(answer),
+    ...(task.augment ? { augment: task.augment.bind(task) } : {}),
+  };
+}
