@@ -30,9 +30,9 @@ const workloads = [
 async function timeSolver(runtime, specialist, inputs, steps) {
   const source = { manifest: specialist.model.manifest, weights: new Uint8Array(readFileSync(fileURLToPath(specialist.model.weights))) };
   const solver = await createSolver({ specialist: { ...specialist, model: source }, runtime });
-  await solver.solve(inputs[0], { halting: { mode: 'fixed', steps } });
+  await solver.solve(inputs[0], { fixedSteps: steps });
   const started = performance.now();
-  for (const input of inputs) await solver.solve(input, { halting: { mode: 'fixed', steps } });
+  for (const input of inputs) await solver.solve(input, { fixedSteps: steps });
   const perSecond = inputs.length / ((performance.now() - started) / 1000);
   await solver.dispose();
   return perSecond;

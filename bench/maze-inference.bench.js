@@ -21,11 +21,11 @@ for (const [specialist, side] of [[maze, 30], [attention, 30], [maze, 48]]) {
   const manifest = side === 30 ? solver.model.manifest : solver.model.withGrid({ height: side, width: side }).manifest;
   const flopsPerStep = stepFlopsPerSample(manifest);
   for (const batchSize of [1, 64]) {
-    for (const halting of [{ mode: 'fixed', steps: 16 }, { mode: 'adaptive', maxSteps: 16 }]) {
+    for (const [mode, halting] of [['fixed', { fixedSteps: 16 }], ['adaptive', { maxSteps: 16 }]]) {
       const inputs = mazes.slice(0, batchSize === 1 ? 4 : 64);
-      await solver.solveMany(inputs.slice(0, 1), { halting: { mode: 'fixed', steps: 1 }, batchSize }); // warm-up
+      await solver.solveMany(inputs.slice(0, 1), { fixedSteps: 1, batchSize }); // warm-up
       const started = performance.now();
-      const results = await solver.solveMany(inputs, { halting, batchSize });
+      const results = await solver.solveMany(inputs, { ...halting, batchSize });
       const seconds = (performance.now() - started) / 1000;
       const sampleSteps = results.reduce((sum, result) => sum + result.cost.sampleSteps, 0);
       const row = {
@@ -36,7 +36,7 @@ for (const [specialist, side] of [[maze, 30], [attention, 30], [maze, 48]]) {
         runtime: 'onnxruntime-node/cpu',
         threads,
         batchSize,
-        halting: halting.mode,
+        halting: mode,
         mazes: results.length,
         mazesPerSecond: Number((results.length / seconds).toFixed(3)),
         msPerMazeStep: Number(((1000 * seconds) / sampleSteps).toFixed(2)),

@@ -26,7 +26,7 @@ const mazeCount = Number(process.env.TRM_BENCH_MAZES ?? 8);
 const batchSize = Number(process.env.TRM_BENCH_BATCH ?? 64);
 const verifySteps = 32;
 const patience = Number(process.env.TRM_BENCH_PATIENCE ?? 4) || undefined;
-const halting = { mode: 'adaptive', ...(patience ? { patience } : {}) };
+const halting = patience ? { patience } : {};
 const modes = (process.env.TRM_BENCH_MODES ?? 'one-at-a-time,static,continuous').split(',');
 
 function sudokuRequests() {
@@ -111,7 +111,7 @@ for (const task of Object.keys(specialists)) solvers[task] = await createSolver(
 // Warm-up: one of each, so session creation is not timed.
 for (const task of Object.keys(specialists)) {
   const first = stream.find((request) => request.task === task);
-  if (first) await solvers[task].solve(first.input, { halting: { mode: 'fixed', steps: 1 } });
+  if (first) await solvers[task].solve(first.input, { fixedSteps: 1 });
 }
 
 for (const mode of modes) {
@@ -124,7 +124,7 @@ for (const mode of modes) {
   const started = performance.now();
   const record = (index, result) => {
     finished[index] = performance.now();
-    texts[index] = result.text ?? result.answer;
+    texts[index] = result.answer;
     if (result.verified) verified[stream[index].task]++;
     if (result.converged) converged[stream[index].task]++;
     verifiedFlags[index] = result.verified;
@@ -132,7 +132,7 @@ for (const mode of modes) {
   };
   if (mode === 'one-at-a-time') {
     for (const [index, request] of stream.entries()) {
-      record(index, await solvers[request.task].solve(request.input, { halting, verify: { maxSteps: verifySteps } }));
+      record(index, await solvers[request.task].solve(request.input, { ...halting, verifySteps }));
     }
   } else if (mode === 'static') {
     // Each task's batches run one after another; the tasks run side by side, as in the router.
@@ -141,7 +141,7 @@ for (const mode of modes) {
         const indices = stream.flatMap((request, index) => (request.task === task ? [index] : []));
         for (let start = 0; start < indices.length; start += batchSize) {
           const batch = indices.slice(start, start + batchSize);
-          const results = await solvers[task].solveMany(batch.map((index) => stream[index].input), { batchSize, scheduling: 'static', halting, verify: { maxSteps: verifySteps } });
+          const results = await solvers[task].solveMany(batch.map((index) => stream[index].input), { batchSize, scheduling: 'static', ...halting, verifySteps });
           results.forEach((result, position) => record(batch[position], result));
         }
       }),
@@ -150,7 +150,7 @@ for (const mode of modes) {
     const router = createRouter({ specialists: Object.values(specialists), runtime, batching: { maxBatchSize: batchSize, maxQueue: stream.length } });
     await Promise.all(
       stream.map(async (request, index) => {
-        record(index, await router.solve({ task: request.task, input: request.input }, { verifySteps, patience }));
+        record(index, await router.solve({ task: request.task, input: request.input }, { verifySteps, ...halting }));
       }),
     );
     await router.dispose();

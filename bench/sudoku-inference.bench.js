@@ -18,13 +18,13 @@ const peaks = new Map();
 for (const batchSize of [1, 64, 256]) peaks.set(batchSize, await measureModelMatmulPeak(manifest, batchSize, threads));
 
 for (const batchSize of [1, 64, 256]) {
-  for (const halting of [{ mode: 'fixed', steps: 16 }, { mode: 'adaptive', maxSteps: 16 }]) {
+  for (const [mode, halting] of [['fixed', { fixedSteps: 16 }], ['adaptive', { maxSteps: 16 }]]) {
     // A stream several batches long, so continuous batching has requests to refill halted slots with.
     const count = batchSize === 1 ? 16 : Math.min(puzzles.length, 4 * batchSize);
     const inputs = puzzles.slice(0, count);
-    await solver.solveMany(inputs.slice(0, Math.min(count, batchSize)), { halting, batchSize }); // warm-up
+    await solver.solveMany(inputs.slice(0, Math.min(count, batchSize)), { ...halting, batchSize }); // warm-up
     const started = performance.now();
-    const results = await solver.solveMany(inputs, { halting, batchSize });
+    const results = await solver.solveMany(inputs, { ...halting, batchSize });
     const seconds = (performance.now() - started) / 1000;
     // solveMany streams through continuous batching: each sample costs its own steps.
     const computedSampleSteps = results.reduce((sum, result) => sum + result.cost.sampleSteps, 0);
@@ -37,7 +37,7 @@ for (const batchSize of [1, 64, 256]) {
         runtime: 'onnxruntime-node/cpu',
         threads,
         batchSize,
-        halting: halting.mode,
+        halting: mode,
         puzzles: results.length,
         puzzlesPerSecond: Number((results.length / seconds).toFixed(2)),
         meanSteps: Number((results.reduce((sum, result) => sum + result.steps, 0) / results.length).toFixed(2)),

@@ -31,8 +31,9 @@ export async function buildApp({ specialists = [sudoku, maze], runtime = createN
     if (inputs.length > maxRequestsPerCall) {
       return reply.code(413).send({ error: { name: 'InvalidInputError', field: 'body', message: `at most ${maxRequestsPerCall} requests per call` } });
     }
-    const settled = await router.solveMany(inputs);
-    const results = settled.map((entry) => (entry.status === 'fulfilled' ? { status: 200, body: entry.value } : describeError(entry.reason)));
+    // A request may carry its own solve options ({ input, task?, options }), named as everywhere else.
+    const settled = await Promise.allSettled(inputs.map((entry) => (hasOptions(entry) ? solveWithOptions(router, entry) : router.solve(entry))));
+    const results = settled.map((entry) => (entry.status === 'fulfilled' ? { status: 200, body: toJson(entry.value) } : describeError(entry.reason)));
     if (!many) return reply.code(results[0].status).send(results[0].body);
     // A mixed array answers 200 as a whole; each entry carries its own status.
     return reply.code(200).send(results.map((result) => ({ status: result.status, ...result.body })));
@@ -44,4 +45,17 @@ export async function buildApp({ specialists = [sudoku, maze], runtime = createN
     reply.code(status).send({ error: { name: status < 500 ? 'InvalidInputError' : 'InternalError', field: 'body', message: status < 500 ? error.message : 'internal error' } });
   });
   return app;
+}
+
+function hasOptions(entry) {
+  return typeof entry === 'object' && entry !== null && !Array.isArray(entry) && 'options' in entry;
+}
+
+function solveWithOptions(router, { options, ...request }) {
+  return router.solve('task' in request || !('input' in request) ? request : request.input, options);
+}
+
+/** The shared result as JSON: typed arrays as plain arrays, per-token confidences left out. */
+function toJson({ tokenConfidence: _omitted, value, ...result }) {
+  return { ...result, value: ArrayBuffer.isView(value) ? Array.from(value) : value };
 }

@@ -23,6 +23,17 @@ describe('node service', () => {
     expect(body.verified).toBe(isValidSolution(parseSudokuString(puzzle), parseSudokuString(body.answer)));
   });
 
+  it('takes per-request solve options under the shared names, and refuses unknown ones as a 400 naming them', async () => {
+    const fixed = (await app.inject({ method: 'POST', url: '/solve', payload: { input: puzzle, options: { fixedSteps: 2 } } })).json();
+    expect(fixed.steps).toBe(2);
+    expect(fixed.value).toHaveLength(81);
+    expect(fixed.value.map(String).join('')).toBe(fixed.answer);
+    const misspelt = await app.inject({ method: 'POST', url: '/solve', payload: { input: puzzle, options: { maxStep: 4 } } });
+    expect(misspelt.statusCode).toBe(400);
+    expect(misspelt.json().error).toMatchObject({ name: 'InvalidInputError', field: 'options' });
+    expect(misspelt.json().error.message).toContain('maxStep');
+  });
+
   it('routes a maze to the maze specialist; verified means a valid shortest path of that maze', async () => {
     const maze = formatMaze(createMazeGenerator({ seed: 5, band: 'medium', split: 'test' }).next().maze);
     const response = await app.inject({ method: 'POST', url: '/solve', payload: [maze, puzzle] });

@@ -13,6 +13,6 @@ const result = await solver.solve(puzzle, {
     console.log(`step ${step}: ${sure}/81 cells above 90% confidence, halting confidence ${(100 * confidence).toFixed(1)}%`);
   },
 });
-console.log(prettySudoku(result.answer));
+console.log(prettySudoku(result.value));
 console.log(`${result.steps} steps, ${result.verified ? 'verified by the rules' : 'NOT a valid solution'}`);
 await solver.dispose();

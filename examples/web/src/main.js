@@ -117,20 +117,20 @@ async function solve() {
     // `?steps=N` runs exactly N steps (handy to compare devices quickly); otherwise the model halts itself.
     const fixedSteps = Number(new URLSearchParams(location.search).get('steps') ?? 0);
     const result = await solver.solve($('puzzle').value, {
-      halting: fixedSteps ? { mode: 'fixed', steps: fixedSteps } : undefined,
+      ...(fixedSteps ? { fixedSteps } : {}),
       onStep: ({ step, answers }) => {
         const [current] = answers;
         $('step').textContent = String(step);
         document.body.dataset.step = String(step);
         $('confidence').textContent = `${(100 * current.confidence).toFixed(1)}%`;
-        task.render($('board'), grid, current.answer, current.tokenConfidence);
+        task.render($('board'), grid, current.value, current.tokenConfidence);
       },
     });
-    task.render($('board'), grid, result.answer, result.tokenConfidence);
+    task.render($('board'), grid, result.value, result.tokenConfidence);
     $('step').textContent = `${result.steps}${result.halted ? ' (halted)' : ''}`;
     badge.className = result.verified ? 'badge verified' : 'badge failed';
     badge.textContent = result.verified ? 'verified' : taskName === 'maze' ? 'not a shortest path' : 'not a valid solution';
-    document.body.dataset.answer = result.text;
+    document.body.dataset.answer = result.answer;
     document.body.dataset.verified = String(result.verified);
     document.body.dataset.confidence = String(result.confidence);
     document.body.dataset.state = 'solved';
@@ -167,8 +167,8 @@ document.body.dataset.state = 'ready';
 // For bench/browser.bench.js: puzzles per second of one-at-a-time solving with a fixed step count.
 window.trmBench = async ({ task = 'sudoku', device, puzzles, steps }) => {
   const solver = await solverFor(task, device);
-  await solver.solve(puzzles[0], { halting: { mode: 'fixed', steps } }); // warm-up
+  await solver.solve(puzzles[0], { fixedSteps: steps }); // warm-up
   const started = performance.now();
-  for (const puzzle of puzzles) await solver.solve(puzzle, { halting: { mode: 'fixed', steps } });
+  for (const puzzle of puzzles) await solver.solve(puzzle, { fixedSteps: steps });
   return { puzzlesPerSecond: puzzles.length / ((performance.now() - started) / 1000), threads: crossOriginIsolated ? navigator.hardwareConcurrency : 1 };
 };

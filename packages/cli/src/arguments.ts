@@ -17,7 +17,8 @@ export function parseCommandArguments<T extends OptionSpec>(argv: string[], opti
 export function numberOption(values: Record<string, unknown>, name: string, fallback: number, check: { integer?: boolean; min?: number; max?: number } = {}): number {
   const raw = values[name];
   if (raw === undefined) return fallback;
-  const value = Number(raw);
+  // Decimal only: Number() would read "0x10" as 16 and "" as 0.
+  const value = typeof raw === 'string' && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(raw.trim()) ? Number(raw) : typeof raw === 'number' ? raw : Number.NaN;
   const min = check.min ?? -Infinity;
   const max = check.max ?? Infinity;
   if (!Number.isFinite(value) || (check.integer && !Number.isInteger(value)) || value < min || value > max) {

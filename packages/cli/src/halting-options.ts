@@ -1,6 +1,7 @@
-import type { HaltingInput } from '@trm/core';
+import { InvalidInputError, type ResolvedSolveOptions, type SolveOptionsV1, describeSolveOptions, resolveSolveOptions } from '@trm/core';
 import { numberOption } from './arguments';
 
+/** The solve options as flags: one name each, the same meaning as in the solver, router and service. */
 export const haltingFlags = {
   'max-steps': { type: 'string' },
   'min-steps': { type: 'string' },
@@ -12,42 +13,39 @@ export const haltingFlags = {
   seed: { type: 'string' },
 } as const;
 
+const flagOf: Record<string, string> = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '--fixed-steps', verifySteps: '--verify-steps', patience: '--patience', copies: '--copies', noise: '--noise', seed: '--seed' };
+
 /**
- * --verify-steps N: check answers with the rules while recursing, stop when one verifies, and
- * think on up to N steps when it does not. --patience P: stop an answer that has not changed for
- * P steps without verifying. --copies K: test-time augmentation with K copies;
- * --noise S adds latent noise of std S to every copy but the first (stochastic restarts).
+ * --max-steps N: adaptive halting within N steps; --fixed-steps N: exactly N. --verify-steps N:
+ * check answers with the rules while recursing, stop when one verifies, think on up to N steps
+ * when it does not. --patience P: stop an answer that has not changed for P steps. --copies K:
+ * test-time augmentation; --noise S: latent noise on every copy but the first; --seed.
  */
-export function inferenceFromFlags(values: Record<string, unknown>) {
-  const verifySteps = values['verify-steps'] === undefined ? undefined : numberOption(values, 'verify-steps', 16, { integer: true, min: 1 });
-  return {
-    halting: haltingFromFlags(values),
-    verify: verifySteps === undefined ? undefined : { maxSteps: verifySteps },
-    copies: numberOption(values, 'copies', 1, { integer: true, min: 1 }),
-    noise: numberOption(values, 'noise', 0, { min: 0 }),
-    seed: numberOption(values, 'seed', 0, { integer: true }),
-  };
+export function solveOptionsFromFlags(values: Record<string, unknown>): { options: SolveOptionsV1; resolved: ResolvedSolveOptions } {
+  const read = (flag: string, integer = true) => (values[flag] === undefined ? undefined : numberOption(values, flag, 0, { integer, min: integer ? 0 : -Infinity }));
+  const options: SolveOptionsV1 = Object.fromEntries(
+    Object.entries({
+      maxSteps: read('max-steps'),
+      minSteps: read('min-steps'),
+      fixedSteps: read('fixed-steps'),
+      verifySteps: read('verify-steps'),
+      patience: read('patience'),
+      copies: read('copies'),
+      noise: read('noise', false),
+      seed: read('seed'),
+    }).filter(([, value]) => value !== undefined),
+  );
+  try {
+    return { options, resolved: resolveSolveOptions(options, 'flags') };
+  } catch (error) {
+    if (!InvalidInputError.isInstance(error)) throw error;
+    // Name the flag, not the option key behind it.
+    const key = (error.field ?? '').replace(/^flags\.?/, '');
+    throw new InvalidInputError({ field: flagOf[key] ?? 'flags', message: error.message.replace(/^[^:]*: /, ''), value: options[key as keyof SolveOptionsV1], cause: error });
+  }
 }
 
 /** The inference settings as recorded with a measurement. */
-export function describeInference(inference: ReturnType<typeof inferenceFromFlags>): Record<string, string | number | boolean> {
-  const { halting, verify, copies, noise } = inference;
-  const settings: Record<string, string | number | boolean> =
-    halting.mode === 'fixed' ? { halting: 'fixed', steps: halting.steps } : { halting: 'adaptive', minSteps: halting.minSteps ?? 1, maxSteps: halting.maxSteps ?? 16 };
-  if (halting.mode === 'adaptive' && halting.patience !== undefined) settings.patience = halting.patience;
-  if (verify) settings.verifySteps = verify.maxSteps;
-  if (copies > 1) settings.copies = copies;
-  if (noise > 0) settings.noise = noise;
-  return settings;
-}
-
-/** --fixed-steps N runs exactly N steps; otherwise adaptive halting within --min-steps/--max-steps. */
-export function haltingFromFlags(values: Record<string, unknown>): HaltingInput {
-  if (values['fixed-steps'] !== undefined) return { mode: 'fixed', steps: numberOption(values, 'fixed-steps', 16, { integer: true, min: 1 }) };
-  return {
-    mode: 'adaptive',
-    minSteps: numberOption(values, 'min-steps', 1, { integer: true, min: 1 }),
-    maxSteps: numberOption(values, 'max-steps', 16, { integer: true, min: 1 }),
-    ...(values.patience === undefined ? {} : { patience: numberOption(values, 'patience', 4, { integer: true, min: 1 }) }),
-  };
+export function describeInference(resolved: ResolvedSolveOptions): Record<string, string | number | boolean> {
+  return describeSolveOptions(resolved);
 }

@@ -40,11 +40,13 @@ export {
 } from './recursion/run-recursion';
 export type { SpecialistV1, SpecialistInput, SpecialistAnswer } from './specialist/specialist';
 export { createSolver, type Solver, type SolveOptions, type SolveManyOptions, type SolveResult, type SolveStepEvent } from './specialist/create-solver';
+export { solveOptionsSchema, resolveSolveOptions, describeSolveOptions, type SolveOptionsV1, type ResolvedSolveOptions } from './specialist/solve-options';
+export { expandCopies, chooseAnswers, toResults, type SolveResultV1, type SolveCopy } from './specialist/copies';
 export type { TaskV1, TaskCodecV1, TaskOptionV1, TrainingDataOptionsV1, TaskTrainingExampleV1, TaskTrainingDataV1, TaskDataRowV1, TaskInput, TaskAnswer, GridShape } from './task/task';
 export { createSpecialist } from './task/create-specialist';
 export { taskSchema, parseTaskDefinition, isCorrectAnswer, taskAccuracyMetric, tokenCorrectness } from './task/task-schema';
 export { sha256Hex } from './util/sha256';
-export { createRandom, type Random } from './util/random';
+export { createRandom, mixSeeds, type Random } from './util/random';
 export { parseWithSchema } from './util/parse-with-schema';
 export { ContinuousBatcher, type BatchRequest, type ContinuousBatcherSettings } from './batching/continuous-batcher';
 export { verifyWeights, continuedSlots, resetFlags, addStateNoise, carriedStateData, keepsSlots, manifestAtGrid, modelAtGrid } from './runtime/runtime-helpers';

@@ -1,11 +1,16 @@
 import {
   ContinuousBatcher,
+  type SolveOptionsV1,
+  type SolveResultV1,
+  chooseAnswers,
+  expandCopies,
+  resolveSolveOptions,
+  toResults,
   type ContinuousBatcherSettings,
   type InferenceRuntimeV1,
   InvalidInputError,
   type LoadedModelV1,
   modelAtGrid,
-  parseWithSchema,
   type SpecialistV1,
   TrmError,
 } from '@trm/core';
@@ -19,40 +24,11 @@ export interface RouteDecision {
   readonly reason: string;
 }
 
-export interface RouterResult {
-  readonly task: string;
-  readonly modelId: string;
-  /** The answer in the task's printable form. */
-  readonly answer: string;
-  readonly steps: number;
-  /** True only when the task's verifier accepted the answer for this very input. */
-  readonly verified: boolean;
-  readonly halted: boolean;
-  /** True when `patience` stopped it: the answer had stopped changing without verifying. */
-  readonly converged: boolean;
-  readonly confidence: number;
-}
+/** The shared result of solving (printable `answer`, typed `value`, steps, verified, cost). */
+export type RouterResult = SolveResultV1<unknown>;
 
-export interface RouterSolveOptions {
-  /** Step budget of this request (adaptive halting within it). */
-  readonly maxSteps?: number;
-  /** Think on up to this many steps while the answer does not verify. */
-  readonly verifySteps?: number;
-  /** Stop once the answer has not changed for this many steps without verifying. */
-  readonly patience?: number;
-  readonly signal?: AbortSignal;
-}
-
-const stepCount = z.number().int().min(1).max(4096);
-const solveOptionsSchema = z.object({ maxSteps: stepCount.optional(), verifySteps: stepCount.optional(), patience: stepCount.optional() });
-
-/** Validates the numeric options; a bad one is an InvalidInputError naming it. */
-function parseSolveOptions(options: RouterSolveOptions, prefix: string): RouterSolveOptions {
-  const { signal, ...numbers } = options;
-  const parsed = parseWithSchema(solveOptionsSchema, numbers, prefix);
-  // Absent and undefined options both fall back to the router's defaults.
-  return Object.fromEntries(Object.entries({ ...parsed, signal }).filter(([, value]) => value !== undefined));
-}
+/** The shared solve options: maxSteps, minSteps, fixedSteps, verifySteps, patience, copies, noise, seed, signal. */
+export type RouterSolveOptions = SolveOptionsV1;
 
 export interface RouterSettings {
   readonly specialists: readonly SpecialistV1<any, any>[];
@@ -90,7 +66,9 @@ export interface Router {
 export function createRouter(settings: RouterSettings): Router {
   const specialists = new Map(settings.specialists.map((specialist) => [specialist.task, specialist]));
   if (specialists.size === 0) throw new InvalidInputError({ field: 'specialists', message: 'give at least one specialist' });
-  const defaults = parseSolveOptions(settings.defaults ?? {}, 'defaults');
+  // Checked once here, so a bad policy fails at start, not on the first request.
+  const { signal: _signal, ...defaults } = (settings.defaults ?? {}) as RouterSolveOptions;
+  resolveSolveOptions(defaults, 'defaults');
   // Per task: the model, loaded once, and one continuous batcher per grid size it runs at.
   const loaded = new Map<string, Promise<{ model: LoadedModelV1; batchers: Map<string, ContinuousBatcher> }>>();
 
@@ -146,30 +124,33 @@ export function createRouter(settings: RouterSettings): Router {
     return { task: winners[0]!.task, score: best, reason: `detected (scores: ${summary})` };
   };
 
-  const solve = async (input: unknown, requestOptions: RouterSolveOptions = {}): Promise<RouterResult> => {
-    const options = { ...defaults, ...parseSolveOptions(requestOptions, 'options') };
+  const solve = async (input: unknown, requestOptions?: RouterSolveOptions): Promise<RouterResult> => {
+    const options = resolveSolveOptions(requestOptions, 'options', defaults);
     const decision = route(input);
     const specialist = specialists.get(decision.task)!;
     const parsed = specialist.parseInput(split(input).payload);
     const batcher = await batcherFor(specialist, parsed);
-    const state = await batcher.submit({
-      tokens: specialist.encode(parsed),
-      maxSteps: options.maxSteps,
-      patience: options.patience,
-      signal: options.signal,
-      verification: options.verifySteps ? { maxSteps: options.verifySteps, accept: (tokens) => specialist.verify(parsed, specialist.decode(tokens, parsed)) } : undefined,
-    });
-    const answer = specialist.decode(state.tokens, parsed);
-    return {
-      task: specialist.task,
-      modelId: specialist.modelId,
-      answer: specialist.formatAnswer(answer),
-      steps: state.steps,
-      verified: specialist.verify(parsed, answer),
-      halted: state.halted,
-      converged: state.converged,
-      confidence: state.confidence,
-    };
+    const { halting, verifySteps } = options;
+    const copies = expandCopies(specialist, [parsed], options);
+    const samples = await Promise.all(
+      copies.map((copy) =>
+        batcher.submit({
+          tokens: specialist.encode(copy.input),
+          adaptive: halting.mode === 'adaptive',
+          minSteps: halting.mode === 'adaptive' ? halting.minSteps : halting.steps,
+          maxSteps: halting.mode === 'adaptive' ? halting.maxSteps : halting.steps,
+          patience: halting.mode === 'adaptive' ? halting.patience : undefined,
+          noise: copy.noise,
+          noiseSeed: copy.noiseSeed,
+          signal: options.signal,
+          verification:
+            verifySteps !== undefined && halting.mode === 'adaptive'
+              ? { maxSteps: verifySteps, accept: (tokens) => specialist.verify(copy.input, specialist.decode(tokens, copy.input)) }
+              : undefined,
+        }),
+      ),
+    );
+    return toResults(specialist, chooseAnswers(specialist, [parsed], copies, samples))[0]!;
   };
 
   return {

@@ -56,11 +56,11 @@ describe('conv models at other grid sizes', () => {
     const inputs = [square(8, 1), square(12, 2), square(8, 3), square(10, 4), square(12, 5)];
     const solver = await createSolver({ specialist: gridTask, runtime });
     const alone = [];
-    for (const input of inputs) alone.push((await solver.solve(input, { halting: { mode: 'fixed', steps: 3 } })).text);
+    for (const input of inputs) alone.push((await solver.solve(input, { fixedSteps: 3 })).answer);
     expect(alone.map((text) => text.length)).toEqual([64, 144, 64, 100, 144]);
     for (const scheduling of ['continuous', 'static'] as const) {
-      const together = await solver.solveMany(inputs, { halting: { mode: 'fixed', steps: 3 }, scheduling });
-      expect(together.map((result) => result.text)).toEqual(alone);
+      const together = await solver.solveMany(inputs, { fixedSteps: 3, scheduling });
+      expect(together.map((result) => result.answer)).toEqual(alone);
     }
     await solver.dispose();
     const router = createRouter({ specialists: [gridTask], runtime, defaults: { maxSteps: 3 } });

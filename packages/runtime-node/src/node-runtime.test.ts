@@ -53,9 +53,9 @@ describe('createNodeRuntime', () => {
   it('state noise perturbs only the slots that ask for it, reproducibly', async () => {
     const model = await createNodeRuntime({ device: 'cpu' }).load({ manifest, weights: onnx });
     const tokens = new Int32Array(2 * 81).fill(5);
-    const run = async (std: number[]) => {
+    const run = async (std: number[], seeds = [3, 4]) => {
       const first = await model.doStep({ batchSize: 2, tokens, state: null });
-      return (await model.doStep({ batchSize: 2, tokens, state: first.state, stateNoise: { std: Float32Array.from(std), seed: 3 } })).logits;
+      return (await model.doStep({ batchSize: 2, tokens, state: first.state, stateNoise: { std: Float32Array.from(std), seeds: Uint32Array.from(seeds) } })).logits;
     };
     const quiet = await run([0, 0]);
     const noisy = await run([0, 1]);
@@ -66,6 +66,11 @@ describe('createNodeRuntime', () => {
     expect(difference(noisy, quiet, 0)).toBeLessThan(1e-5);
     expect(difference(noisy, quiet, 1)).toBeGreaterThan(1e-3);
     expect(difference(noisy, again, 1)).toBeLessThan(1e-5);
+    // A slot's noise follows its own seed: the same seed in another slot gives the same noise.
+    const swapped = await run([1, 0], [4, 3]);
+    const left = swapped.subarray(0, perSlot);
+    const right = noisy.subarray(perSlot);
+    expect(left.reduce((max, value, index) => Math.max(max, Math.abs(value - right[index]!)), 0)).toBeLessThan(1e-5);
     await model.dispose();
   });
 

@@ -174,7 +174,7 @@ function createLoadedModel(
   const length = architecture.sequenceLength;
 
   /** A CPU copy of a state tensor laid out for this step's slots, with optional per-slot noise. */
-  async function hostState(tensor: ort.Tensor, previousBatchSize: number, continued: Int32Array, noise?: { std: Float32Array; seed: number }): Promise<ort.Tensor> {
+  async function hostState(tensor: ort.Tensor, previousBatchSize: number, continued: Int32Array, noise?: { readonly std: Float32Array; readonly seeds: Uint32Array }): Promise<ort.Tensor> {
     const data = carriedStateData((await tensor.getData()) as Float32Array, previousBatchSize, continued);
     if (noise) addStateNoise(data, continued.length, noise);
     return new ort.Tensor('float32', data, [continued.length, positions, hidden]);

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import { InvalidInputError, type MeasuredMetric, createSolver, isCorrectAnswer, parseModelManifest, taskAccuracyMetric } from '@trm/core';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
-import { describeInference, haltingFlags, inferenceFromFlags } from '../halting-options';
+import { describeInference, haltingFlags, solveOptionsFromFlags } from '../halting-options';
 import { loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
@@ -84,7 +84,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       return count < limit;
     });
   }
-  const inference = inferenceFromFlags(values);
+  const { options: inference, resolved } = solveOptionsFromFlags(values);
   const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
   const specialist = await loadSpecialist(task, values.model);
   const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
@@ -114,12 +114,12 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     const expected = row.answer!;
     // Judged again from the printed answer where the task can read one: what a user of the CSV sees.
     const input = specialist.parseInput(question);
-    const answer = task.parseAnswer ? safely(() => task.parseAnswer!(result.text, input)) : result.answer;
+    const answer = task.parseAnswer ? safely(() => task.parseAnswer!(result.answer, input)) : result.value;
     const exact = answer !== undefined && isCorrectAnswer(task, input, answer, expected);
-    for (let cell = 0; cell < Math.min(question.length, expected.length, result.text.length); cell++) {
+    for (let cell = 0; cell < Math.min(question.length, expected.length, result.answer.length); cell++) {
       if (question[cell] !== expected[cell]) {
         cellsToFill++;
-        if (result.text[cell] === expected[cell]) cellsRight++;
+        if (result.answer[cell] === expected[cell]) cellsRight++;
       }
     }
     if (result.verified && !exact) verifiedButWrong++;
@@ -141,7 +141,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const withAccuracy = (map: Map<string, Bucket>) =>
     Object.fromEntries([...map].map(([key, bucket]) => [key, { ...bucket, exactAccuracy: bucket.exact / bucket.count }]));
-  const settings = describeInference(inference);
+  const settings = describeInference(resolved);
   if (limit !== undefined) settings.limitPerLevel = limit;
   if (levels) settings.levels = levels.join(',');
   const report: EvaluationReport = {

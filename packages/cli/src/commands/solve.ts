@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { InvalidInputError, TrmError, createSolver } from '@trm/core';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
-import { haltingFlags, inferenceFromFlags } from '../halting-options';
+import { haltingFlags, solveOptionsFromFlags } from '../halting-options';
 import { createRouter } from '@trm/router';
 import { builtInSpecialists, builtInTasks, loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
@@ -29,7 +29,7 @@ export async function readPuzzleFile(path: string): Promise<string[]> {
 }
 
 /** Without a task: every line (raw puzzle text or a JSON object) goes to the specialist it fits. */
-async function solveRouted(values: { input?: string; json?: boolean; 'max-steps'?: string; 'verify-steps'?: string; patience?: string }, io: CliIo): Promise<number> {
+async function solveRouted(values: Record<string, unknown> & { input?: string; json?: boolean }, io: CliIo): Promise<number> {
   if (!values.input) throw new InvalidInputError({ field: '--input', message: 'without a task, give --input FILE (one request per line)' });
   const lines = await readPuzzleFile(values.input);
   const specialists = await builtInSpecialists();
@@ -43,18 +43,14 @@ async function solveRouted(values: { input?: string; json?: boolean; 'max-steps'
       return line;
     }
   });
-  const options = {
-    maxSteps: values['max-steps'] === undefined ? undefined : numberOption(values, 'max-steps', 16, { integer: true, min: 1 }),
-    verifySteps: values['verify-steps'] === undefined ? undefined : numberOption(values, 'verify-steps', 16, { integer: true, min: 1 }),
-    patience: values.patience === undefined ? undefined : numberOption(values, 'patience', 4, { integer: true, min: 1 }),
-  };
+  const { options } = solveOptionsFromFlags(values);
   let failures = 0;
   try {
     const results = await router.solveMany(requests, options);
     results.forEach((result, index) => {
       if (result.status === 'fulfilled') {
-        const { task, answer, steps, verified, halted, converged, confidence } = result.value;
-        const line = { task, input: lines[index], answer, steps, verified, halted, converged, confidence: Number(confidence.toFixed(4)) };
+        const { task, answer, steps, verified, halted, converged, confidence, cost } = result.value;
+        const line = { task, input: lines[index], answer, steps, verified, halted, converged, confidence: Number(confidence.toFixed(4)), cost };
         io.stdout(values.json ? JSON.stringify(line) : `${task}: ${answer} (${steps} steps, ${verified ? 'verified' : 'not verified'})`);
       } else {
         failures++;
@@ -85,7 +81,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
   const { task } = await loadTask(spec);
   const puzzles = values.input ? await readPuzzleFile(values.input) : positionals;
   if (puzzles.length === 0) throw new InvalidInputError({ field: 'puzzle', message: 'give a puzzle (81 characters) or --input FILE' });
-  const inference = inferenceFromFlags(values);
+  const { options: inference } = solveOptionsFromFlags(values);
   const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
   const specialist = await loadSpecialist(task, values.model);
   const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
@@ -117,7 +113,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
           JSON.stringify({
             task: task.name,
             input: entry.puzzle,
-            answer: result.text,
+            answer: result.answer,
             steps: result.steps,
             verified: result.verified,
             halted: result.halted,
@@ -129,7 +125,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
       } else {
         const input = specialist.parseInput(entry.puzzle);
         const prettyInput = task.prettyInput ? task.prettyInput(input) : task.formatInput(input);
-        const prettyAnswer = task.prettyAnswer ? task.prettyAnswer(result.answer, input) : task.formatAnswer(result.answer);
+        const prettyAnswer = task.prettyAnswer ? task.prettyAnswer(result.value, input) : result.answer;
         io.stdout(`puzzle:\n${prettyInput}\n\nanswer:\n${prettyAnswer}\n`);
         io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.converged ? ' (stopped: the answer had stopped changing)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
         io.stdout(`verified: ${result.verified ? `yes, ${task.verifiedMeans ?? "the task's rules accept the answer"}` : `no, ${task.unverifiedMeans ?? "the task's rules refuse the answer"}`}`);

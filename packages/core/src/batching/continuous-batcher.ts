@@ -4,6 +4,7 @@ import { QueueFullError } from '../errors/queue-full-error';
 import { stopDecision, unchangedAfter } from '../recursion/halting';
 import { decodeLogits, type SampleState } from '../recursion/run-recursion';
 import type { LoadedModelV1, RecursionStateV1 } from '../runtime/inference-runtime';
+import { mixSeeds } from '../util/random';
 
 export interface BatchRequest {
   /** [sequenceLength] token ids. */
@@ -18,6 +19,8 @@ export interface BatchRequest {
   readonly patience?: number;
   /** Std of Gaussian noise on this request's latent state before each step after its first. */
   readonly noise?: number;
+  /** Seed of that noise (drawn per step from it alone, whatever shares the batch; default 0). */
+  readonly noiseSeed?: number;
   /** Verifier hook: an accepted answer stops at once; otherwise think on up to `verification.maxSteps`. */
   readonly verification?: { readonly accept: (tokens: Int32Array) => boolean; readonly maxSteps: number };
   readonly signal?: AbortSignal;
@@ -158,11 +161,13 @@ export class ContinuousBatcher {
           reset[high] = 0;
         }
         const batchSize = slots.findLastIndex((slot) => slot !== null) + 1;
-        let stateNoise: { std: Float32Array; seed: number } | undefined;
+        let stateNoise: { std: Float32Array; seeds: Uint32Array } | undefined;
         if (slots.some((slot) => slot?.request.noise)) {
           // No noise on a slot's first step: it starts from the initial state.
           const std = Float32Array.from({ length: batchSize }, (_, slot) => (slots[slot] && !reset[slot] ? (slots[slot]!.request.noise ?? 0) : 0));
-          if (std.some((value) => value > 0)) stateNoise = { std, seed: this.statistics.steps + 1 };
+          // The noise before a request's step k follows its own seed and k only.
+          const seeds = Uint32Array.from({ length: batchSize }, (_, slot) => (slots[slot] ? mixSeeds(slots[slot]!.request.noiseSeed ?? 0, slots[slot]!.steps + 1) : 0));
+          if (std.some((value) => value > 0)) stateNoise = { std, seeds };
         }
         let output;
         try {

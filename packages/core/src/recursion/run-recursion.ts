@@ -2,6 +2,7 @@ import { AbortedError } from '../errors/aborted-error';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import type { LoadedModelV1, RecursionStateV1 } from '../runtime/inference-runtime';
 import { type HaltingInput, parseHalting, stopDecision, unchangedAfter } from './halting';
+import { mixSeeds } from '../util/random';
 
 export interface RecursionRequest {
   /** [batchSize, sequenceLength] token ids. */
@@ -21,7 +22,8 @@ export interface RecursionRequest {
   };
   /** Per sample std of Gaussian noise on the latent state before every step after the first. */
   readonly stateNoise?: Float32Array;
-  readonly seed?: number;
+  /** Per sample seed of that noise (default 0 each): a sample's noise follows its seed and step only. */
+  readonly noiseSeeds?: Uint32Array;
 }
 
 /** One sample's answer after a step (or at the step where it halted). */
@@ -89,7 +91,7 @@ export async function* iterateRecursion(model: LoadedModelV1, request: Recursion
   try {
     for (let step = 1; step <= maxSteps; step++) {
       if (request.signal?.aborted) throw new AbortedError({ cause: request.signal.reason });
-      const stateNoise = request.stateNoise && state ? { std: request.stateNoise, seed: (request.seed ?? 0) * 7919 + step } : undefined;
+      const stateNoise = request.stateNoise && state ? { std: request.stateNoise, seeds: Uint32Array.from({ length: batchSize }, (_, sample) => mixSeeds(request.noiseSeeds?.[sample] ?? 0, step)) } : undefined;
       const output = await model.doStep({ batchSize, tokens, state, puzzleIdentifiers: request.puzzleIdentifiers, stateNoise });
       state?.dispose();
       state = output.state;

@@ -42,7 +42,7 @@ export interface StepInputV1 {
    * Gaussian noise added to the latent state z before this step, per slot standard deviation
    * (0 = none), drawn from `seed`: stochastic restarts explore different recursion paths.
    */
-  readonly stateNoise?: { readonly std: Float32Array; readonly seed: number };
+  readonly stateNoise?: { readonly std: Float32Array; readonly seeds: Uint32Array };
 }
 
 export interface StepOutputV1 {

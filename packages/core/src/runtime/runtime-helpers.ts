@@ -56,13 +56,16 @@ export function carriedStateData(source: Float32Array, previousBatchSize: number
   return data;
 }
 
-/** Adds N(0, std[slot]^2) to each slot's part of a [batch, ...] state, in place. */
-export function addStateNoise(data: Float32Array, batchSize: number, noise: { std: Float32Array; seed: number }): void {
+/**
+ * Adds N(0, std[slot]^2) to each slot's part of a [batch, ...] state, in place. Each slot draws
+ * from its own seed, so a sample's noise does not depend on what shares its batch.
+ */
+export function addStateNoise(data: Float32Array, batchSize: number, noise: { std: Float32Array; seeds: Uint32Array }): void {
   const perSlot = data.length / batchSize;
-  const random = createRandom(noise.seed);
   for (let slot = 0; slot < batchSize; slot++) {
     const std = noise.std[slot] ?? 0;
     if (std <= 0) continue;
+    const random = createRandom(noise.seeds[slot] ?? 0);
     const end = (slot + 1) * perSlot;
     for (let index = slot * perSlot; index < end; index += 2) {
       // Box-Muller: two normal samples per pair of uniforms.

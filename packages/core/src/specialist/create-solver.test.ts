@@ -45,24 +45,24 @@ describe('createSolver', () => {
 
   it('thinks longer until the answer verifies', async () => {
     const solver = await createSolver({ specialist: toy, runtime: runtime() });
-    const result = await solver.solve([2, 3, 4, 5], { verify: { maxSteps: 8 } });
-    expect(result).toMatchObject({ text: '3,4,5,6', steps: 3, verified: true });
+    const result = await solver.solve([2, 3, 4, 5], { verifySteps: 8 });
+    expect(result).toMatchObject({ answer: '3,4,5,6', steps: 3, verified: true });
   });
 
   it('test-time augmentation prefers the copy that verifies and maps it back', async () => {
     const solver = await createSolver({ specialist: toy, runtime: runtime() });
     // Unchanged, the first token (1) is odd: the model never solves it. Reversed, it starts with 4.
-    const plain = await solver.solve([1, 2, 3, 4], { verify: { maxSteps: 6 } });
+    const plain = await solver.solve([1, 2, 3, 4], { verifySteps: 6 });
     expect(plain.verified).toBe(false);
-    const augmented = await solver.solve([1, 2, 3, 4], { verify: { maxSteps: 6 }, copies: 2 });
-    expect(augmented).toMatchObject({ text: '2,3,4,5', verified: true, cost: { copies: 2, verifiedCopies: 1 } });
+    const augmented = await solver.solve([1, 2, 3, 4], { verifySteps: 6, copies: 2 });
+    expect(augmented).toMatchObject({ answer: '2,3,4,5', verified: true, cost: { copies: 2, verifiedCopies: 1 } });
     expect(augmented.cost.sampleSteps).toBe(6 + 3);
   });
 
   it('solveMany keeps order and packs copies into batches', async () => {
     const mock = runtime();
     const solver = await createSolver({ specialist: toy, runtime: mock });
-    const results = await solver.solveMany([[2, 2, 2, 2], [1, 1, 1, 1], [4, 1, 1, 1]], { copies: 2, batchSize: 4, verify: { maxSteps: 4 } });
+    const results = await solver.solveMany([[2, 2, 2, 2], [1, 1, 1, 1], [4, 1, 1, 1]], { copies: 2, batchSize: 4, verifySteps: 4 });
     expect(results.map((result) => result.verified)).toEqual([true, false, true]);
     expect(mock.calls.map((call) => call.batchSize)).toContain(4);
     expect(Math.max(...mock.calls.map((call) => call.batchSize))).toBeLessThanOrEqual(4);
@@ -71,38 +71,53 @@ describe('createSolver', () => {
   it('stochastic restarts: noise on every copy but the first, one seed per request', async () => {
     const mock = runtime();
     const solver = await createSolver({ specialist: { ...toy, augment: undefined }, runtime: mock });
-    const result = await solver.solve([2, 3, 4, 5], { copies: 3, noise: 0.5, seed: 9, halting: { mode: 'fixed', steps: 2 } });
+    const result = await solver.solve([2, 3, 4, 5], { copies: 3, noise: 0.5, seed: 9, fixedSteps: 2 });
     expect(result.cost.copies).toBe(3);
     expect(mock.calls[0]!.stateNoise).toBeUndefined(); // nothing to perturb before the first step
     expect(Array.from(mock.calls[1]!.stateNoise!.std)).toEqual([0, 0.5, 0.5]);
-    await expect(solver.solve([2, 3, 4, 5], { noise: -1 })).rejects.toMatchObject({ field: 'noise' });
+    await expect(solver.solve([2, 3, 4, 5], { noise: -1 })).rejects.toMatchObject({ field: 'options.noise' });
+    // Each copy's noise has its own seed, from the request's seed and the copy alone.
+    const seeds = Array.from(mock.calls[1]!.stateNoise!.seeds);
+    expect(new Set(seeds).size).toBe(3);
+    const again = runtime();
+    await (await createSolver({ specialist: { ...toy, augment: undefined }, runtime: again })).solve([2, 3, 4, 5], { copies: 3, noise: 0.5, seed: 9, fixedSteps: 2 });
+    expect(Array.from(again.calls[1]!.stateNoise!.seeds)).toEqual(seeds);
   });
 
   it('plain solveMany streams through continuous batching: same answers, refilled slots', async () => {
     const mock = runtime();
     const solver = await createSolver({ specialist: toy, runtime: mock });
     const inputs = [[2, 1, 1, 1], [3, 1, 1, 1], [1, 1, 1, 1], [4, 4, 4, 4]];
-    const many = await solver.solveMany(inputs, { batchSize: 2, verify: { maxSteps: 5 } });
+    const many = await solver.solveMany(inputs, { batchSize: 2, verifySteps: 5 });
     for (const [index, input] of inputs.entries()) {
-      const alone = await (await createSolver({ specialist: toy, runtime: runtime() })).solve(input, { verify: { maxSteps: 5 } });
+      const alone = await (await createSolver({ specialist: toy, runtime: runtime() })).solve(input, { verifySteps: 5 });
       expect(many[index]).toEqual(alone);
     }
     expect(Math.max(...mock.calls.map((call) => call.batchSize))).toBe(2);
-    await expect(solver.solveMany(inputs, { halting: { mode: 'fixed', steps: -1 } })).rejects.toMatchObject({ field: 'halting.steps' });
+    await expect(solver.solveMany(inputs, { fixedSteps: -1 })).rejects.toMatchObject({ field: 'options.fixedSteps' });
   });
 
   it('static scheduling gives the same answers but runs each batch to its slowest sample', async () => {
     const inputs = [[2, 1, 1, 1], [3, 1, 1, 1], [1, 1, 1, 1], [4, 4, 4, 4]];
     const continuousRuntime = runtime();
     const staticRuntime = runtime();
-    const continuous = await (await createSolver({ specialist: toy, runtime: continuousRuntime })).solveMany(inputs, { batchSize: 2, verify: { maxSteps: 5 } });
-    const batched = await (await createSolver({ specialist: toy, runtime: staticRuntime })).solveMany(inputs, { batchSize: 2, verify: { maxSteps: 5 }, scheduling: 'static' });
-    expect(batched.map((result) => result.text)).toEqual(continuous.map((result) => result.text));
+    const continuous = await (await createSolver({ specialist: toy, runtime: continuousRuntime })).solveMany(inputs, { batchSize: 2, verifySteps: 5 });
+    const batched = await (await createSolver({ specialist: toy, runtime: staticRuntime })).solveMany(inputs, { batchSize: 2, verifySteps: 5, scheduling: 'static' });
+    expect(batched.map((result) => result.answer)).toEqual(continuous.map((result) => result.answer));
     expect(batched.map((result) => result.verified)).toEqual(continuous.map((result) => result.verified));
     const slotSteps = (calls: { batchSize: number }[]) => calls.reduce((sum, call) => sum + call.batchSize, 0);
     // Static batches keep finished samples' slots busy until the whole batch stops.
     expect(slotSteps(staticRuntime.calls)).toBeGreaterThan(slotSteps(continuousRuntime.calls));
-    await expect((await createSolver({ specialist: toy, runtime: runtime() })).solveMany(inputs, { scheduling: 'eager' as never })).rejects.toMatchObject({ field: 'scheduling' });
+    await expect((await createSolver({ specialist: toy, runtime: runtime() })).solveMany(inputs, { scheduling: 'eager' as never })).rejects.toMatchObject({ field: 'options.scheduling' });
+  });
+
+  it('refuses unknown option keys and contradictory bounds, naming the key', async () => {
+    const solver = await createSolver({ specialist: toy, runtime: runtime() });
+    await expect(solver.solve([2, 3, 4, 5], { maxStep: 4 } as never)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'options' });
+    await expect(solver.solve([2, 3, 4, 5], { minSteps: 9, maxSteps: 4 })).rejects.toMatchObject({ field: 'options.minSteps' });
+    await expect(solver.solve([2, 3, 4, 5], { fixedSteps: 3, patience: 2 })).rejects.toMatchObject({ field: 'options.patience' });
+    await expect(solver.solve([2, 3, 4, 5], { verifySteps: Number.NaN })).rejects.toMatchObject({ field: 'options.verifySteps' });
+    await expect(solver.solve([2, 3, 4, 5], { batchSize: 4 } as never)).rejects.toMatchObject({ field: 'options.batchSize' });
   });
 
   it('refuses copies for a task without augmentations, naming the field', async () => {

@@ -10,6 +10,18 @@ export interface Random {
   state(): [number, number, number, number];
 }
 
+/** One 32-bit seed from several numbers (murmur3's finalizer over each): a request's seed, its copy, its step. */
+export function mixSeeds(...values: number[]): number {
+  let hash = 0x811c9dc5;
+  for (const value of values) {
+    hash = Math.imul(hash ^ (value >>> 0), 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash ^= hash >>> 16;
+  }
+  return hash >>> 0;
+}
+
 export function createRandom(seed: number | [number, number, number, number]): Random {
   let [a, b, c, d] = Array.isArray(seed) ? seed : [0x9e3779b9, 0x243f6a88, 0xb7e15162, seed >>> 0];
   const next = (): number => {

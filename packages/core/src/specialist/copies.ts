@@ -1,0 +1,112 @@
+import { InvalidInputError } from '../errors/invalid-input-error';
+import type { SampleState } from '../recursion/run-recursion';
+import { createRandom, mixSeeds } from '../util/random';
+import type { ResolvedSolveOptions } from './solve-options';
+import type { SpecialistV1 } from './specialist';
+
+/** One result of solving, the same from the solver, the router, the CLI and the HTTP service. */
+export interface SolveResultV1<Answer = unknown> {
+  readonly task: string;
+  readonly modelId: string;
+  /** The answer in the task's printable form (one line, as in its data files). */
+  readonly answer: string;
+  /** The answer as the task's typed value (e.g. digits, grid cells). */
+  readonly value: Answer;
+  /** Supervision steps of the copy whose answer was chosen. */
+  readonly steps: number;
+  /** True only when the task's verifier accepted the answer for this very input. */
+  readonly verified: boolean;
+  /** True when the halting head stopped the recursion (rather than the step bound or the verifier). */
+  readonly halted: boolean;
+  /** True when `patience` stopped it: the answer had stopped changing without verifying. */
+  readonly converged: boolean;
+  /** sigmoid(q_halt) at the last step. */
+  readonly confidence: number;
+  readonly tokenConfidence: Float32Array;
+  /** How the answer was obtained and what it cost. */
+  readonly cost: {
+    /** Copies solved (1 without test-time augmentation). */
+    readonly copies: number;
+    /** Copies whose answer verified. */
+    readonly verifiedCopies: number;
+    /** Supervision steps summed over the copies: the compute spent on this request. */
+    readonly sampleSteps: number;
+  };
+}
+
+export interface SolveCopy<Input, Answer> {
+  /** Index of the input this is a copy of. */
+  readonly original: number;
+  readonly input: Input;
+  readonly restore: (answer: Answer) => Answer;
+  /** Std of the latent-state noise of this copy, and its seed. */
+  readonly noise: number;
+  readonly noiseSeed: number;
+}
+
+/**
+ * The copies of each input: the first unchanged, the rest augmented (when the task can) and
+ * noised. Each input's copies depend on the seed alone, never on the other inputs of the call.
+ */
+export function expandCopies<Input, Answer>(specialist: SpecialistV1<Input, Answer>, inputs: readonly Input[], options: ResolvedSolveOptions): SolveCopy<Input, Answer>[] {
+  const { copies, noise, seed } = options;
+  // With noise, copies differ by their noise alone when the task cannot augment.
+  if (copies > 1 && !specialist.augment && noise === 0) {
+    throw new InvalidInputError({ field: 'copies', message: `the ${specialist.task} specialist has no augmentations; add noise for restarts`, value: copies });
+  }
+  return inputs.flatMap((input, original) => {
+    const random = createRandom(mixSeeds(seed, 0x617567));
+    return Array.from({ length: copies }, (_, copy) => {
+      const noiseSeed = mixSeeds(seed, copy);
+      if (copy === 0 || !specialist.augment) return { original, input, restore: (answer: Answer) => answer, noise: copy === 0 ? 0 : noise, noiseSeed };
+      return { original, ...specialist.augment(input, random), noise, noiseSeed };
+    });
+  });
+}
+
+/** Per input: a verified answer (most votes, then most confident), else the most common one. */
+export function chooseAnswers<Input, Answer>(
+  specialist: SpecialistV1<Input, Answer>,
+  inputs: readonly Input[],
+  copies: readonly SolveCopy<Input, Answer>[],
+  samples: readonly SampleState[],
+): { chosen: { value: Answer; answer: string; verified: boolean; sample: SampleState }; verifiedCopies: number; sampleSteps: number; copies: number }[] {
+  const groups = inputs.map(() => [] as { value: Answer; answer: string; verified: boolean; sample: SampleState }[]);
+  samples.forEach((sample, index) => {
+    const copy = copies[index]!;
+    const value = copy.restore(specialist.decode(sample.tokens, copy.input));
+    groups[copy.original]!.push({ value, answer: specialist.formatAnswer(value), verified: specialist.verify(inputs[copy.original]!, value), sample });
+  });
+  return groups.map((group) => {
+    const verified = group.filter((entry) => entry.verified);
+    const pool = verified.length > 0 ? verified : group;
+    const votes = new Map<string, { count: number; confidence: number }>();
+    for (const entry of pool) {
+      const vote = votes.get(entry.answer) ?? { count: 0, confidence: 0 };
+      votes.set(entry.answer, { count: vote.count + 1, confidence: vote.confidence + entry.sample.confidence });
+    }
+    const score = (entry: (typeof pool)[number]) => {
+      const vote = votes.get(entry.answer)!;
+      return vote.count * 1e6 + vote.confidence / vote.count;
+    };
+    const chosen = pool.reduce((best, entry) => (score(entry) > score(best) ? entry : best));
+    return { chosen, verifiedCopies: verified.length, sampleSteps: group.reduce((sum, entry) => sum + entry.sample.steps, 0), copies: group.length };
+  });
+}
+
+/** The results of `chooseAnswers`, in the shared result type. */
+export function toResults<Input, Answer>(specialist: SpecialistV1<Input, Answer>, choices: ReturnType<typeof chooseAnswers<Input, Answer>>): SolveResultV1<Answer>[] {
+  return choices.map(({ chosen, verifiedCopies, sampleSteps, copies }) => ({
+    task: specialist.task,
+    modelId: specialist.modelId,
+    answer: chosen.answer,
+    value: chosen.value,
+    steps: chosen.sample.steps,
+    verified: chosen.verified,
+    halted: chosen.sample.halted,
+    converged: chosen.sample.converged,
+    confidence: chosen.sample.confidence,
+    tokenConfidence: chosen.sample.tokenConfidence,
+    cost: { copies, verifiedCopies, sampleSteps },
+  }));
+}
