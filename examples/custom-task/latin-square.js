@@ -206,7 +206,8 @@ export const task = {
     const symmetry = randomSymmetry(random);
     return { input: { givens: applySymmetry(symmetry, input.givens) }, restore: (answer) => invertSymmetry(symmetry, answer) };
   },
-  ratingBucket: (blanks) => levelOf(blanks),
+  // Three blank counts a bucket, so evaluation shows where accuracy falls (training used 8-20).
+  ratingBucket: (blanks) => `${blanks - ((blanks - 2) % 3)}-${blanks - ((blanks - 2) % 3) + 2} blanks`,
   training: {
     options: { blanks: { type: 'string', description: 'MIN-MAX blank cells per puzzle (default 8-20)' } },
     data(options) {
