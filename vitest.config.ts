@@ -12,7 +12,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts', 'examples/*/*.test.js'],
+    include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts', 'examples/*/*.test.js', 'scripts/*.test.js'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',

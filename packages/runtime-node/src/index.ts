@@ -1,1 +1,2 @@
 export { createNodeRuntime, type NodeDevice, type NodeRuntimeSettings } from './node-runtime';
+export { solve, disposeSolve } from './solve';

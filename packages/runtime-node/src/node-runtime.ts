@@ -91,13 +91,18 @@ export function createNodeRuntime(settings: NodeRuntimeSettings = {}): Inference
 }
 
 async function readWeights(source: ModelSourceV1, manifest: ModelManifest): Promise<Uint8Array> {
-  const weights = source.weights;
+  // An http(s) or file: string is a URL, like a URL object; any other string is a path.
+  const weights = typeof source.weights === 'string' && /^(https?|file):/i.test(source.weights) ? new URL(source.weights) : source.weights;
   const label = typeof weights === 'string' ? weights : weights instanceof URL ? weights.href : manifest.id;
   let bytes: Uint8Array;
   try {
     if (weights instanceof Uint8Array) bytes = weights;
     else if (typeof weights === 'function') bytes = await weights();
-    else if (weights instanceof URL && weights.protocol !== 'file:') bytes = new Uint8Array(await (await fetch(weights)).arrayBuffer());
+    else if (weights instanceof URL && weights.protocol !== 'file:') {
+      const response = await fetch(weights);
+      if (!response.ok) throw new Error(`HTTP ${response.status} for ${weights.href}`);
+      bytes = new Uint8Array(await response.arrayBuffer());
+    }
     else bytes = await readFile(weights instanceof URL ? fileURLToPath(weights) : weights);
   } catch (error) {
     throw new ModelLoadError({ source: label, message: `cannot read weights: ${(error as Error).message}`, field: 'weights', cause: error });

@@ -11,13 +11,17 @@ import { mazeVocabulary } from './maze-codec';
 // A literal path, so bundlers that follow `new URL(..., import.meta.url)` copy the file.
 export const mazeModelUrl: URL = /* @__PURE__ */ new URL('../model/maze-trm-conv.onnx', import.meta.url);
 
-/** The shipped model: its manifest and the URL of its weights. */
-export function packagedMazeModel(): ModelSourceV1 {
+/**
+ * The shipped model: its manifest and its weights, at `weights` when given. A bundle that does not
+ * follow `new URL(..., import.meta.url)` (esbuild) copies the package's `model/` files (exported as
+ * `./model/*`) and passes where it serves them: `createX({ model: packagedMazeModel('/assets/x.onnx') })`.
+ */
+export function packagedMazeModel(weights: URL | string | Uint8Array = mazeModelUrl): ModelSourceV1 {
   const manifest = parseModelManifest(defaultManifest);
   const file = manifest.weights[0];
   // Bundlers may rename the file (a content hash); the manifest's sha256 still checks it at load.
   if (!file) throw new ManifestError({ message: 'the packaged manifest lists no weights', field: 'weights' });
-  return { manifest, weights: mazeModelUrl };
+  return { manifest, weights };
 }
 
 const bandNames = Object.keys(mazeBands) as MazeBand[];
@@ -116,7 +120,7 @@ export const mazeTask: TaskV1<MazePuzzle, MazeAnswer> = {
     architecture: { mixer: 'conv', hiddenSize: 64, kernelSize: 3, dilation: 1 },
     recursion: { latentSteps: 2, cycles: 2, maxSupervisionSteps: 16 },
   },
-  packagedModel: packagedMazeModel,
+  packagedModel: () => packagedMazeModel(),
 };
 
 /** Parses a printed maze answer (path cells marked "o") against the task's rules. */

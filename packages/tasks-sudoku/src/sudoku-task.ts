@@ -11,13 +11,17 @@ import { type SudokuAnswer, type SudokuPuzzle, parseSudokuInput, sudokuInputSche
 // A literal path, so bundlers that follow `new URL(..., import.meta.url)` copy the file.
 export const sudokuModelUrl: URL = /* @__PURE__ */ new URL('../model/sudoku-trm-mlp-h128.onnx', import.meta.url);
 
-/** The shipped model: its manifest and the URL of its weights. */
-export function packagedSudokuModel(): ModelSourceV1 {
+/**
+ * The shipped model: its manifest and its weights, at `weights` when given. A bundle that does not
+ * follow `new URL(..., import.meta.url)` (esbuild) copies the package's `model/` files (exported as
+ * `./model/*`) and passes where it serves them: `createX({ model: packagedSudokuModel('/assets/x.onnx') })`.
+ */
+export function packagedSudokuModel(weights: URL | string | Uint8Array = sudokuModelUrl): ModelSourceV1 {
   const manifest = parseModelManifest(defaultManifest);
   const file = manifest.weights[0];
   // Bundlers may rename the file (a content hash); the manifest's sha256 still checks it at load.
   if (!file) throw new ManifestError({ message: 'the packaged manifest lists no weights', field: 'weights' });
-  return { manifest, weights: sudokuModelUrl };
+  return { manifest, weights };
 }
 
 /** "MIN-MAX" givens of a training mix, 17 <= MIN <= MAX <= 80. */
@@ -99,5 +103,5 @@ export const sudokuTask: TaskV1<SudokuPuzzle, SudokuAnswer> = {
     architecture: { mixer: 'mlp', hiddenSize: 128 },
     recursion: { latentSteps: 2, cycles: 2, maxSupervisionSteps: 16 },
   },
-  packagedModel: packagedSudokuModel,
+  packagedModel: () => packagedSudokuModel(),
 };

@@ -1,0 +1,15 @@
+import { createSolveFunction } from '@trm/router';
+import { maze } from '@trm/tasks-maze';
+import { sudoku } from '@trm/tasks-sudoku';
+import { createNodeRuntime } from './node-runtime';
+
+const shipped = /* @__PURE__ */ createSolveFunction({ specialists: () => [sudoku, maze], runtime: () => createNodeRuntime() });
+
+/**
+ * Solves a sudoku or a maze (detected from the input) with the shipped models on this machine:
+ * `await solve('..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..')`.
+ * Options are the shared solve options (`maxSteps`, `verifySteps`, `copies`, ...) plus `task`.
+ */
+export const solve = shipped.solve;
+/** Frees the models `solve` loaded (a later call loads them again). */
+export const disposeSolve = shipped.dispose;
