@@ -70,9 +70,14 @@ describe('trm CLI', () => {
     }
     const file = join(directory, 'eval.csv');
     await writeFile(file, rows.join('\n'));
-    const { code, stdout } = await run(['eval', 'sudoku', '--data', file, '--json', '--limit', '2', '--max-steps', '2']);
+    const plot = join(directory, 'eval.svg');
+    const { code, stdout } = await run(['eval', 'sudoku', '--data', file, '--json', '--limit', '2', '--max-steps', '2', '--plot', plot]);
     expect(code).toBe(0);
     const report = JSON.parse(stdout[0]!);
+    // The plot draws the levels and the steps axis.
+    const svg = await readFile(plot, 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const label of ['>A<', '>B<', 'supervision steps used']) expect(svg).toContain(label);
     expect(report.count).toBe(4);
     expect(Object.keys(report.byLevel).sort()).toEqual(['A', 'B']);
     expect(report.byLevel.A.count).toBe(2);

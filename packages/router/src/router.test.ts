@@ -4,6 +4,7 @@ import { InvalidInputError, type InferenceRuntimeV1, type SpecialistV1 } from '@
 import { createMockRuntime, testManifest } from '@trm/core/test';
 import { AmbiguousInputError } from './ambiguous-input-error';
 import { createRouter } from './router';
+import { createSolveFunction } from './create-solve';
 
 /** Two toy tasks: "up" answers each digit + 1, "down" each digit - 1; inputs are digit strings. */
 function toy(task: 'up' | 'down', length: number): SpecialistV1<number[], number[]> {
@@ -108,5 +109,37 @@ describe('createRouter', () => {
     expect(() => createRouter({ specialists, runtime: runtimeFor([]), defaults: { patience: 1.5 } })).toThrow(
       expect.objectContaining({ field: 'defaults.patience' }),
     );
+  });
+
+  it('takes the shared options: copies with augmentations, fixed steps, and refuses unknown keys', async () => {
+    // "up" augmented by reversing its digits; the answer is mapped back, so every copy agrees.
+    const reversing = { ...toy('up', 4), augment: (input: number[]) => ({ input: [...input].reverse(), restore: (answer: number[]) => [...answer].reverse() }) };
+    const router = createRouter({ specialists: [reversing], runtime: runtimeFor([]) });
+    const result = await router.solve('2345', { copies: 3, seed: 4 });
+    expect(result).toMatchObject({ answer: '3456', verified: true, cost: { copies: 3, verifiedCopies: 3 } });
+    expect(result.value).toEqual([3, 4, 5, 6]);
+    expect(await router.solve('8111', { fixedSteps: 2 })).toMatchObject({ steps: 2, verified: false });
+    await expect(router.solve('2345', { maxStep: 3 } as never)).rejects.toSatisfy((error) => InvalidInputError.isInstance(error) && error.field === 'options' && /maxStep/.test(error.message));
+    await expect(router.solve('2345', { copies: 2 })).resolves.toMatchObject({ cost: { copies: 2 } });
+    await router.dispose();
+  });
+});
+
+describe('createSolveFunction', () => {
+  it('solves with one call, makes the router once, and names bad arguments', async () => {
+    const loads: string[] = [];
+    let routers = 0;
+    const shipped = createSolveFunction({ specialists: () => (routers++, [toy('up', 4), toy('down', 6)]), runtime: () => runtimeFor(loads) });
+    expect(await shipped.solve('2345')).toMatchObject({ task: 'up', answer: '3456', verified: true });
+    expect(await shipped.solve('123456', { task: 'down', maxSteps: 4 })).toMatchObject({ task: 'down', answer: '012345' });
+    expect(routers).toBe(1);
+    await expect(shipped.solve(undefined)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'input' });
+    await expect(shipped.solve('2345', 'fast' as never)).rejects.toMatchObject({ field: 'options' });
+    await expect(shipped.solve('2345', { task: 3 } as never)).rejects.toMatchObject({ field: 'options.task' });
+    await expect(shipped.solve('2345', { maxSteps: -1 })).rejects.toMatchObject({ field: 'options.maxSteps' });
+    await shipped.dispose();
+    await shipped.solve('2345');
+    expect(routers).toBe(2); // disposed: the next call makes a new one
+    await shipped.dispose();
   });
 });

@@ -37,7 +37,7 @@ export function curvePoints(text: string, run: string, every = 20): CurvePoint[]
     if (cpuSeconds === undefined || !Number.isFinite(step)) return;
     const cpuMinutes = cpuSeconds / 60;
     if (record.type === 'eval') {
-      points.push({ run, measure: `held-out accuracy (${String(record.grid ?? '')})`, cpuMinutes, step, value: Number(record.accuracy) });
+      points.push({ run, measure: record.grid ? `held-out accuracy (${String(record.grid)})` : 'held-out accuracy', cpuMinutes, step, value: Number(record.accuracy) });
       return;
     }
     window.loss += Number(record.loss);

@@ -7,8 +7,9 @@ import { describeInference, haltingFlags, solveOptionsFromFlags } from '../halti
 import { loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
+import { renderEvaluation } from './eval-plot';
 
-export const evalUsage = `trm eval <task> --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json]
+export const evalUsage = `trm eval <task> --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json] [--plot out.svg (accuracy by level or band, steps histogram)]
       [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--batch-size 64] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)`;
 
@@ -54,6 +55,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     record: { type: 'boolean' },
     model: { type: 'string' },
+    plot: { type: 'string' },
     'batch-size': { type: 'string' },
     ...haltingFlags,
     ...runtimeFlags,
@@ -165,6 +167,14 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     settings,
   };
 
+  if (values.plot) {
+    try {
+      await writeFile(values.plot, await renderEvaluation(report));
+    } catch (error) {
+      throw new InvalidInputError({ field: '--plot', message: `cannot write ${values.plot}: ${(error as Error).message}`, value: values.plot, cause: error });
+    }
+    io.stderr(`wrote ${values.plot}`);
+  }
   if (values.json) io.stdout(JSON.stringify(report));
   else printReport(report, io);
   if (values.record && values.model) await recordMetrics(values.model, report, `pnpm trm eval ${argv.filter((arg) => arg !== '--record' && arg !== '--json').join(' ')}`);
