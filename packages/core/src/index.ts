@@ -41,6 +41,7 @@ export {
 export type { SpecialistV1, SpecialistInput, SpecialistAnswer } from './specialist/specialist';
 export { createSolver, type Solver, type SolveOptions, type SolveManyOptions, type SolveResult, type SolveStepEvent } from './specialist/create-solver';
 export { solveOptionsSchema, resolveSolveOptions, describeSolveOptions, type SolveOptionsV1, type ResolvedSolveOptions } from './specialist/solve-options';
+export { checkSpecialist, checkRuntime } from './specialist/check-settings';
 export { expandCopies, chooseAnswers, toResults, type SolveResultV1, type SolveCopy } from './specialist/copies';
 export type { TaskV1, TaskCodecV1, TaskOptionV1, TrainingDataOptionsV1, TaskTrainingExampleV1, TaskTrainingDataV1, TaskDataRowV1, TaskInput, TaskAnswer, GridShape } from './task/task';
 export { createSpecialist } from './task/create-specialist';

@@ -2,6 +2,8 @@ import {
   ContinuousBatcher,
   type SolveOptionsV1,
   type SolveResultV1,
+  checkRuntime,
+  checkSpecialist,
   chooseAnswers,
   expandCopies,
   resolveSolveOptions,
@@ -64,7 +66,12 @@ export interface Router {
  * continuous batcher shared by all requests for that task.
  */
 export function createRouter(settings: RouterSettings): Router {
+  if (typeof settings !== 'object' || settings === null) throw new InvalidInputError({ field: 'settings', message: 'expected { specialists, runtime }', value: settings });
+  if (!Array.isArray(settings.specialists)) throw new InvalidInputError({ field: 'specialists', message: 'expected an array of specialists', value: settings.specialists });
+  settings.specialists.forEach((specialist, index) => checkSpecialist(specialist, `specialists[${index}]`));
+  checkRuntime(settings.runtime, 'runtime');
   const specialists = new Map(settings.specialists.map((specialist) => [specialist.task, specialist]));
+  if (specialists.size < settings.specialists.length) throw new InvalidInputError({ field: 'specialists', message: 'two specialists for one task: give one per task', value: settings.specialists.map((specialist) => specialist.task) });
   if (specialists.size === 0) throw new InvalidInputError({ field: 'specialists', message: 'give at least one specialist' });
   // Checked once here, so a bad policy fails at start, not on the first request.
   const { signal: _signal, ...defaults } = (settings.defaults ?? {}) as RouterSolveOptions;

@@ -1,3 +1,6 @@
+import { InvalidInputError } from '@trm/core';
+import { parseSudokuString } from './sudoku-codec';
+
 /**
  * Bitmask backtracking with constraint propagation. Grids are 81 numbers, 0 for blank, 1-9 for
  * digits, row-major.
@@ -27,8 +30,15 @@ export interface SolveStatistics {
  * Counts solutions up to `limit`, choosing the most constrained cell first. `order` shuffles the
  * digit order (for random full grids).
  */
-export function solveSudoku(grid: ArrayLike<number>, options: { limit?: number; digitOrder?: () => number[] } = {}): SolveStatistics {
+export function solveSudoku(input: ArrayLike<number> | string, options: { limit?: number; digitOrder?: () => number[] } = {}): SolveStatistics {
+  // Text is parsed (81 cells, '.' or '0' blank); numbers must be 81 integers 0-9. A string read as
+  // an array of characters would silently find no solution.
+  const grid = typeof input === 'string' ? parseSudokuString(input, 'grid') : input;
+  if (!grid || typeof grid !== 'object' || grid.length !== 81 || !Array.from(grid).every((digit) => Number.isInteger(digit) && digit >= 0 && digit <= 9)) {
+    throw new InvalidInputError({ field: 'grid', message: 'expected 81 cells: a string, or integers 0-9 (0 blank)', value: input });
+  }
   const limit = options.limit ?? 2;
+  if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError({ field: 'limit', message: 'must be a positive integer', value: limit });
   const cells = new Uint8Array(81);
   const rows = new Uint16Array(9);
   const columns = new Uint16Array(9);

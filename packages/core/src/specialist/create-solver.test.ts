@@ -120,6 +120,13 @@ describe('createSolver', () => {
     await expect(solver.solve([2, 3, 4, 5], { batchSize: 4 } as never)).rejects.toMatchObject({ field: 'options.batchSize' });
   });
 
+  it('a wrong createSolver argument is a typed error naming it, not a TypeError', async () => {
+    await expect(createSolver(undefined as never)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'settings' });
+    await expect(createSolver({} as never)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'specialist' });
+    await expect(createSolver({ specialist: { ...toy, verify: undefined }, runtime: runtime() } as never)).rejects.toMatchObject({ field: 'specialist.verify' });
+    await expect(createSolver({ specialist: toy, runtime: {} } as never)).rejects.toMatchObject({ field: 'runtime' });
+  });
+
   it('refuses copies for a task without augmentations, naming the field', async () => {
     const solver = await createSolver({ specialist: { ...toy, augment: undefined }, runtime: runtime() });
     await expect(solver.solve([2, 3, 4, 5], { copies: 3 })).rejects.toMatchObject({ name: 'InvalidInputError', field: 'copies' });

@@ -6,6 +6,7 @@ import { hasGrid } from '../manifest/architecture';
 import { modelAtGrid } from '../runtime/runtime-helpers';
 import type { SpecialistV1 } from './specialist';
 import { type SolveResultV1, chooseAnswers, expandCopies, toResults } from './copies';
+import { checkRuntime, checkSpecialist } from './check-settings';
 import { type ResolvedSolveOptions, type SolveOptionsV1, resolveSolveOptions } from './solve-options';
 
 export interface SolveOptions<Answer> extends SolveOptionsV1 {
@@ -56,6 +57,9 @@ export async function createSolver<Input, Answer>(settings: {
   specialist: SpecialistV1<Input, Answer>;
   runtime: InferenceRuntimeV1;
 }): Promise<Solver<Input, Answer>> {
+  if (typeof settings !== 'object' || settings === null) throw new InvalidInputError({ field: 'settings', message: 'expected { specialist, runtime }', value: settings });
+  checkSpecialist(settings.specialist, 'specialist');
+  checkRuntime(settings.runtime, 'runtime');
   const { specialist, runtime } = settings;
   const model = await runtime.load(specialist.model);
   const views = new Map<string, LoadedModelV1>();

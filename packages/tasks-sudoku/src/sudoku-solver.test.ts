@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { parseSudokuString } from './sudoku-codec';
+import { isValidSolution } from './sudoku-rules';
+import { solveSudoku } from './sudoku-solver';
+
+const puzzle = '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..';
+
+describe('solveSudoku', () => {
+  it('takes the puzzle as text as well as digits, with the same result', () => {
+    const fromText = solveSudoku(puzzle);
+    const fromDigits = solveSudoku(parseSudokuString(puzzle));
+    expect(fromText.solutions).toBe(1);
+    expect(isValidSolution(parseSudokuString(puzzle), fromText.solution!)).toBe(true);
+    expect(Array.from(fromText.solution!)).toEqual(Array.from(fromDigits.solution!));
+  });
+
+  it('refuses what is not a grid, naming the field, instead of finding no solution', () => {
+    expect(() => solveSudoku(puzzle.slice(1))).toThrow(expect.objectContaining({ name: 'InvalidInputError', field: 'grid' }));
+    expect(() => solveSudoku([1, 2, 3])).toThrow(expect.objectContaining({ field: 'grid' }));
+    expect(() => solveSudoku(Array(81).fill(10))).toThrow(expect.objectContaining({ field: 'grid' }));
+    expect(() => solveSudoku(puzzle, { limit: 0 })).toThrow(expect.objectContaining({ field: 'limit' }));
+  });
+});
