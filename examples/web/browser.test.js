@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { createMazeGenerator, formatMaze, isValidShortestPath, maze, parseMazeString } from '@trm/tasks-maze';
-import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
+import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString, sudoku } from '@trm/tasks-sudoku';
 import { launchChromium, serveDist } from './serve-dist.js';
 
 const chromiumPath = process.env.TRM_CHROMIUM ?? '/usr/bin/chromium';
@@ -119,4 +119,21 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     await wasm.page.close();
     await webgpu.page.close();
   });
+
+  it('the one-call solve() works in the browser as in Node: same task, same answer', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
+    const inBrowser = await page.evaluate((input) => window.trmSolve(input, { fixedSteps: 3 }), puzzle);
+    const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu' }) });
+    const inNode = await solver.solve(puzzle, { fixedSteps: 3 });
+    await solver.dispose();
+    expect(inBrowser.task).toBe('sudoku');
+    expect(inBrowser.steps).toBe(3);
+    expect(inBrowser.verified).toBe(isValidSolution(parseSudokuString(puzzle), parseSudokuString(inBrowser.answer)));
+    const same = [...inBrowser.answer].filter((digit, cell) => digit === inNode.answer[cell]).length;
+    expect(same).toBeGreaterThanOrEqual(79); // wasm and native kernels may differ on a near-tied cell
+    await expect(page.evaluate(() => window.trmSolve('..3', { maxStep: 2 }).catch((error) => `${error.name} ${error.field}`))).resolves.toBe('InvalidInputError options');
+    await page.close();
+  }, 180_000);
 });

@@ -1,5 +1,5 @@
 import { createSolver, TrmError } from '@trm/core';
-import { createWebRuntime } from '@trm/runtime-web';
+import { createWebRuntime, solve as solveOneCall } from '@trm/runtime-web';
 import { createMazeGenerator, formatMaze, maze, MazeCell, mazeSide, parseMazeInput } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, parseSudokuInput, sudoku } from '@trm/tasks-sudoku';
 
@@ -171,4 +171,10 @@ window.trmBench = async ({ task = 'sudoku', device, puzzles, steps }) => {
   const started = performance.now();
   for (const puzzle of puzzles) await solver.solve(puzzle, { fixedSteps: steps });
   return { puzzlesPerSecond: puzzles.length / ((performance.now() - started) / 1000), threads: crossOriginIsolated ? navigator.hardwareConcurrency : 1 };
+};
+
+// The one-call API, for the browser test: `solve(input)` with the shipped models, as in Node.
+window.trmSolve = async (input, options) => {
+  const { value: _typed, tokenConfidence: _confidences, ...result } = await solveOneCall(input, options);
+  return result;
 };
