@@ -1,1 +1,2 @@
 export { main } from './main';
+export { loadTask, loadSpecialist, builtInTasks, type LoadedTask } from './tasks';
