@@ -24,6 +24,12 @@ function snippets(section) {
   return [...body.matchAll(/```js\n([\s\S]*?)```/g)].map((match) => match[1]);
 }
 
+/** Every ```ts or ```js block of a package README (plain JavaScript, so it runs as written). */
+function packageSnippets(name) {
+  const text = readFileSync(join(root, 'packages', name, 'README.md'), 'utf8');
+  return [...text.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((match) => match[1]);
+}
+
 describe('packed packages install and run outside the workspace', () => {
   const tarballs = {};
 
@@ -95,5 +101,21 @@ describe('packed packages install and run outside the workspace', () => {
       // require() of ESM is supported from Node 20.19 (the engines floor), which TypeScript's node16 model does not know yet.
       expect(() => run(bin('attw'), ['--pack', folder, '--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--format', 'ascii'], root), `attw ${name}`).not.toThrow();
     }
+  });
+
+  it('every Node snippet of the package READMEs runs as written in that project', () => {
+    const project = join(work, 'project');
+    // runtime-web's snippet needs a browser: the browser test runs the page that uses it.
+    const names = ['core', 'router', 'runtime-node', 'tasks-sudoku', 'tasks-maze'];
+    let count = 0;
+    for (const name of names) {
+      packageSnippets(name).forEach((code, index) => {
+        const file = join(project, `${name}-${index}.mjs`);
+        writeFileSync(file, code);
+        expect(() => run(process.execPath, [file], project), `${name} README snippet ${index + 1}`).not.toThrow();
+        count++;
+      });
+    }
+    expect(count).toBeGreaterThanOrEqual(7);
   });
 });

@@ -117,6 +117,25 @@ describe('createNodeRuntime', () => {
     await expect(createNodeRuntime().load({ manifest, weights: '/nonexistent/model.onnx' })).rejects.toSatisfy((error) => ModelLoadError.isInstance(error));
   });
 
+  it('takes an http(s) string as a URL (loopback server), and a failed fetch is a typed load error', async () => {
+    const { createServer } = await import('node:http');
+    const server = createServer((request, response) => {
+      if (request.url === '/tiny.onnx') response.end(Buffer.from(onnx));
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const model = await createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }).load({ manifest, weights: `http://127.0.0.1:${port}/tiny.onnx` });
+      const [sample] = await runRecursion(model, { tokens: new Int32Array(81).fill(3), batchSize: 1, halting: { mode: 'fixed', steps: 1 } });
+      expect(sample!.tokens).toHaveLength(81);
+      await model.dispose();
+      await expect(createNodeRuntime().load({ manifest, weights: `http://127.0.0.1:${port}/missing.onnx` })).rejects.toSatisfy((error) => ModelLoadError.isInstance(error) && /HTTP 404/.test((error as Error).message));
+    } finally {
+      server.close();
+    }
+  });
+
   it('asking for CUDA where there is none is a typed error listing what is available', async () => {
     try {
       await createNodeRuntime({ device: 'cuda' }).load({ manifest, weights: onnx });
