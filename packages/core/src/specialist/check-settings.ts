@@ -4,7 +4,7 @@ const methods = ['parseInput', 'detect', 'encode', 'decode', 'verify', 'formatAn
 
 /** A specialist as the solver and router need it; anything else is an InvalidInputError naming the field. */
 export function checkSpecialist(value: unknown, field: string): void {
-  if (typeof value !== 'object' || value === null) throw new InvalidInputError({ field, message: 'expected a specialist (a task package's default instance, or createSpecialist(task, model))', value });
+  if (typeof value !== 'object' || value === null) throw new InvalidInputError({ field, message: 'expected a specialist (the default instance of a task package, or createSpecialist(task, model))', value });
   const specialist = value as Record<string, unknown>;
   if (specialist.specificationVersion !== 'v1') throw new InvalidInputError({ field: `${field}.specificationVersion`, message: "expected 'v1'", value: specialist.specificationVersion });
   if (typeof specialist.task !== 'string') throw new InvalidInputError({ field: `${field}.task`, message: 'expected the task name', value: specialist.task });
