@@ -87,10 +87,49 @@ describe('ContinuousBatcher', () => {
     const second = batcher.submit({ ...request(15), signal: queued.signal });
     const third = batcher.submit(request(2));
     queued.abort();
-    await expect(first).rejects.toSatisfy((error) => AbortedError.isInstance(error));
-    await expect(second).rejects.toSatisfy((error) => AbortedError.isInstance(error));
+    // The queued one settles at once; both are checked together.
+    await Promise.all([expect(first).rejects.toSatisfy((error) => AbortedError.isInstance(error)), expect(second).rejects.toSatisfy((error) => AbortedError.isInstance(error))]);
     expect((await third).steps).toBe(2);
     expect(mock.calls).toHaveLength(3 + 2);
+  });
+
+  it('a queued request that is aborted settles at once, while the batch runs on', async () => {
+    const controller = new AbortController();
+    // The long request aborts the queued one from inside its third step.
+    const mock = createMockRuntime({
+      manifest,
+      script: {
+        answer: ({ step, tokens }) => {
+          if (tokens[0] === 12 && step === 3) controller.abort();
+          return Array.from(tokens);
+        },
+        qHalt: ({ step, tokens }) => (step >= tokens[0]! ? 1 : -1),
+      },
+    });
+    const batcher = new ContinuousBatcher(await mock.load({ manifest, weights: new Uint8Array() }), { maxBatchSize: 1 });
+    const long = batcher.submit(request(12));
+    let stepsWhenSettled = -1;
+    const waiting = batcher.submit({ ...request(2), signal: controller.signal }).catch((error) => {
+      stepsWhenSettled = batcher.statistics.steps;
+      return error;
+    });
+    expect(AbortedError.isInstance(await waiting)).toBe(true);
+    // Settled during step 3 of 12, not when a slot came free.
+    expect(stepsWhenSettled).toBeLessThanOrEqual(3);
+    expect(batcher.queued).toBe(0);
+    expect((await long).steps).toBe(12);
+  });
+
+  it("a task check that throws fails only its own request; the batch and the others go on", async () => {
+    const mock = runtime();
+    const batcher = new ContinuousBatcher(await mock.load({ manifest, weights: new Uint8Array() }), { maxBatchSize: 4 });
+    const broken = { accept: () => { throw new Error('decode blew up'); }, maxSteps: 8 };
+    const results = await Promise.allSettled([batcher.submit(request(3)), batcher.submit({ ...request(3), verification: broken }), batcher.submit(request(4))]);
+    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toMatchObject({ name: 'RuntimeError', field: 'verification' });
+    expect((results[2] as PromiseFulfilledResult<{ steps: number }>).value.steps).toBe(4);
+    // The batcher still serves new requests afterwards.
+    expect((await batcher.submit(request(2))).steps).toBe(2);
   });
 
   it("passes per-request noise to the runtime, never on a slot's first step", async () => {

@@ -1,6 +1,7 @@
 import { AbortedError } from '../errors/aborted-error';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import { QueueFullError } from '../errors/queue-full-error';
+import { RuntimeError } from '../errors/runtime-error';
 import { stopDecision, unchangedAfter } from '../recursion/halting';
 import { decodeLogits, type SampleState } from '../recursion/run-recursion';
 import type { LoadedModelV1, RecursionStateV1 } from '../runtime/inference-runtime';
@@ -35,8 +36,8 @@ export interface ContinuousBatcherSettings {
 
 interface Pending {
   readonly request: BatchRequest;
-  readonly resolve: (state: SampleState) => void;
-  readonly reject: (error: unknown) => void;
+  resolve: (state: SampleState) => void;
+  reject: (error: unknown) => void;
   steps: number;
   /** The last step's answer and how many steps before it gave the same one. */
   previousTokens?: Int32Array;
@@ -89,7 +90,22 @@ export class ContinuousBatcher {
     // Requests that will get a slot at the next step do not count against the queue bound.
     if (this.queue.length >= this.maxQueue + this.maxBatchSize - this.active) return Promise.reject(new QueueFullError({ capacity: this.maxQueue }));
     return new Promise<SampleState>((resolve, reject) => {
-      this.queue.push({ request, resolve, reject, steps: 0, unchangedSteps: 0 });
+      const pending: Pending = { request, resolve, reject, steps: 0, unchangedSteps: 0 };
+      this.queue.push(pending);
+      // Aborting a request that still waits settles it at once and frees its place in the queue.
+      const signal = request.signal;
+      if (signal) {
+        const onAbort = () => {
+          const index = this.queue.indexOf(pending);
+          if (index < 0) return; // already in a slot: the step loop rejects it after this step
+          this.queue.splice(index, 1);
+          reject(new AbortedError({ cause: signal.reason }));
+        };
+        signal.addEventListener('abort', onAbort, { once: true });
+        const settle = () => signal.removeEventListener('abort', onAbort);
+        pending.resolve = (state) => (settle(), resolve(state));
+        pending.reject = (error) => (settle(), reject(error));
+      }
       if (!this.running) {
         this.running = true;
         // Start after the current task, so requests submitted together share the first step.
@@ -201,7 +217,15 @@ export class ContinuousBatcher {
           const { request, steps } = pending;
           const qHalt = output.qHalt[slot]!;
           const decoded = decodeLogits(output.logits, slot, sequenceLength, vocabularySize);
-          const accepted = request.verification?.accept(decoded.tokens);
+          let accepted: boolean | undefined;
+          try {
+            accepted = request.verification?.accept(decoded.tokens);
+          } catch (error) {
+            // A task's verify or decode that throws fails its own request only; the batch goes on.
+            pending.reject(new RuntimeError({ message: `the task's answer check failed: ${(error as Error)?.message ?? String(error)}`, field: 'verification', cause: error }));
+            slots[slot] = null;
+            continue;
+          }
           if (request.patience !== undefined) {
             pending.unchangedSteps = unchangedAfter(pending.previousTokens, decoded.tokens, pending.unchangedSteps);
             pending.previousTokens = decoded.tokens;
