@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,6 +93,27 @@ describe('trm CLI', () => {
     expect((await run(['eval', 'sudoku', '--data', join(directory, 'missing.csv')])).code).toBe(2);
     expect((await run(['solve', 'sudoku', puzzle, '--bogus'])).code).toBe(2);
     expect((await run(['frobnicate'])).code).toBe(2);
+    // Each of these once hung, read a number wrongly or was accepted.
+    expect((await run(['solve', 'sudoku', puzzle, '--threads', '100000'])).stderr.join('')).toMatch(/--threads/);
+    expect((await run(['solve', 'sudoku', puzzle, '--max-steps', '0x10'])).stderr.join('')).toMatch(/--max-steps/);
+    expect((await run(['solve', 'sudoku', puzzle, '--min-steps', '9', '--max-steps', '4'])).stderr.join('')).toMatch(/--min-steps/);
+    // A puzzle the rules prove unsolvable is a typed error, never a changed-givens answer.
+    const unsolvable = await run(['solve', 'sudoku', '12345678.' + '........9' + '.'.repeat(63), '--json']);
+    expect(unsolvable.code).toBe(2);
+    expect(JSON.parse(unsolvable.stdout[0]!).error.message).toMatch(/unsolvable/);
+  });
+
+  it('a manifest whose weights leave its folder, or a device file as manifest, is a typed load error', async () => {
+    const folder = join(directory, 'escape');
+    await mkdir(folder, { recursive: true });
+    const shipped = JSON.parse(await readFile(new URL('../../tasks-sudoku/model/manifest.json', import.meta.url), 'utf8'));
+    await writeFile(join(folder, 'manifest.json'), JSON.stringify({ ...shipped, weights: [{ ...shipped.weights[0], path: '../../../../etc/passwd' }] }));
+    const escaped = await run(['solve', 'sudoku', puzzle, '--model', join(folder, 'manifest.json')]);
+    expect(escaped.code).toBe(2);
+    expect(escaped.stderr.join('')).toMatch(/ModelLoadError.*leaves the manifest's folder/);
+    const device = await run(['solve', 'sudoku', puzzle, '--model', '/dev/zero']);
+    expect(device.code).toBe(2);
+    expect(device.stderr.join('')).toMatch(/ModelLoadError.*not a regular file/);
   });
 
   it('train writes a checkpoint and a runnable model with its manifest; solve --model uses it', async () => {

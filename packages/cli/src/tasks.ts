@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   type Architecture,
@@ -112,12 +113,37 @@ export async function loadSpecialist(task: TaskV1<any, any>, manifestPath?: stri
   if (!manifestPath) return createSpecialist(task);
   let manifestJson: unknown;
   try {
+    const info = await stat(manifestPath);
+    if (!info.isFile() || info.size > 1_000_000) throw new Error(info.isFile() ? `${info.size} bytes: a manifest is a small JSON file (at most 1 MB)` : 'not a regular file');
     manifestJson = JSON.parse(await readFile(manifestPath, 'utf8'));
   } catch (error) {
     throw new ModelLoadError({ source: manifestPath, message: `cannot read manifest: ${(error as Error).message}`, field: '--model', cause: error });
   }
   const manifest = parseModelManifest(manifestJson);
-  return createSpecialist(task, { manifest, weights: join(dirname(manifestPath), manifest.weights[0]!.path) });
+  const folder = resolve(dirname(manifestPath));
+  // Every weight file stays inside the manifest's folder and is hashed, not only the first.
+  for (const [index, file] of manifest.weights.entries()) {
+    const path = resolve(folder, file.path);
+    const inside = relative(folder, path);
+    if (inside.startsWith('..') || isAbsolute(inside)) {
+      throw new ModelLoadError({ source: manifestPath, message: `weights path ${JSON.stringify(file.path)} leaves the manifest's folder`, field: `weights[${index}].path` });
+    }
+    if (index > 0) await checkWeightFile(path, file, manifestPath, index);
+  }
+  return createSpecialist(task, { manifest, weights: resolve(folder, manifest.weights[0]!.path) });
+}
+
+/** Size first (a device or huge file is refused unread), then the sha256 the manifest states. */
+async function checkWeightFile(path: string, file: { bytes: number; sha256: string }, manifestPath: string, index: number) {
+  let bytes: Buffer;
+  try {
+    const info = await stat(path);
+    if (!info.isFile() || info.size !== file.bytes) throw new Error(info.isFile() ? `${info.size} bytes, the manifest says ${file.bytes}` : 'not a regular file');
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new ModelLoadError({ source: manifestPath, message: `weights[${index}] ${path}: ${(error as Error).message}`, field: `weights[${index}]`, cause: error });
+  }
+  if (createHash('sha256').update(bytes).digest('hex') !== file.sha256) throw new ModelLoadError({ source: manifestPath, message: `weights[${index}] ${path}: sha256 differs from the manifest`, field: `weights[${index}].sha256` });
 }
 
 /** The built-in tasks that ship a model, as specialists (what routed solving uses). */

@@ -149,6 +149,8 @@ describe('createNodeRuntime', () => {
   it('rejects unknown devices and bad thread counts up front', () => {
     expect(() => createNodeRuntime({ device: 'tpu' as never })).toThrow(UnsupportedDeviceError);
     expect(() => createNodeRuntime({ intraOpThreads: -1 })).toThrow(InvalidInputError);
+    // --threads 100000 once hung at 10 GB: refused up front now.
+    expect(() => createNodeRuntime({ intraOpThreads: 100_000 })).toThrow(expect.objectContaining({ field: 'intraOpThreads' }));
     expect(() => createNodeRuntime({ concurrentSteps: 0 })).toThrow(InvalidInputError);
   });
 });

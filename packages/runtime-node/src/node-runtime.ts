@@ -1,5 +1,6 @@
+import { availableParallelism } from 'node:os';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -61,6 +62,8 @@ class NodeRecursionState implements RecursionStateV1 {
 }
 
 /** Runs TRM step graphs with onnxruntime-node. */
+const maxThreads = Math.max(4, 4 * (availableParallelism()));
+
 export function createNodeRuntime(settings: NodeRuntimeSettings = {}): InferenceRuntimeV1 & { readonly device: NodeDevice } {
   const device = settings.device ?? 'auto';
   if (!supportedDevices.includes(device)) {
@@ -68,8 +71,9 @@ export function createNodeRuntime(settings: NodeRuntimeSettings = {}): Inference
   }
   for (const key of ['intraOpThreads', 'interOpThreads'] as const) {
     const value = settings[key];
-    if (value !== undefined && (!Number.isInteger(value) || value < 0)) {
-      throw new InvalidInputError({ field: key, message: 'must be a non-negative integer', value });
+    // More threads than a few per core only add contention; 100,000 of them exhausted memory.
+    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > maxThreads)) {
+      throw new InvalidInputError({ field: key, message: `must be an integer from 0 to ${maxThreads} (4 per core here)`, value });
     }
   }
   const concurrentSteps = settings.concurrentSteps ?? 1;
@@ -103,7 +107,15 @@ async function readWeights(source: ModelSourceV1, manifest: ModelManifest): Prom
       if (!response.ok) throw new Error(`HTTP ${response.status} for ${weights.href}`);
       bytes = new Uint8Array(await response.arrayBuffer());
     }
-    else bytes = await readFile(weights instanceof URL ? fileURLToPath(weights) : weights);
+    else {
+      const path = weights instanceof URL ? fileURLToPath(weights) : weights;
+      // Checked before reading: a device file (/dev/zero) or a huge file is refused, not read whole.
+      const info = await stat(path);
+      const expected = manifest.weights[0]?.bytes;
+      if (!info.isFile()) throw new Error(`${path} is not a regular file`);
+      if (expected !== undefined && info.size !== expected) throw new Error(`${path} has ${info.size} bytes, the manifest says ${expected}`);
+      bytes = await readFile(path);
+    }
   } catch (error) {
     throw new ModelLoadError({ source: label, message: `cannot read weights: ${(error as Error).message}`, field: 'weights', cause: error });
   }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '@trm/core';
 import { formatSudoku, parseSudokuString } from './sudoku-codec';
 import { hasConsistentGivens } from './sudoku-rules';
+import { solveSudoku } from './sudoku-solver';
 
 /** A parsed puzzle: 81 digits, 0 for blank. */
 export interface SudokuPuzzle {
@@ -46,6 +47,11 @@ export function parseSudokuInput(input: unknown, field = 'puzzle'): SudokuPuzzle
   }
   if (!hasConsistentGivens(givens)) {
     throw new InvalidInputError({ field, message: 'two givens clash (same digit twice in a row, column or box)', value: formatSudoku(givens) });
+  }
+  // The rules prove it in microseconds to milliseconds: no model answer (which would have to
+  // change a given) is returned for a puzzle that has none.
+  if (solveSudoku(givens, { limit: 1 }).solutions === 0) {
+    throw new InvalidInputError({ field, message: 'unsolvable: no grid completes these givens (proved by the rules)', value: formatSudoku(givens) });
   }
   return { givens };
 }

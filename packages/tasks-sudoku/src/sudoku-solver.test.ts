@@ -21,3 +21,16 @@ describe('solveSudoku', () => {
     expect(() => solveSudoku(puzzle, { limit: 0 })).toThrow(expect.objectContaining({ field: 'limit' }));
   });
 });
+
+describe('unsolvable puzzles', () => {
+  it('the specialist refuses a puzzle the rules prove unsolvable, though no givens clash', async () => {
+    const { createSudoku } = await import('./sudoku-specialist');
+    const { hasConsistentGivens } = await import('./sudoku-rules');
+    // Row 1 leaves only cell 9 open; 9 is the digit it needs, but column 9 already holds a 9.
+    const text = '12345678.' + '........9' + '.'.repeat(63);
+    expect(hasConsistentGivens(parseSudokuString(text))).toBe(true);
+    expect(solveSudoku(text).solutions).toBe(0);
+    expect(() => createSudoku().parseInput(text)).toThrow(expect.objectContaining({ name: 'InvalidInputError', field: 'puzzle', message: expect.stringContaining('unsolvable') }));
+    expect(createSudoku().parseInput(puzzle).givens).toHaveLength(81);
+  });
+});
