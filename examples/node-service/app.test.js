@@ -67,9 +67,90 @@ describe('node service', () => {
     expect(statuses.filter((status) => status === 200)).toHaveLength(68);
     expect(statuses.filter((status) => status === 503)).toHaveLength(32);
     const health = await app.inject({ method: 'GET', url: '/health' });
-    expect(health.json()).toEqual({ ok: true, tasks: ['sudoku', 'maze'] });
+    expect(health.json()).toEqual({ ok: true, tasks: ['sudoku', 'maze'], inFlight: 0 });
     const tasks = (await app.inject({ method: 'GET', url: '/tasks' })).json();
     expect(tasks.map((task) => task.task)).toEqual(['sudoku', 'maze']);
     expect(tasks[0].inputJsonSchema.anyOf).toHaveLength(3);
+  });
+});
+
+describe('node service under clients that hang up, stall or nest deeply', () => {
+  // Mazes the shipped model does not solve, told to think on for up to 4096 steps: long work.
+  const mazes = Array.from({ length: 16 }, (_, index) => formatMaze(createMazeGenerator({ seed: 100 + index, band: 'hard', split: 'test' }).next().maze));
+  const slow = mazes.map((maze) => ({ input: maze, options: { verifySteps: 4096 } }));
+  const puzzle = formatSudoku(createSudokuGenerator({ seed: 78 }).next().puzzle);
+
+  it('a client that disconnects frees its work: in-flight drops to 0 and the next request is served', async () => {
+    const app = await buildApp({ maxBatchSize: 16 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address();
+    try {
+      const hangUp = new AbortController();
+      const abandoned = fetch(`http://127.0.0.1:${port}/solve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(slow), signal: hangUp.signal }).catch((error) => error);
+      const health = async () => (await (await fetch(`http://127.0.0.1:${port}/health`)).json()).inFlight;
+      for (let tries = 0; (await health()) === 0 && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await health()).toBe(16);
+      hangUp.abort();
+      await abandoned;
+      let inFlight = 16;
+      for (let tries = 0; inFlight > 0 && tries < 100; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        inFlight = await health();
+      }
+      expect(inFlight).toBe(0);
+      const next = await fetch(`http://127.0.0.1:${port}/solve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(puzzle) });
+      expect(next.status).toBe(200);
+      expect((await next.json()).task).toBe('sudoku');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('past its deadline a request is a 504 naming the deadline, and its work stops', async () => {
+    const app = await buildApp({ deadlineMs: 300 });
+    try {
+      const response = await app.inject({ method: 'POST', url: '/solve', payload: slow[0] });
+      expect(response.statusCode).toBe(504);
+      expect(response.json().error).toMatchObject({ name: 'DeadlineExceeded', field: 'deadline' });
+      expect((await app.inject({ method: 'GET', url: '/health' })).json().inFlight).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('deeply nested JSON is a typed 400, not a 500; the service stays up', async () => {
+    const app = await buildApp();
+    try {
+      const nested = '['.repeat(5000) + ']'.repeat(5000);
+      const response = await app.inject({ method: 'POST', url: '/solve', payload: nested, headers: { 'content-type': 'application/json' } });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error).toMatchObject({ name: 'InvalidInputError', field: 'body' });
+      expect((await app.inject({ method: 'POST', url: '/solve', payload: { task: { a: { b: { c: 1 } } } } })).statusCode).toBe(400);
+      expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('a body that trickles in slower than the request timeout is cut off', async () => {
+    const app = await buildApp({ requestTimeoutMs: 500 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address();
+    const { connect } = await import('node:net');
+    try {
+      const closed = await new Promise((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.write(`POST /solve HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"`);
+        });
+        let answer = '';
+        socket.on('data', (chunk) => (answer += chunk));
+        socket.on('close', () => resolve(answer));
+        setTimeout(() => resolve('still open'), 5000);
+      });
+      expect(closed).not.toBe('still open');
+      expect(String(closed)).toMatch(/^HTTP\/1.1 408|^$/);
+    } finally {
+      await app.close();
+    }
   });
 });
