@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InvalidInputError, TrmError, createSolver } from '@trm/core';
+import { InvalidInputError, type SolveResult, TrmError, createSolver } from '@trm/core';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
 import { haltingFlags, solveOptionsFromFlags } from '../halting-options';
@@ -14,8 +14,14 @@ export const solveUsage = `trm solve --input FILE --json                  (mixed
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--seed S]
                [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
 
+/** One puzzle of an input file and the line it is on (1-based, counting blank lines). */
+export interface PuzzleLine {
+  readonly line: number;
+  readonly text: string;
+}
+
 /** Reads puzzles from a file: a CSV with a `question` column, or one puzzle per line. */
-export async function readPuzzleFile(path: string): Promise<string[]> {
+export async function readPuzzleFile(path: string): Promise<PuzzleLine[]> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -23,15 +29,24 @@ export async function readPuzzleFile(path: string): Promise<string[]> {
     throw new InvalidInputError({ field: '--input', message: `cannot read ${path}: ${(error as Error).message}`, value: path, cause: error });
   }
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  if (firstLine.split(',').includes('question')) return parseCsv(text, '--input').map((row) => row.question!);
+  if (firstLine.split(',').includes('question')) {
+    // Line numbers of the data rows, blank lines counted, as an editor shows them.
+    const lines = text.split(/\r?\n/);
+    const rowLines = lines.map((line, index) => ({ line, number: index + 1 })).filter((entry, index) => index > 0 && entry.line.trim() !== '').map((entry) => entry.number);
+    return parseCsv(text, '--input').map((row, index) => ({ line: rowLines[index] ?? index + 2, text: row.question! }));
+  }
   // Lines are kept as they are: a grid line's leading and trailing spaces are cells.
-  return text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  return text
+    .split(/\r?\n/)
+    .map((line, index) => ({ line: index + 1, text: line }))
+    .filter((entry) => entry.text.trim() !== '');
 }
 
 /** Without a task: every line (raw puzzle text or a JSON object) goes to the specialist it fits. */
 async function solveRouted(values: Record<string, unknown> & { input?: string; json?: boolean }, io: CliIo): Promise<number> {
   if (!values.input) throw new InvalidInputError({ field: '--input', message: 'without a task, give --input FILE (one request per line)' });
-  const lines = await readPuzzleFile(values.input);
+  const entries = await readPuzzleFile(values.input);
+  const lines = entries.map((entry) => entry.text);
   const specialists = await builtInSpecialists();
   const router = createRouter({ specialists, runtime: runtimeFromFlags(values) });
   const requests = lines.map((line) => {
@@ -54,11 +69,12 @@ async function solveRouted(values: Record<string, unknown> & { input?: string; j
         io.stdout(values.json ? JSON.stringify(line) : `${task}: ${answer} (${steps} steps, ${verified ? 'verified' : 'not verified'})`);
       } else {
         failures++;
-        const error = result.reason;
-        if (!TrmError.isInstance(error)) throw error;
-        const body = { task: null, input: lines[index], error: { name: error.name, field: `line ${index + 1}: ${error.field ?? ''}`, message: error.message } };
+        // A line that breaks something below the SDK (a stack overflow on absurd nesting) is that line's error.
+        const error = TrmError.isInstance(result.reason) ? result.reason : new InvalidInputError({ field: 'input', message: `cannot be read: ${(result.reason as Error)?.message ?? String(result.reason)}`, cause: result.reason });
+        const line = entries[index]!.line;
+        const body = { task: null, input: lines[index], error: { name: error.name, field: `line ${line}: ${error.field ?? ''}`, message: error.message } };
         if (values.json) io.stdout(JSON.stringify(body));
-        else io.stderr(`${error.name}: ${error.message} (line ${index + 1})`);
+        else io.stderr(`${error.name}: ${error.message} (line ${line})`);
       }
     });
   } finally {
@@ -79,58 +95,55 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
   });
   if (spec === undefined) return solveRouted(values, io);
   const { task } = await loadTask(spec);
-  const puzzles = values.input ? await readPuzzleFile(values.input) : positionals;
-  if (puzzles.length === 0) throw new InvalidInputError({ field: 'puzzle', message: 'give a puzzle (81 characters) or --input FILE' });
+  const puzzles: PuzzleLine[] = values.input ? await readPuzzleFile(values.input) : positionals.map((text, index) => ({ line: index + 1, text }));
+  if (puzzles.length === 0) throw new InvalidInputError({ field: 'puzzle', message: 'give a puzzle or --input FILE' });
   const { options: inference } = solveOptionsFromFlags(values);
-  const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
+  const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1, max: 65_536 });
   const specialist = await loadSpecialist(task, values.model);
-  const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
   let failures = 0;
+  // Every input is checked before the model loads: bad lines cost no session, and are reported in place.
+  const parsed = puzzles.map((puzzle) => {
+    try {
+      specialist.parseInput(puzzle.text);
+      return { puzzle, error: null };
+    } catch (error) {
+      if (!TrmError.isInstance(error)) throw error;
+      failures++;
+      return { puzzle, error: { name: error.name, field: values.input ? `line ${puzzle.line}` : (error.field ?? 'puzzle'), message: error.message } };
+    }
+  });
+  const print = (entry: (typeof parsed)[number], result?: SolveResult<unknown>) => {
+    if (entry.error || !result) {
+      if (values.json) io.stdout(JSON.stringify({ task: task.name, input: entry.puzzle.text, error: entry.error }));
+      else io.stderr(`${entry.error!.name}: ${entry.error!.message} (${entry.error!.field})`);
+      return;
+    }
+    if (values.json) {
+      io.stdout(JSON.stringify({ task: task.name, input: entry.puzzle.text, answer: result.answer, steps: result.steps, verified: result.verified, halted: result.halted, converged: result.converged, confidence: Number(result.confidence.toFixed(4)), cost: result.cost }));
+      return;
+    }
+    const input = specialist.parseInput(entry.puzzle.text);
+    const prettyInput = task.prettyInput ? task.prettyInput(input) : task.formatInput(input);
+    const prettyAnswer = task.prettyAnswer ? task.prettyAnswer(result.value, input) : result.answer;
+    io.stdout(`puzzle:\n${prettyInput}\n\nanswer:\n${prettyAnswer}\n`);
+    io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.converged ? ' (stopped: the answer had stopped changing)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
+    io.stdout(`verified: ${result.verified ? `yes, ${task.verifiedMeans ?? "the task's rules accept the answer"}` : `no, ${task.unverifiedMeans ?? "the task's rules refuse the answer"}`}`);
+    io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);
+  };
+  if (parsed.every((entry) => entry.error)) {
+    for (const entry of parsed) print(entry);
+    return 2;
+  }
+  const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
   try {
-    // Bad lines are reported in place; the rest are solved in batches.
-    const parsed = puzzles.map((puzzle, index) => {
-      try {
-        specialist.parseInput(puzzle);
-        return { puzzle, error: null };
-      } catch (error) {
-        if (!TrmError.isInstance(error)) throw error;
-        failures++;
-        return { puzzle, error: { name: error.name, field: values.input ? `line ${index + 1}` : (error.field ?? 'puzzle'), message: error.message } };
-      }
-    });
-    const valid = parsed.filter((entry) => entry.error === null).map((entry) => entry.puzzle);
-    const results = await solver.solveMany(valid, { ...inference, batchSize });
-    let next = 0;
-    for (const entry of parsed) {
-      if (entry.error) {
-        if (values.json) io.stdout(JSON.stringify({ task: task.name, input: entry.puzzle, error: entry.error }));
-        else io.stderr(`${entry.error.name}: ${entry.error.message} (${entry.error.field})`);
-        continue;
-      }
-      const result = results[next++]!;
-      if (values.json) {
-        io.stdout(
-          JSON.stringify({
-            task: task.name,
-            input: entry.puzzle,
-            answer: result.answer,
-            steps: result.steps,
-            verified: result.verified,
-            halted: result.halted,
-            converged: result.converged,
-            confidence: Number(result.confidence.toFixed(4)),
-            cost: result.cost,
-          }),
-        );
-      } else {
-        const input = specialist.parseInput(entry.puzzle);
-        const prettyInput = task.prettyInput ? task.prettyInput(input) : task.formatInput(input);
-        const prettyAnswer = task.prettyAnswer ? task.prettyAnswer(result.value, input) : result.answer;
-        io.stdout(`puzzle:\n${prettyInput}\n\nanswer:\n${prettyAnswer}\n`);
-        io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.converged ? ' (stopped: the answer had stopped changing)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
-        io.stdout(`verified: ${result.verified ? `yes, ${task.verifiedMeans ?? "the task's rules accept the answer"}` : `no, ${task.unverifiedMeans ?? "the task's rules refuse the answer"}`}`);
-        io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);
-      }
+    // Streamed: answers print chunk by chunk, in input order, so a 100k-line file shows progress.
+    const chunk = Math.max(1024, 16 * batchSize);
+    for (let start = 0; start < parsed.length; start += chunk) {
+      const part = parsed.slice(start, start + chunk);
+      const valid = part.filter((entry) => entry.error === null);
+      const results = valid.length > 0 ? await solver.solveMany(valid.map((entry) => entry.puzzle.text), { ...inference, batchSize }) : [];
+      let next = 0;
+      for (const entry of part) print(entry, entry.error ? undefined : results[next++]);
     }
   } finally {
     await solver.dispose();
