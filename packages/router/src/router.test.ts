@@ -142,4 +142,31 @@ describe('createSolveFunction', () => {
     expect(routers).toBe(2); // disposed: the next call makes a new one
     await shipped.dispose();
   });
+
+describe('router.dispose', () => {
+  it('ends requests in flight with an AbortedError saying why, then refuses new ones', async () => {
+    // Each step takes 10 ms, so the first request is mid-recursion when the router goes.
+    const base = runtimeFor([]);
+    const slow: InferenceRuntimeV1 = {
+      ...base,
+      async load(source) {
+        const model = await base.load(source);
+        return { ...model, doStep: async (input) => (await new Promise((resolve) => setTimeout(resolve, 10)), model.doStep(input)) };
+      },
+    };
+    const router = createRouter({ specialists: [toy('up', 4)], runtime: slow, batching: { maxBatchSize: 1 } });
+    // 8111 runs 7 steps; the second waits in the queue behind it.
+    const running = router.solve('8111');
+    const queued = router.solve('8222');
+    const settled = Promise.allSettled([running, queued]);
+    await new Promise((resolve) => setTimeout(resolve, 35));
+    await router.dispose();
+    for (const result of await settled) {
+      expect(result.status).toBe('rejected');
+      expect((result as PromiseRejectedResult).reason).toMatchObject({ name: 'AbortedError' });
+      expect(((result as PromiseRejectedResult).reason as Error).cause).toMatchObject({ message: 'the router was disposed' });
+    }
+    await expect(router.solve('2345')).rejects.toMatchObject({ name: 'InvalidInputError', field: 'router' });
+  });
+});
 });

@@ -4,6 +4,7 @@ import {
   type SolveResultV1,
   checkRuntime,
   checkSpecialist,
+  AbortedError,
   chooseAnswers,
   expandCopies,
   resolveSolveOptions,
@@ -76,6 +77,7 @@ export function createRouter(settings: RouterSettings): Router {
   // Checked once here, so a bad policy fails at start, not on the first request.
   const { signal: _signal, ...defaults } = (settings.defaults ?? {}) as RouterSolveOptions;
   resolveSolveOptions(defaults, 'defaults');
+  let disposed = false;
   // Per task: the model, loaded once, and one continuous batcher per grid size it runs at.
   const loaded = new Map<string, Promise<{ model: LoadedModelV1; batchers: Map<string, ContinuousBatcher> }>>();
 
@@ -93,6 +95,7 @@ export function createRouter(settings: RouterSettings): Router {
   /** The batcher for this input's grid: the model's own size, or a view of it at the input's size. */
   const batcherFor = async (specialist: SpecialistV1<any, any>, parsed: unknown): Promise<ContinuousBatcher> => {
     const { model, batchers } = await load(specialist);
+    if (disposed) throw new AbortedError({ cause: new Error('the router was disposed') });
     const grid = specialist.grid?.(parsed);
     const key = grid ? `${grid.height}x${grid.width}` : 'own';
     let batcher = batchers.get(key);
@@ -132,6 +135,7 @@ export function createRouter(settings: RouterSettings): Router {
   };
 
   const solve = async (input: unknown, requestOptions?: RouterSolveOptions): Promise<RouterResult> => {
+    if (disposed) throw new InvalidInputError({ field: 'router', message: 'the router was disposed: create another' });
     const options = resolveSolveOptions(requestOptions, 'options', defaults);
     const decision = route(input);
     const specialist = specialists.get(decision.task)!;
@@ -172,10 +176,12 @@ export function createRouter(settings: RouterSettings): Router {
     solve,
     solveMany: (inputs, options) => Promise.allSettled(inputs.map((input) => solve(input, options))),
     async dispose() {
+      disposed = true;
       for (const entry of loaded.values()) {
         try {
           const { model, batchers } = await entry;
-          for (const batcher of batchers.values()) batcher.close();
+          // Requests still queued or running end with an AbortedError saying why; the model goes once no step runs.
+          await Promise.all([...batchers.values()].map((batcher) => batcher.shutdown('the router was disposed')));
           await model.dispose();
         } catch (error) {
           if (!TrmError.isInstance(error)) throw error;

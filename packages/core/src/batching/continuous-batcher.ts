@@ -119,11 +119,29 @@ export class ContinuousBatcher {
     this.closed = true;
   }
 
+  /**
+   * Refuses new requests and ends the others with an AbortedError naming the shutdown: queued
+   * ones at once, running ones after the current step. Resolves once no step runs, so the model
+   * can be disposed safely.
+   */
+  async shutdown(reason = 'the batcher was shut down'): Promise<void> {
+    this.closed = true;
+    this.shutdownReason = new Error(reason);
+    for (const pending of this.queue.splice(0)) pending.reject(new AbortedError({ cause: this.shutdownReason }));
+    await this.finished;
+  }
+
+  private shutdownReason: Error | null = null;
+  private finished: Promise<void> = Promise.resolve();
+
   private async run() {
+    let done!: () => void;
+    this.finished = new Promise((resolve) => (done = resolve));
     try {
       while (this.queue.length > 0) await this.runBatch();
     } finally {
       this.running = false;
+      done();
     }
   }
 
@@ -142,6 +160,10 @@ export class ContinuousBatcher {
     let state: RecursionStateV1 | null = null;
     try {
       for (;;) {
+        if (this.shutdownReason) {
+          for (const pending of slots) pending?.reject(new AbortedError({ cause: this.shutdownReason }));
+          return;
+        }
         // Fill free slots from the queue; they restart from the initial state.
         reset.fill(0);
         for (let slot = 0; slot < capacity && this.queue.length > 0; slot++) {
