@@ -120,6 +120,36 @@ describe('createSolver', () => {
     await expect(solver.solve([2, 3, 4, 5], { batchSize: 4 } as never)).rejects.toMatchObject({ field: 'options.batchSize' });
   });
 
+  it('bounds concurrent solve calls: at most maxConcurrent run, later ones wait, past maxQueued a QueueFullError', async () => {
+    const base = runtime();
+    let inStep = 0;
+    let most = 0;
+    const counting = {
+      ...base,
+      async load(source: Parameters<typeof base.load>[0]) {
+        const model = await base.load(source);
+        return {
+          ...model,
+          doStep: async (input: Parameters<typeof model.doStep>[0]) => {
+            inStep++;
+            most = Math.max(most, inStep);
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            inStep--;
+            return model.doStep(input);
+          },
+        };
+      },
+    };
+    const solver = await createSolver({ specialist: toy, runtime: counting, maxConcurrent: 2, maxQueued: 5 });
+    const calls = Array.from({ length: 7 }, () => solver.solve([2, 3, 4, 5]));
+    const overflow = solver.solve([2, 3, 4, 5]);
+    await expect(overflow).rejects.toMatchObject({ name: 'QueueFullError' });
+    const results = await Promise.all(calls);
+    expect(results.every((result) => result.steps === 2)).toBe(true);
+    expect(most).toBeLessThanOrEqual(2);
+    expect(most).toBe(2);
+  });
+
   it('a wrong createSolver argument is a typed error naming it, not a TypeError', async () => {
     await expect(createSolver(undefined as never)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'settings' });
     await expect(createSolver({} as never)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'specialist' });

@@ -2,6 +2,7 @@ import { type RecursionStepEvent, iterateRecursion } from '../recursion/run-recu
 import { ContinuousBatcher } from '../batching/continuous-batcher';
 import type { InferenceRuntimeV1, LoadedModelV1 } from '../runtime/inference-runtime';
 import { InvalidInputError } from '../errors/invalid-input-error';
+import { QueueFullError } from '../errors/queue-full-error';
 import { hasGrid } from '../manifest/architecture';
 import { modelAtGrid } from '../runtime/runtime-helpers';
 import type { SpecialistV1 } from './specialist';
@@ -56,11 +57,35 @@ function splitOptions<Answer>(options: SolveManyOptions<Answer> | undefined, man
 export async function createSolver<Input, Answer>(settings: {
   specialist: SpecialistV1<Input, Answer>;
   runtime: InferenceRuntimeV1;
+  /** Calls of solve/solveMany that run at once (default 4); later ones wait their turn. */
+  maxConcurrent?: number;
+  /** Calls that may wait; one more is a QueueFullError (default 1024). */
+  maxQueued?: number;
 }): Promise<Solver<Input, Answer>> {
   if (typeof settings !== 'object' || settings === null) throw new InvalidInputError({ field: 'settings', message: 'expected { specialist, runtime }', value: settings });
   checkSpecialist(settings.specialist, 'specialist');
   checkRuntime(settings.runtime, 'runtime');
   const { specialist, runtime } = settings;
+  const maxConcurrent = settings.maxConcurrent ?? 4;
+  const maxQueued = settings.maxQueued ?? 1024;
+  if (!Number.isInteger(maxConcurrent) || maxConcurrent < 1) throw new InvalidInputError({ field: 'maxConcurrent', message: 'must be a positive integer', value: maxConcurrent });
+  if (!Number.isInteger(maxQueued) || maxQueued < 0) throw new InvalidInputError({ field: 'maxQueued', message: 'must be a non-negative integer', value: maxQueued });
+  // Each call runs its own batch; unbounded concurrent calls would each hold a batch of state.
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const gate = async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running >= maxConcurrent) {
+      if (waiting.length >= maxQueued) throw new QueueFullError({ capacity: maxQueued, message: `${maxQueued} solve calls already wait (maxQueued)` });
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
   const model = await runtime.load(specialist.model);
   const views = new Map<string, LoadedModelV1>();
 
@@ -177,10 +202,16 @@ export async function createSolver<Input, Answer>(settings: {
     model,
     async solve(input, options) {
       const { onStep, resolved } = splitOptions(options, false);
-      const [result] = await solveBatch([specialist.parseInput(input)], resolved, onStep);
+      const parsed = specialist.parseInput(input);
+      const [result] = await gate(() => solveBatch([parsed], resolved, onStep));
       return result!;
     },
-    async solveMany(inputs, options) {
+    solveMany: (inputs, options) => gate(() => solveManyNow(inputs, options)),
+    dispose: () => model.dispose(),
+  };
+
+  async function solveManyNow(inputs: readonly unknown[], options: SolveManyOptions<Answer> | undefined): Promise<SolveResult<Answer>[]> {
+    {
       const { onStep, batchSize = 64, scheduling = 'continuous', resolved } = splitOptions(options, true);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 65_536) {
         throw new InvalidInputError({ field: 'options.batchSize', message: 'must be an integer from 1 to 65536', value: batchSize });
@@ -212,7 +243,6 @@ export async function createSolver<Input, Answer>(settings: {
         }
       }
       return results;
-    },
-    dispose: () => model.dispose(),
-  };
+    }
+  }
 }
