@@ -42,9 +42,9 @@ export type { SpecialistV1, SpecialistInput, SpecialistAnswer } from './speciali
 export { createSolver, type Solver, type SolveOptions, type SolveManyOptions, type SolveResult, type SolveStepEvent } from './specialist/create-solver';
 export { solveOptionsSchema, resolveSolveOptions, describeSolveOptions, type SolveOptionsV1, type ResolvedSolveOptions } from './specialist/solve-options';
 export { checkSpecialist, checkRuntime } from './specialist/check-settings';
-export { expandCopies, chooseAnswers, toResults, type SolveResultV1, type SolveCopy } from './specialist/copies';
+export { expandCopies, batchRequestFor, chooseAnswers, toResults, type SolveResultV1, type SolveCopy } from './specialist/copies';
 export type { TaskV1, TaskCodecV1, TaskOptionV1, TrainingDataOptionsV1, TaskTrainingExampleV1, TaskTrainingDataV1, TaskDataRowV1, TaskInput, TaskAnswer, GridShape } from './task/task';
-export { createSpecialist } from './task/create-specialist';
+export { createSpecialist, packagedModelSource } from './task/create-specialist';
 export { taskSchema, parseTaskDefinition, isCorrectAnswer, taskAccuracyMetric, tokenCorrectness } from './task/task-schema';
 export { sha256Hex } from './util/sha256';
 export { createRandom, mixSeeds, type Random } from './util/random';

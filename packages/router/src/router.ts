@@ -5,6 +5,7 @@ import {
   checkRuntime,
   checkSpecialist,
   AbortedError,
+  batchRequestFor,
   chooseAnswers,
   expandCopies,
   resolveSolveOptions,
@@ -141,24 +142,10 @@ export function createRouter(settings: RouterSettings): Router {
     const specialist = specialists.get(decision.task)!;
     const parsed = specialist.parseInput(split(input).payload);
     const batcher = await batcherFor(specialist, parsed);
-    const { halting, verifySteps } = options;
     const copies = expandCopies(specialist, [parsed], options);
     const samples = await Promise.all(
       copies.map((copy) =>
-        batcher.submit({
-          tokens: specialist.encode(copy.input),
-          adaptive: halting.mode === 'adaptive',
-          minSteps: halting.mode === 'adaptive' ? halting.minSteps : halting.steps,
-          maxSteps: halting.mode === 'adaptive' ? halting.maxSteps : halting.steps,
-          patience: halting.mode === 'adaptive' ? halting.patience : undefined,
-          noise: copy.noise,
-          noiseSeed: copy.noiseSeed,
-          signal: options.signal,
-          verification:
-            verifySteps !== undefined && halting.mode === 'adaptive'
-              ? { maxSteps: verifySteps, accept: (tokens) => specialist.verify(copy.input, specialist.decode(tokens, copy.input)) }
-              : undefined,
-        }),
+        batcher.submit(batchRequestFor(specialist, copy, options)),
       ),
     );
     return toResults(specialist, chooseAnswers(specialist, [parsed], copies, samples))[0]!;

@@ -1,4 +1,4 @@
-import { InvalidInputError, ManifestError, type ModelSourceV1, type TaskV1, parseModelManifest } from '@trm/core';
+import { InvalidInputError, type ModelSourceV1, packagedModelSource, type TaskV1 } from '@trm/core';
 import defaultManifest from '../model/manifest.json';
 import { applyMazeSymmetry, invertMazeSymmetry, type MazeSymmetry } from './maze-augmentations';
 import { MAZE_SIDES, MAZE_SIZE, decodeMaze, encodeMaze, formatMaze, mazeSide, parseMazeString, prettyMaze } from './maze-codec';
@@ -11,17 +11,9 @@ import { mazeVocabulary } from './maze-codec';
 // A literal path, so bundlers that follow `new URL(..., import.meta.url)` copy the file.
 export const mazeModelUrl: URL = /* @__PURE__ */ new URL('../model/maze-trm-conv.onnx', import.meta.url);
 
-/**
- * The shipped model: its manifest and its weights, at `weights` when given. A bundle that does not
- * follow `new URL(..., import.meta.url)` (esbuild) copies the package's `model/` files (exported as
- * `./model/*`) and passes where it serves them: `createX({ model: packagedMazeModel('/assets/x.onnx') })`.
- */
+/** The shipped model; `weights` where a bundle serves the file instead (see `packagedModelSource`). */
 export function packagedMazeModel(weights: URL | string | Uint8Array = mazeModelUrl): ModelSourceV1 {
-  const manifest = parseModelManifest(defaultManifest);
-  const file = manifest.weights[0];
-  // Bundlers may rename the file (a content hash); the manifest's sha256 still checks it at load.
-  if (!file) throw new ManifestError({ message: 'the packaged manifest lists no weights', field: 'weights' });
-  return { manifest, weights };
+  return packagedModelSource(defaultManifest, weights);
 }
 
 const bandNames = Object.keys(mazeBands) as MazeBand[];

@@ -1,4 +1,4 @@
-import { InvalidInputError, ManifestError, type ModelSourceV1, type TaskV1, parseModelManifest } from '@trm/core';
+import { InvalidInputError, type ModelSourceV1, packagedModelSource, type TaskV1 } from '@trm/core';
 import defaultManifest from '../model/manifest.json';
 import { decodeSudoku, encodeSudoku, formatSudoku, parseSudokuString, prettySudoku, sudokuVocabulary } from './sudoku-codec';
 import { isValidSolution } from './sudoku-rules';
@@ -11,17 +11,9 @@ import { type SudokuAnswer, type SudokuPuzzle, parseSudokuInput, sudokuInputSche
 // A literal path, so bundlers that follow `new URL(..., import.meta.url)` copy the file.
 export const sudokuModelUrl: URL = /* @__PURE__ */ new URL('../model/sudoku-trm-mlp-h128.onnx', import.meta.url);
 
-/**
- * The shipped model: its manifest and its weights, at `weights` when given. A bundle that does not
- * follow `new URL(..., import.meta.url)` (esbuild) copies the package's `model/` files (exported as
- * `./model/*`) and passes where it serves them: `createX({ model: packagedSudokuModel('/assets/x.onnx') })`.
- */
+/** The shipped model; `weights` where a bundle serves the file instead (see `packagedModelSource`). */
 export function packagedSudokuModel(weights: URL | string | Uint8Array = sudokuModelUrl): ModelSourceV1 {
-  const manifest = parseModelManifest(defaultManifest);
-  const file = manifest.weights[0];
-  // Bundlers may rename the file (a content hash); the manifest's sha256 still checks it at load.
-  if (!file) throw new ManifestError({ message: 'the packaged manifest lists no weights', field: 'weights' });
-  return { manifest, weights };
+  return packagedModelSource(defaultManifest, weights);
 }
 
 /** "MIN-MAX" givens of a training mix, 17 <= MIN <= MAX <= 80. */

@@ -1,3 +1,4 @@
+import type { BatchRequest } from '../batching/continuous-batcher';
 import { InvalidInputError } from '../errors/invalid-input-error';
 import type { SampleState } from '../recursion/run-recursion';
 import { createRandom, mixSeeds } from '../util/random';
@@ -109,4 +110,22 @@ export function toResults<Input, Answer>(specialist: SpecialistV1<Input, Answer>
     tokenConfidence: chosen.sample.tokenConfidence,
     cost: { copies, verifiedCopies, sampleSteps },
   }));
+}
+
+/** The continuous batcher's request for one copy under the resolved options (halting, verification, noise). */
+export function batchRequestFor<Input, Answer>(specialist: SpecialistV1<Input, Answer>, copy: SolveCopy<Input, Answer>, options: ResolvedSolveOptions): BatchRequest {
+  const { halting, verifySteps } = options;
+  const adaptive = halting.mode === 'adaptive';
+  return {
+    tokens: specialist.encode(copy.input),
+    adaptive,
+    minSteps: adaptive ? halting.minSteps : halting.steps,
+    maxSteps: adaptive ? halting.maxSteps : halting.steps,
+    patience: adaptive ? halting.patience : undefined,
+    noise: copy.noise,
+    noiseSeed: copy.noiseSeed,
+    signal: options.signal,
+    // Verification only extends adaptive runs: a fixed step count stays exact.
+    verification: verifySteps !== undefined && adaptive ? { maxSteps: verifySteps, accept: (tokens) => specialist.verify(copy.input, specialist.decode(tokens, copy.input)) } : undefined,
+  };
 }

@@ -6,7 +6,7 @@ import { QueueFullError } from '../errors/queue-full-error';
 import { hasGrid } from '../manifest/architecture';
 import { modelAtGrid } from '../runtime/runtime-helpers';
 import type { SpecialistV1 } from './specialist';
-import { type SolveResultV1, chooseAnswers, expandCopies, toResults } from './copies';
+import { type SolveResultV1, batchRequestFor, chooseAnswers, expandCopies, toResults } from './copies';
 import { checkRuntime, checkSpecialist } from './check-settings';
 import { type ResolvedSolveOptions, type SolveOptionsV1, resolveSolveOptions } from './solve-options';
 
@@ -162,7 +162,6 @@ export async function createSolver<Input, Answer>(settings: {
    * sample's slot is refilled at once instead of idling until its whole batch is done.
    */
   async function solveContinuously(parsed: Input[], options: ResolvedSolveOptions, batchSize: number): Promise<SolveResult<Answer>[]> {
-    const { halting } = options;
     const copies = expandCopies(specialist, parsed, options);
     // One batcher per grid size: a batch's samples share one shape.
     const batchers = new Map<LoadedModelV1, ContinuousBatcher>();
@@ -175,23 +174,9 @@ export async function createSolver<Input, Answer>(settings: {
       }
       return batcher;
     };
-    const verifySteps = options.verifySteps;
     const samples = await Promise.all(
       copies.map((copy) =>
-        batcherFor(copy.input).submit({
-          tokens: specialist.encode(copy.input),
-          adaptive: halting.mode === 'adaptive',
-          minSteps: halting.mode === 'adaptive' ? halting.minSteps : halting.steps,
-          maxSteps: halting.mode === 'adaptive' ? halting.maxSteps : halting.steps,
-          patience: halting.mode === 'adaptive' ? halting.patience : undefined,
-          noise: copy.noise,
-          noiseSeed: copy.noiseSeed,
-          signal: options.signal,
-          verification:
-            verifySteps !== undefined && halting.mode === 'adaptive'
-              ? { maxSteps: verifySteps, accept: (tokens) => specialist.verify(copy.input, specialist.decode(tokens, copy.input)) }
-              : undefined,
-        }),
+        batcherFor(copy.input).submit(batchRequestFor(specialist, copy, options)),
       ),
     );
     return toResults(specialist, chooseAnswers(specialist, parsed, copies, samples));

@@ -52,3 +52,15 @@ export function createSpecialist<Input, Answer>(task: TaskV1<Input, Answer>, mod
     ...(task.augment ? { augment: task.augment.bind(task) } : {}),
   };
 }
+
+/**
+ * A model a package ships: its manifest (checked) and its weights. A bundle that does not follow
+ * `new URL(..., import.meta.url)` (esbuild) copies the package's `model/` files and passes where
+ * it serves them as `weights`. Bundlers may rename the file (a content hash); the manifest's
+ * sha256 still checks it at load.
+ */
+export function packagedModelSource(manifestJson: unknown, weights: ModelSourceV1['weights']): ModelSourceV1 {
+  const manifest = parseModelManifest(manifestJson);
+  if (!manifest.weights[0]) throw new ManifestError({ message: 'the packaged manifest lists no weights', field: 'weights' });
+  return { manifest, weights };
+}
