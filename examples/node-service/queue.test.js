@@ -6,18 +6,20 @@ import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString
 import { buildQueueApp, startWorker } from './queue.js';
 
 const redisPath = '/usr/bin/redis-server';
-const haveRedis = existsSync(redisPath);
+const haveRedis = existsSync(redisPath) || process.env.TRM_REDIS_PORT !== undefined;
 if (!haveRedis && process.env.TRM_REQUIRE_REDIS) throw new Error(`queue tests required but ${redisPath} is missing`);
 
 describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // A server started by .ci/run (TRM_REDIS_PORT), else one of our own on a random loopback port.
+  const external = process.env.TRM_REDIS_PORT !== undefined;
+  const port = external ? Number(process.env.TRM_REDIS_PORT) : 20000 + Math.floor(Math.random() * 20000);
   const connection = { host: '127.0.0.1', port, maxRetriesPerRequest: null };
   let redis;
   const workers = [];
   let app;
 
   beforeAll(async () => {
-    redis = spawn(redisPath, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    if (!external) redis = spawn(redisPath, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const { default: IORedis } = await import('ioredis');
     for (let tries = 0; tries < 50; tries++) {
       const probe = new IORedis({ ...connection, lazyConnect: true, retryStrategy: () => null });

@@ -62,7 +62,8 @@ class NodeRecursionState implements RecursionStateV1 {
 }
 
 /** Runs TRM step graphs with onnxruntime-node. */
-const maxThreads = Math.max(4, 4 * (availableParallelism()));
+/** The most intra- or inter-op threads a runtime takes: 4 per core (more only add contention). */
+export const maxThreads = Math.max(4, 4 * availableParallelism());
 
 export function createNodeRuntime(settings: NodeRuntimeSettings = {}): InferenceRuntimeV1 & { readonly device: NodeDevice } {
   const device = settings.device ?? 'auto';

@@ -34,7 +34,10 @@ export function solveSudoku(input: ArrayLike<number> | string, options: { limit?
   // Text is parsed (81 cells, '.' or '0' blank); numbers must be 81 integers 0-9. A string read as
   // an array of characters would silently find no solution.
   const grid = typeof input === 'string' ? parseSudokuString(input, 'grid') : input;
-  if (!grid || typeof grid !== 'object' || grid.length !== 81 || !Array.from(grid).every((digit) => Number.isInteger(digit) && digit >= 0 && digit <= 9)) {
+  let wellFormed = !!grid && typeof grid === 'object' && grid.length === 81;
+  // A plain loop: the generator calls this for every given it tries to remove.
+  for (let cell = 0; wellFormed && cell < 81; cell++) wellFormed = Number.isInteger(grid[cell]) && grid[cell]! >= 0 && grid[cell]! <= 9;
+  if (!wellFormed) {
     throw new InvalidInputError({ field: 'grid', message: 'expected 81 cells: a string, or integers 0-9 (0 blank)', value: input });
   }
   const limit = options.limit ?? 2;

@@ -1,9 +1,8 @@
 import { execSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError, type TaskV1, createSolver, tokenCorrectness } from '@trm/core';
-import { createNodeRuntime } from '@trm/runtime-node';
+import { createNodeRuntime, maxThreads } from '@trm/runtime-node';
 import { type TfjsBackendName, createWorkerTrainingData, exportModel, initializeTfjsBackend, parameterCount, progressiveDepthStages, runTraining } from '@trm/trainer';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { type Mixer, builtInTasks, loadSpecialist, loadTask, mixers, taskArchitecture, taskArgument, taskFlags, taskOptionValues, taskRecursion, withoutTaskArgument } from '../tasks';
@@ -99,7 +98,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   if (engine !== 'ort' && engine !== 'tfjs') throw new InvalidInputError({ field: '--engine', message: 'expected ort or tfjs', value: engine });
   const device = values.device ?? 'cpu';
   if (device !== 'cpu' && device !== 'cuda') throw new InvalidInputError({ field: '--device', message: 'expected cpu or cuda', value: device });
-  const threads = values.threads === undefined ? undefined : numberOption(values, 'threads', 1, { integer: true, min: 1, max: Math.max(4, 4 * availableParallelism()) });
+  const threads = values.threads === undefined ? undefined : numberOption(values, 'threads', 1, { integer: true, min: 1, max: maxThreads });
   const engineName = engine === 'ort' ? `onnxruntime-node-${device}` : `tfjs-${await initializeTfjsBackend(backendName)}`;
   // Checked once here, so a bad task option fails before any training starts.
   training.data({ seed, ...taskOptions, ...(architecture.grid && accepted ? { side: architecture.grid.height } : {}) });
