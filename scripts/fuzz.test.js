@@ -138,3 +138,44 @@ describe('fuzz: random generators round-trip through the parsers', () => {
     );
   });
 });
+
+describe('fuzz: service bodies (examples/node-service, real models)', () => {
+  it('any body, any bytes: a result or a typed 4xx naming what is wrong, never a 500', async () => {
+    const { buildApp } = await import('../examples/node-service/app.js');
+    const { createSudokuGenerator, formatSudoku } = await import('@trm/tasks-sudoku');
+    const app = await buildApp();
+    const puzzle = formatSudoku(createSudokuGenerator({ seed: 12 }).next().puzzle);
+    // Real puzzles with a few cells changed, wrapped every way the service accepts, besides random JSON.
+    const mutated = fc.array(fc.tuple(fc.integer({ min: 0, max: 80 }), fc.constantFrom('.', '0', '5', 'x', '')), { maxLength: 3 }).map((edits) => edits.reduce((text, [at, to]) => text.slice(0, at) + to + text.slice(at + 1), puzzle));
+    const entry = fc.oneof(
+      anyJson,
+      mutated,
+      fc.record({ task: fc.oneof(fc.constantFrom('sudoku', 'maze', 'latin'), fc.jsonValue({ maxDepth: 1 })), input: fc.oneof(mutated, anyJson) }, { requiredKeys: [] }),
+      fc.record({ input: mutated, options: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.dictionary(fc.constantFrom('maxSteps', 'fixedSteps', 'copies', 'noise', 'seed', 'signal', 'x'), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 })) }),
+    );
+    const payload = fc.oneof(
+      fc.oneof(entry, fc.array(entry, { maxLength: 5 })).map((body) => ({ text: JSON.stringify(body) ?? 'null', type: 'application/json' })),
+      fc.record({ text: fc.string({ maxLength: 60 }), type: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', '') }),
+    );
+    try {
+      await fc.assert(
+        fc.asyncProperty(payload, async ({ text, type }) => {
+          const response = await app.inject({ method: 'POST', url: '/solve', payload: text, headers: type ? { 'content-type': type } : {} });
+          expect(response.statusCode).not.toBe(500);
+          const body = response.json();
+          const entries = response.statusCode === 200 && Array.isArray(body) ? body : [{ status: response.statusCode, ...body }];
+          for (const one of entries) {
+            expect([200, 400, 413, 415]).toContain(one.status);
+            if (one.status !== 200) {
+              expect(one.error.name).toMatch(/Error$/);
+              expect(typeof one.error.message).toBe('string');
+            } else expect(typeof one.answer).toBe('string');
+          }
+        }),
+        { numRuns: Math.min(runs, 200) },
+      );
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMazeGenerator, formatMaze, isValidShortestPath, parseMazeString } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
 import { buildApp } from './app.js';
+import { trickleBody } from './slow-client-for-tests.js';
 
 describe('node service', () => {
   let app;
@@ -132,21 +133,27 @@ describe('node service under clients that hang up, stall or nest deeply', () => 
     }
   });
 
+  it('an answer that takes longer than the request timeout is still delivered (that timeout is for receiving the request)', async () => {
+    const app = await buildApp({ requestTimeoutMs: 300 });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = app.server.address();
+    try {
+      const started = Date.now();
+      const response = await fetch(`http://127.0.0.1:${port}/solve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: mazes[0], options: { fixedSteps: 48 } }) });
+      expect(Date.now() - started).toBeGreaterThan(600);
+      expect(response.status).toBe(200);
+      expect((await response.json()).steps).toBe(48);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('a body that trickles in slower than the request timeout is cut off', async () => {
     const app = await buildApp({ requestTimeoutMs: 500 });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address();
-    const { connect } = await import('node:net');
     try {
-      const closed = await new Promise((resolve) => {
-        const socket = connect(port, '127.0.0.1', () => {
-          socket.write(`POST /solve HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n"`);
-        });
-        let answer = '';
-        socket.on('data', (chunk) => (answer += chunk));
-        socket.on('close', () => resolve(answer));
-        setTimeout(() => resolve('still open'), 5000);
-      });
+      const closed = await trickleBody(port, { everyMs: 100, giveUpMs: 5_000 });
       expect(closed).not.toBe('still open');
       expect(String(closed)).toMatch(/^HTTP\/1.1 408|^$/);
     } finally {

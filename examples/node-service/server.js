@@ -1,5 +1,33 @@
-import { buildApp } from './app.js';
+// `node server.js`: the single-process service. `node server.js --queue redis://host:6379`: the
+// queue front, for workers started with worker.js. `--port` (or PORT), `--threads` (or
+// TRM_THREADS; single process only), `--queue-name`, `--quiet` (no request log).
+import { parseArgs } from 'node:util';
 
-const port = Number(process.env.PORT ?? 3000);
-const app = await buildApp({ logger: true });
-await app.listen({ port, host: '127.0.0.1', backlog: 4096 });
+const { values } = parseArgs({
+  options: {
+    queue: { type: 'string' },
+    'queue-name': { type: 'string', default: 'trm-solve' },
+    port: { type: 'string', default: process.env.PORT ?? '3000' },
+    threads: { type: 'string', default: process.env.TRM_THREADS },
+    quiet: { type: 'boolean', default: false },
+  },
+});
+const whole = (name, text) => {
+  if (!/^[0-9]+$/.test(text)) {
+    console.error(`--${name}: expected a whole number, got ${JSON.stringify(text)}`);
+    process.exit(2);
+  }
+  return Number(text);
+};
+const logger = !values.quiet;
+// Each mode imports only what it runs: the front loads no model and no onnxruntime.
+let app;
+if (values.queue === undefined) {
+  const [{ buildApp }, { createNodeRuntime }] = await Promise.all([import('./app.js'), import('@trm/runtime-node')]);
+  app = await buildApp({ logger, ...(values.threads === undefined ? {} : { runtime: createNodeRuntime({ intraOpThreads: whole('threads', values.threads) }) }) });
+} else {
+  const { buildQueueApp } = await import('./queue.js');
+  app = await buildQueueApp({ redis: values.queue, queueName: values['queue-name'], logger });
+}
+await app.listen({ port: whole('port', values.port), host: '127.0.0.1', backlog: 4096 });
+for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => app.close().then(() => process.exit(0)));
