@@ -1,4 +1,5 @@
 // An HTTP JSON service over the router: POST /solve with one request or a mixed array.
+import { setMaxListeners } from 'node:events';
 import Fastify from 'fastify';
 import { createRouter } from '@trm/router';
 import { createNodeRuntime } from '@trm/runtime-node';
@@ -39,6 +40,7 @@ export async function buildApp({
     if (refused) return reply.code(refused.status).send(refused.body);
     // One signal for the whole call: the client hanging up, or the deadline.
     const hangUp = new AbortController();
+    setMaxListeners(0, hangUp.signal); // every entry of the call (and each of its copies) listens to it
     onHangUp(reply, () => {
       if (!hangUp.signal.aborted) hangUp.abort(new Error('client disconnected'));
     });

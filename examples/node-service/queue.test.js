@@ -199,6 +199,7 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
         await until(async () => (await queue.getActiveCount()) === 0, 10_000, 'the worker to drop the abandoned jobs');
         const freedMs = Date.now() - hungUpAt;
         for (const id of ids) expect((await queue.getJob(id)).returnvalue).toMatchObject({ status: 499, body: { error: { name: 'Cancelled' } } });
+        console.log(JSON.stringify({ test: 'queue-hang-up', slotsFreedMs: freedMs }));
         expect(freedMs).toBeLessThan(5_000);
         // Past its deadline: a 504 naming it, and the worker stops the job itself.
         const late = await post(port, slow[0]);

@@ -41,7 +41,7 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 780 } });
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    const query = new URLSearchParams(Object.entries({ delay: options.delay, steps: options.steps }).filter(([, value]) => value));
+    const query = new URLSearchParams(Object.entries({ delay: options.delay, steps: options.steps, prefetch: options.prefetch }).filter(([, value]) => value !== undefined));
     await page.goto(`${origin}/?${query}`);
     await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
     await page.selectOption('#task', task);
@@ -107,8 +107,9 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
 
   it('the WebGPU path gives the same answer as WebAssembly', async () => {
     // A software WebGPU adapter is slow: compare two fixed steps.
-    const wasm = await solveOn('wasm', { steps: 2 });
-    const webgpu = await solveOn('webgpu', { steps: 2 });
+    // No prefetch: the page's WebAssembly worker would compete with the slow software adapter for the CPU.
+    const wasm = await solveOn('wasm', { steps: 2, prefetch: 0 });
+    const webgpu = await solveOn('webgpu', { steps: 2, prefetch: 0 });
     expect(webgpu.state.error).toBe('');
     expect(webgpu.state.device).toBe('webgpu');
     // Same network, same numbers: the halting confidence agrees closely, and so does every cell
@@ -118,7 +119,155 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     expect(same).toBeGreaterThanOrEqual(78);
     await wasm.page.close();
     await webgpu.page.close();
-  });
+  }, 240_000);
+
+  async function openPage(query = '') {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 780 } });
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.goto(`${origin}/${query}`);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
+    return { page, errors };
+  }
+  const pageState = (page) => page.evaluate(() => ({ ...document.body.dataset, text: document.getElementById('puzzle').value, badge: document.getElementById('badge').className, error: document.getElementById('error').textContent }));
+
+  it('Solve then Generate at once: no verified badge on a grid it does not belong to; a result always belongs to the text box', async () => {
+    const { page, errors } = await openPage('?prefetch=0');
+    await page.fill('#puzzle', puzzle);
+    await page.click('#solve');
+    await page.waitForTimeout(100);
+    await page.click('#generate'); // the race of the report: model still loading, new puzzle in the box
+    await page.waitForTimeout(4000);
+    let state = await pageState(page);
+    expect(state.text).not.toBe(puzzle);
+    expect(state.state).toBe('ready');
+    expect(state.badge).not.toContain('verified');
+    expect(state.answer).toBeUndefined();
+    // Now solved for real: the result names the input it belongs to, and its badge is true of it.
+    await page.click('#solve');
+    await page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
+    state = await pageState(page);
+    expect(state.solvedInput).toBe(state.text);
+    expect(state.verified).toBe(String(isValidSolution(parseSudokuString(state.text), parseSudokuString(state.answer))));
+    // The board shows the answer over this puzzle's givens.
+    const board = await page.evaluate(() => [...document.querySelectorAll('#board .cell')].map((cell) => cell.textContent || '0').join(''));
+    const givens = parseSudokuString(state.text);
+    for (let cell = 0; cell < 81; cell++) if (givens[cell]) expect(board[cell]).toBe(String(givens[cell]));
+    expect(board).toBe(state.answer);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('on WebAssembly every step is drawn, with changed cells marked, while the page stays responsive', async () => {
+    const { page, errors } = await openPage('?steps=6');
+    // Watch from inside the page: which steps were on screen, whether a changed cell was marked, and
+    // the longest the page's thread was busy (the model runs in a worker).
+    await page.evaluate(() => {
+      window.seen = { steps: new Set(), changed: 0, longestGapMs: 0 };
+      new MutationObserver(() => {
+        if (document.body.dataset.state === 'solving' && document.body.dataset.step) window.seen.steps.add(document.body.dataset.step);
+        window.seen.changed = Math.max(window.seen.changed, document.querySelectorAll('#board .cell.changed').length);
+      }).observe(document.body, { attributes: true, subtree: true, childList: true });
+      let last = performance.now();
+      setInterval(() => {
+        const now = performance.now();
+        window.seen.longestGapMs = Math.max(window.seen.longestGapMs, now - last);
+        last = now;
+      }, 10);
+    });
+    await page.fill('#puzzle', puzzle);
+    await page.selectOption('#device', 'wasm');
+    await page.click('#solve');
+    await page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
+    const seen = await page.evaluate(() => ({ steps: [...window.seen.steps], changed: window.seen.changed, longestGapMs: window.seen.longestGapMs, shown: document.body.dataset.stepsShown }));
+    expect(seen.shown).toBe('6');
+    expect(seen.steps.length).toBeGreaterThanOrEqual(5); // intermediate steps were on screen, not just the last
+    expect(seen.changed).toBeGreaterThan(0);
+    expect(seen.longestGapMs).toBeLessThan(500);
+    // The scrubber replays a step.
+    await page.evaluate(() => {
+      const scrub = document.getElementById('scrub');
+      scrub.value = '1';
+      scrub.dispatchEvent(new Event('input'));
+    });
+    expect(await page.evaluate(() => document.getElementById('step').textContent)).toBe('1 of 6');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('editing clears the result, the board is editable, and a clash is pointed at in plain words', async () => {
+    const { page, errors } = await openPage('?steps=2');
+    await page.fill('#puzzle', puzzle);
+    await page.click('#solve');
+    await page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
+    // Type a digit into the first blank cell of the board: the text box follows, the result goes.
+    const blank = [...puzzle].findIndex((cell) => cell === '.' || cell === '0');
+    const digit = [1, 2, 3, 4, 5, 6, 7, 8, 9].find((candidate) => !parseSudokuString(puzzle).includes(candidate)) ?? 1;
+    await page.focus(`#board [data-cell="${blank}"]`);
+    await page.keyboard.press(String(digit));
+    let state = await pageState(page);
+    expect(state.text[blank]).toBe(String(digit));
+    expect(state.answer).toBeUndefined();
+    expect(state.badge).toBe('badge');
+    // Two 5s in row 1: the error says where, and the two cells are marked.
+    await page.fill('#puzzle', `5....5${'.'.repeat(75)}`);
+    state = await pageState(page);
+    expect(state.state).toBe('error');
+    expect(state.error).toContain('5 twice in row 1 (r1c1, r1c6)');
+    expect(state.error).not.toMatch(/InvalidInputError|at \w+ \(/);
+    expect(await page.evaluate(() => [...document.querySelectorAll('#board .cell.clash')].map((cell) => cell.dataset.cell))).toEqual(['0', '5']);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('the first Solve shows the download progress of the model, from the runtime\'s events', async () => {
+    const { page } = await openPage('?prefetch=0&steps=1');
+    await page.evaluate(() => {
+      window.loadingTexts = [];
+      new MutationObserver(() => window.loadingTexts.push(document.getElementById('loading-text').textContent)).observe(document.getElementById('loading'), { subtree: true, childList: true, characterData: true });
+    });
+    await page.click('#solve');
+    await page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
+    const texts = await page.evaluate(() => window.loadingTexts);
+    expect(texts.some((text) => /^Downloading the model: [0-9.]+ of [0-9.]+ MB$/.test(text))).toBe(true);
+    expect(await page.evaluate(() => document.getElementById('loading').hidden)).toBe(true);
+    await page.close();
+  }, 180_000);
+
+  it('device choice: WebGPU is offered only with an adapter, and auto prefers WebAssembly to a software one', async () => {
+    const { page } = await openPage('?steps=1');
+    await page.waitForFunction(() => document.body.dataset.webgpu !== undefined, null, { polling: 50 });
+    const kind = await page.evaluate(() => document.body.dataset.webgpu);
+    // Headless Chromium here has SwiftShader's WebGPU, a fallback (software) adapter.
+    expect(kind).toBe('software');
+    expect(await page.evaluate(() => document.querySelector('#device option[value="webgpu"]').textContent)).toContain('software');
+    await page.selectOption('#device', 'auto');
+    await page.click('#solve');
+    await page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
+    expect(await page.evaluate(() => document.getElementById('device-used').textContent)).toBe('wasm');
+    await page.close();
+    // Without WebGPU in the page, the option is disabled.
+    const bare = await browser.newPage();
+    await bare.addInitScript(() => Object.defineProperty(Navigator.prototype, 'gpu', { get: () => undefined }));
+    await bare.goto(`${origin}/`);
+    await bare.waitForFunction(() => document.body.dataset.webgpu !== undefined, null, { polling: 50 });
+    expect(await bare.evaluate(() => [document.body.dataset.webgpu, document.querySelector('#device option[value="webgpu"]').disabled])).toEqual(['null', true]);
+    await bare.close();
+  }, 180_000);
+
+  it('axe-core finds no accessibility violations, before and after a solve', async () => {
+    const { page } = await openPage('?steps=2');
+    await page.addScriptTag({ path: fileURLToPath(new URL('./node_modules/axe-core/axe.min.js', import.meta.url)) });
+    const violations = () => page.evaluate(async () => (await window.axe.run(document)).violations.map((violation) => `${violation.id}: ${violation.nodes.length} (${violation.help})`));
+    expect(await violations()).toEqual([]);
+    await page.click('#solve');
+    await page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
+    expect(await violations()).toEqual([]);
+    await page.selectOption('#task', 'maze');
+    expect(await violations()).toEqual([]);
+    await page.close();
+  }, 180_000);
 
   it('the one-call solve() works in the browser as in Node: same task, same answer', async () => {
     const page = await browser.newPage();

@@ -1,2 +1,2 @@
-export { createWebRuntime, type WebDevice, type WebRuntimeSettings, type LoadProgressEvent } from './web-runtime';
+export { createWebRuntime, webGpuAdapterKind, type WebDevice, type WebRuntimeSettings, type LoadProgressEvent } from './web-runtime';
 export { solve, disposeSolve } from './solve';

@@ -1,4 +1,4 @@
-import * as ort from 'onnxruntime-web';
+import type * as ort from 'onnxruntime-web';
 import {
   type InferenceRuntimeV1,
   InvalidInputError,
@@ -26,7 +26,7 @@ import {
 export type WebDevice = 'auto' | 'webgpu' | 'wasm';
 
 export interface WebRuntimeSettings {
-  /** 'auto' takes WebGPU when the browser offers an adapter, else WebAssembly. */
+  /** 'auto' takes WebGPU when the browser offers a hardware adapter, else WebAssembly (a software adapter is slower than it). */
   device?: WebDevice;
   /** WebAssembly threads; default: all cores when the page is cross-origin isolated, else 1. */
   threads?: number;
@@ -56,14 +56,34 @@ class WebRecursionState implements RecursionStateV1 {
   }
 }
 
-async function webGpuAvailable(): Promise<boolean> {
+/**
+ * The WebGPU adapter this browser offers: 'hardware', 'software' (a fallback adapter such as
+ * SwiftShader, far slower than WebAssembly) or null when there is none.
+ */
+export async function webGpuAdapterKind(): Promise<'hardware' | 'software' | null> {
   const gpu = (globalThis.navigator as { gpu?: { requestAdapter(): Promise<unknown> } } | undefined)?.gpu;
-  if (!gpu) return false;
+  if (!gpu) return null;
   try {
-    return (await gpu.requestAdapter()) !== null;
+    const adapter = (await gpu.requestAdapter()) as { isFallbackAdapter?: boolean; info?: { isFallbackAdapter?: boolean } } | null;
+    if (!adapter) return null;
+    return adapter.info?.isFallbackAdapter || adapter.isFallbackAdapter ? 'software' : 'hardware';
   } catch {
-    return false;
+    return null;
   }
+}
+
+type Ort = typeof import('onnxruntime-web');
+const inNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+
+/**
+ * The onnxruntime-web build for a device. In browsers, WebAssembly takes the plain build: the
+ * default one carries WebGPU's JavaScript kernels (JSEP) and ran our models' CPU kernels 2.2x
+ * slower (bench/browser.bench.js), at twice the download (28 MB of .wasm against 14). Node's
+ * entry is the plain build already.
+ */
+function loadOrt(device: 'webgpu' | 'wasm'): Promise<Ort> {
+  if (device === 'wasm' && !inNode) return import('onnxruntime-web/wasm') as Promise<Ort>;
+  return import('onnxruntime-web');
 }
 
 /**
@@ -82,18 +102,20 @@ export function createWebRuntime(settings: WebRuntimeSettings = {}): InferenceRu
     name: `onnxruntime-web/${requested}`,
     device: requested,
     async load(source) {
-      // Environment settings are made here, not at import, so importing the package has no effects.
-      const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-      const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1;
-      ort.env.wasm.numThreads = settings.threads ?? (isolated ? cores : 1);
-      if (settings.wasmPaths) ort.env.wasm.wasmPaths = settings.wasmPaths;
       let device: 'webgpu' | 'wasm' = 'wasm';
       if (requested !== 'wasm') {
-        if (await webGpuAvailable()) device = 'webgpu';
+        const adapter = await webGpuAdapterKind();
+        if (adapter === 'hardware' || (adapter === 'software' && requested === 'webgpu')) device = 'webgpu';
         else if (requested === 'webgpu') {
           throw new UnsupportedDeviceError({ device: 'webgpu', supported: ['wasm'], message: 'device "webgpu" is not available in this browser (no adapter); use "wasm" or "auto"' });
         }
       }
+      // Environment settings are made here, not at import, so importing the package has no effects.
+      const ort = await loadOrt(device);
+      const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+      const cores = (globalThis.navigator as { hardwareConcurrency?: number } | undefined)?.hardwareConcurrency ?? 1;
+      ort.env.wasm.numThreads = settings.threads ?? (isolated ? cores : 1);
+      if (settings.wasmPaths) ort.env.wasm.wasmPaths = settings.wasmPaths;
       const manifest = parseModelManifest(source.manifest);
       const bytes = await readWeights(source, manifest, settings.onProgress);
       let session: ort.InferenceSession;
@@ -107,7 +129,7 @@ export function createWebRuntime(settings: WebRuntimeSettings = {}): InferenceRu
         throw new ModelLoadError({ source: manifest.id, message: `onnxruntime-web refused the model on ${device}: ${(error as Error).message}`, cause: error });
       }
       settings.onProgress?.({ status: 'ready', source: manifest.id, device });
-      return createLoadedModel(manifest, session, device);
+      return createLoadedModel(ort, manifest, session, device);
     },
   };
 }
@@ -162,6 +184,7 @@ function createSerializer() {
 }
 
 function createLoadedModel(
+  ort: Ort,
   manifest: ModelManifest,
   session: ort.InferenceSession,
   device: 'webgpu' | 'wasm',
@@ -233,7 +256,7 @@ function createLoadedModel(
       });
     },
     // A view at another size shares the session and its queue; only the original releases it.
-    withGrid: (grid) => createLoadedModel(manifestAtGrid(manifest, grid), session, device, serialized, false),
+    withGrid: (grid) => createLoadedModel(ort, manifestAtGrid(manifest, grid), session, device, serialized, false),
     async dispose() {
       if (ownsSession) await serialized(() => session.release());
     },

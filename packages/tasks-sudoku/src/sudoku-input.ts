@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { InvalidInputError } from '@trm/core';
 import { formatSudoku, parseSudokuString } from './sudoku-codec';
-import { hasConsistentGivens } from './sudoku-rules';
+import { describeSudokuClash, hasConsistentGivens, sudokuClashes } from './sudoku-rules';
 import { solveSudoku } from './sudoku-solver';
 
 /** A parsed puzzle: 81 digits, 0 for blank. */
@@ -46,7 +46,9 @@ export function parseSudokuInput(input: unknown, field = 'puzzle'): SudokuPuzzle
     throw new InvalidInputError({ field, message: 'expected an 81-character string or a 9x9 grid of numbers', value: input });
   }
   if (!hasConsistentGivens(givens)) {
-    throw new InvalidInputError({ field, message: 'two givens clash (same digit twice in a row, column or box)', value: formatSudoku(givens) });
+    const clashes = sudokuClashes(givens);
+    const named = clashes.slice(0, 3).map(describeSudokuClash).join('; ');
+    throw new InvalidInputError({ field, message: `two givens clash: ${named}${clashes.length > 3 ? `; and ${clashes.length - 3} more` : ''}`, value: formatSudoku(givens) });
   }
   // The rules prove it in microseconds to milliseconds: no model answer (which would have to
   // change a given) is returned for a puzzle that has none.

@@ -36,3 +36,41 @@ export function isValidSolution(puzzle: ArrayLike<number>, solution: ArrayLike<n
 export function hasConsistentGivens(puzzle: ArrayLike<number>): boolean {
   return noRepeats(puzzle);
 }
+
+/** Two cells holding the same digit in one row, column or box. */
+export interface SudokuClash {
+  cells: [number, number];
+  digit: number;
+  unit: 'row' | 'column' | 'box';
+  /** 0-8: which row, column or box (boxes numbered left to right, top to bottom). */
+  index: number;
+}
+
+/**
+ * Every pair of filled cells that break a rule, each pair once per unit it shares; blanks (0)
+ * are skipped. For pointing at the cells: a page highlights them, an error names them.
+ */
+export function sudokuClashes(grid: ArrayLike<number>): SudokuClash[] {
+  const clashes: SudokuClash[] = [];
+  const { row, column, box } = sudokuGeometry;
+  const units = [
+    ['row', row],
+    ['column', column],
+    ['box', box],
+  ] as const;
+  for (let first = 0; first < 81; first++) {
+    const digit = grid[first]!;
+    if (!digit) continue;
+    for (let second = first + 1; second < 81; second++) {
+      if (grid[second] !== digit) continue;
+      for (const [unit, of] of units) if (of[first] === of[second]) clashes.push({ cells: [first, second], digit, unit, index: of[first]! });
+    }
+  }
+  return clashes;
+}
+
+/** "5 twice in row 1 (r1c2, r1c7)": a clash in words, rows and columns counted from 1. */
+export function describeSudokuClash({ cells, digit, unit, index }: SudokuClash): string {
+  const name = (cell: number) => `r${Math.floor(cell / 9) + 1}c${(cell % 9) + 1}`;
+  return `${digit} twice in ${unit} ${index + 1} (${name(cells[0])}, ${name(cells[1])})`;
+}

@@ -1,0 +1,67 @@
+// The model lives here, off the page's thread: the runtime, the loop and the weights. The page
+// sends { type: 'solve', id, task, device, input, fixedSteps, threads? } and { type: 'cancel', id }, and
+// { type: 'prefetch', task, device } to load a model early; it gets back, tagged with the id,
+// 'progress' (weights loading), 'step' (each supervision step), then 'result' or 'error'.
+import { createSolver, TrmError } from '@trm/core';
+import { createWebRuntime } from '@trm/runtime-web';
+import { maze } from '@trm/tasks-maze';
+import { sudoku } from '@trm/tasks-sudoku';
+
+const specialists = { sudoku, maze };
+const solvers = new Map(); // one loaded model per task and device
+const running = new Map(); // id -> AbortController
+
+function solverFor(task, device, id, threads) {
+  const key = `${task}/${device}/${threads ?? 'default'}`;
+  if (!solvers.has(key)) {
+    const runtime = createWebRuntime({ device, ...(threads ? { threads } : {}), onProgress: (event) => postMessage({ type: 'progress', id, task, event }) });
+    const solver = createSolver({ specialist: specialists[task], runtime });
+    solver.catch(() => solvers.delete(key)); // a failed load is tried again next time
+    solvers.set(key, solver);
+  }
+  return solvers.get(key);
+}
+
+const describe = (error) => (TrmError.isInstance(error) ? { name: error.name, field: error.field, message: error.message } : { name: 'Error', message: String(error?.message ?? error) });
+
+async function solve({ id, task, device, input, fixedSteps, threads }) {
+  const controller = new AbortController();
+  running.set(id, controller);
+  try {
+    const solver = await solverFor(task, device, id, threads);
+    if (controller.signal.aborted) return;
+    const result = await solver.solve(input, {
+      ...(fixedSteps ? { fixedSteps } : {}),
+      signal: controller.signal,
+      onStep: ({ step, answers: [current] }) => {
+        postMessage({ type: 'step', id, step, value: Array.from(current.value), tokenConfidence: Array.from(current.tokenConfidence), confidence: current.confidence });
+      },
+    });
+    const { value, tokenConfidence, ...rest } = result;
+    postMessage({ type: 'result', id, result: { ...rest, value: Array.from(value), tokenConfidence: Array.from(tokenConfidence) } });
+  } catch (error) {
+    if (!controller.signal.aborted) postMessage({ type: 'error', id, error: describe(error) });
+  } finally {
+    running.delete(id);
+  }
+}
+
+/** For bench/browser.bench.js: one-at-a-time solving with fixed steps, timed here in the worker. */
+async function bench({ id, task, device, puzzles, steps, threads }) {
+  try {
+    const solver = await solverFor(task, device, id, threads);
+    await solver.solve(puzzles[0], { fixedSteps: steps }); // warm-up
+    const started = performance.now();
+    for (const puzzle of puzzles) await solver.solve(puzzle, { fixedSteps: steps });
+    postMessage({ type: 'bench', id, puzzlesPerSecond: puzzles.length / ((performance.now() - started) / 1000), threads: threads ?? (crossOriginIsolated ? navigator.hardwareConcurrency : 1) });
+  } catch (error) {
+    postMessage({ type: 'bench', id, error: describe(error) });
+  }
+}
+
+addEventListener('message', ({ data }) => {
+  if (data?.type === 'solve') void solve(data);
+  else if (data?.type === 'bench') void bench(data);
+  else if (data?.type === 'cancel') running.get(data.id)?.abort();
+  else if (data?.type === 'prefetch') solverFor(data.task, data.device, null, data.threads).catch(() => {});
+});
