@@ -8,7 +8,7 @@ export default defineConfig({
     // Tests run against the sources, so they need no build of the package under test.
     alias: [
       { find: /^@trm\/core\/test$/, replacement: fileURLToPath(new URL('./packages/core/src/test.ts', import.meta.url)) },
-      { find: /^@trm\/(core|trainer|runtime-node|runtime-web|tasks-sudoku|tasks-maze|router|cli)$/, replacement: source('$1') },
+      { find: /^@trm\/(core|trainer|runtime-node|runtime-web|tasks-sudoku|tasks-maze|tasks-arc|router|cli)$/, replacement: source('$1') },
     ],
   },
   test: {

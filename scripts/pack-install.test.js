@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const packages = ['core', 'router', 'runtime-node', 'runtime-web', 'tasks-sudoku', 'tasks-maze'];
+const packages = ['core', 'router', 'runtime-node', 'runtime-web', 'tasks-sudoku', 'tasks-maze', 'tasks-arc'];
 const work = mkdtempSync(join(tmpdir(), 'trm-pack-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -106,7 +106,7 @@ describe('packed packages install and run outside the workspace', () => {
   it('every Node snippet of the package READMEs runs as written in that project', () => {
     const project = join(work, 'project');
     // runtime-web's snippet needs a browser: the browser test runs the page that uses it.
-    const names = ['core', 'router', 'runtime-node', 'tasks-sudoku', 'tasks-maze'];
+    const names = ['core', 'router', 'runtime-node', 'tasks-sudoku', 'tasks-maze', 'tasks-arc'];
     let count = 0;
     for (const name of names) {
       packageSnippets(name).forEach((code, index) => {

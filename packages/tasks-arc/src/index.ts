@@ -1,0 +1,17 @@
+export { parseArcTask, parseArcGrid, sameArcGrid, arcMaxSide, type ArcTask, type ArcPair, type ArcGrid } from './arc-task';
+export { encodeArcGrid, decodeArcGrid, arcTokens, arcVocabulary, arcSequenceLength } from './arc-codec';
+export {
+  applyArcDihedral,
+  invertArcDihedral,
+  applyArcAugmentation,
+  invertArcAugmentation,
+  augmentArcPair,
+  randomArcAugmentation,
+  voteArcAnswers,
+  arcDihedrals,
+  identityColours,
+  type ArcAugmentation,
+  type ArcDihedral,
+  type ArcCandidate,
+  type ArcVote,
+} from './arc-augmentations';
