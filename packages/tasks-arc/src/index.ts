@@ -1,5 +1,6 @@
 export { parseArcTask, parseArcGrid, sameArcGrid, arcMaxSide, type ArcTask, type ArcPair, type ArcGrid } from './arc-task';
 export { encodeArcGrid, decodeArcGrid, arcTokens, arcVocabulary, arcSequenceLength } from './arc-codec';
+export { createArcTrainingData, type ArcTrainingDataOptions } from './arc-training-data';
 export {
   applyArcDihedral,
   invertArcDihedral,
