@@ -63,24 +63,29 @@ export async function startWorker({
   // The batch queue holds copies too (a request with `copies: 8` is 8 entries), as in one process.
   const router = createRouter({ specialists, runtime, batching: { maxBatchSize, maxQueue: 32 * maxBatchSize }, defaults: solveOptions });
   const connection = { ...redisOptions(redis), maxRetriesPerRequest: null };
-  const processor = async (job, _token, cancelled) => {
+  // One answer per job, { status, body }; the body names the worker that gave it.
+  const answer = async (job, cancelled) => {
     const { entry, deadline: sentDeadline } = job.data ?? {};
     const deadline = Number.isFinite(sentDeadline) ? sentDeadline : Date.now() + defaultDeadlineMs;
-    if (Date.now() >= deadline) return { ...deadlineExceeded(deadline - (job.timestamp ?? deadline)), worker: name };
+    if (Date.now() >= deadline) return deadlineExceeded(deadline - (job.timestamp ?? deadline));
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(new DOMException('deadline', 'TimeoutError')), deadline - Date.now());
     const signal = cancelled ? AbortSignal.any([cancelled, timeout.signal]) : timeout.signal;
     try {
       const result = await solveEntry(router, entry, signal);
-      return { status: 200, body: { ...toJson(result), worker: name } };
+      return { status: 200, body: toJson(result) };
     } catch (error) {
-      if (cancelled?.aborted) return { status: 499, body: errorBody('Cancelled', undefined, 'cancelled by the front (client gone or deadline)'), worker: name };
-      if (timeout.signal.aborted) return { ...deadlineExceeded(deadline - job.timestamp), worker: name };
-      if (TrmError.isInstance(error)) return { ...describeError(error), worker: name };
+      if (cancelled?.aborted) return { status: 499, body: errorBody('Cancelled', undefined, 'cancelled by the front (client gone or deadline)') };
+      if (timeout.signal.aborted) return deadlineExceeded(deadline - job.timestamp);
+      if (TrmError.isInstance(error)) return describeError(error);
       throw error; // the job fails; the front answers 500 and logs it
     } finally {
       clearTimeout(timer);
     }
+  };
+  const processor = async (job, _token, cancelled) => {
+    const { status, body } = await answer(job, cancelled);
+    return { status, body: { ...body, worker: name } };
   };
   // runRetryDelay: after a connection error, try Redis again within a second (BullMQ waits 15 s).
   const worker = new Worker(queueName, processor, { connection, concurrency: maxBatchSize, lockDuration, stalledInterval, maxStalledCount: 2, runRetryDelay: 1_000, name });
@@ -241,7 +246,7 @@ export async function buildQueueApp({
     clearTimeout(timer);
     if (hungUp) return reply; // nobody to answer
     for (const result of results) if (result.status === 500) request.log.error({ reason: result.reason }, 'queued solve failed');
-    return sendResults(reply, many, results.map(({ status, body: answer, worker }) => ({ status, body: status === 500 ? errorBody('InternalError', undefined, 'the worker failed') : { ...answer, ...(worker && status !== 200 ? { worker } : {}) } })));
+    return sendResults(reply, many, results.map(({ status, body }) => ({ status, body: status === 500 ? errorBody('InternalError', undefined, 'the worker failed') : body })));
   });
   installErrorHandler(app);
   return app;
