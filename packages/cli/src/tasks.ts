@@ -21,7 +21,7 @@ import {
  * The built-in tasks: names the CLI knows without `--task <module>`, and the package each comes
  * from. The one place a task is named in the CLI; any other task is a module path or package name.
  */
-export const builtInTasks: Readonly<Record<string, string>> = { sudoku: '@trm/tasks-sudoku', maze: '@trm/tasks-maze' };
+export const builtInTasks: Readonly<Record<string, string>> = { sudoku: '@trm/tasks-sudoku', maze: '@trm/tasks-maze', arc: '@trm/tasks-arc' };
 
 /** A task and where it was loaded from (so a worker thread can load it again). */
 export interface LoadedTask {
@@ -166,6 +166,8 @@ export interface ArchitectureOptions {
   dilation?: number;
   /** Grid side, for grid tasks with several sizes. */
   side?: number;
+  /** Learned puzzle embeddings (1 without per-puzzle ones; the training data's names + 1). */
+  puzzleIdentifiers?: number;
 }
 
 /** The TRM architecture of a task: its codec's shape and vocabulary, its defaults, the options given. */
@@ -180,6 +182,7 @@ export function taskArchitecture(task: TaskV1<any, any>, options: ArchitectureOp
     mixer,
     ...(grid && (mixer === 'conv' || options.side) ? { grid } : {}),
     ...(mixer === 'conv' ? { kernelSize: options.kernelSize ?? defaults.kernelSize ?? 3, dilation: options.dilation ?? defaults.dilation ?? 1 } : {}),
+    ...(mixer === 'conv' && defaults.prefixToCells ? { prefixToCells: true } : {}),
     hiddenSize,
     layers: 2,
     heads: Math.max(1, hiddenSize / 32),
@@ -191,7 +194,7 @@ export function taskArchitecture(task: TaskV1<any, any>, options: ArchitectureOp
     vocabularySize: task.codec.vocabulary.length,
     sequenceLength,
     puzzleEmbeddingLength: 1,
-    puzzleIdentifiers: 1,
+    puzzleIdentifiers: options.puzzleIdentifiers ?? 1,
   };
 }
 

@@ -57,16 +57,16 @@ export function augmentArcPair(augmentation: ArcAugmentation, pair: ArcPair): Ar
 /**
  * A random augmentation: any symmetry, colours 1-9 shuffled (0 kept). With `translateFor`, the
  * grids of that size (largest height and width over a pair, after the symmetry) get a random
- * offset that keeps them and their end-of-grid marks on the canvas; for training only.
+ * offset that keeps them on the `side` x `side` canvas (30 unless given); for training only.
  */
-export function randomArcAugmentation(random: Random, { translateFor }: { translateFor?: { height: number; width: number } } = {}): ArcAugmentation {
+export function randomArcAugmentation(random: Random, { translateFor, side = arcMaxSide }: { translateFor?: { height: number; width: number }; side?: number } = {}): ArcAugmentation {
   const dihedral = random.int(8) as ArcDihedral;
   const colours = [0, ...random.shuffle([1, 2, 3, 4, 5, 6, 7, 8, 9])];
   if (!translateFor) return { dihedral, colours };
   const turned = dihedral % 2 === 1;
   const height = turned ? translateFor.width : translateFor.height;
   const width = turned ? translateFor.height : translateFor.width;
-  return { dihedral, colours, offset: { row: random.int(arcMaxSide - height + 1), column: random.int(arcMaxSide - width + 1) } };
+  return { dihedral, colours, offset: { row: random.int(Math.max(1, side - height + 1)), column: random.int(Math.max(1, side - width + 1)) } };
 }
 
 /** One candidate answer, already mapped back to the task's frame; null when it was not a grid. */

@@ -36,6 +36,7 @@ describe('ARC canvas codec', () => {
     const holed = encodeArcGrid([[1, 2], [3, 4]]);
     holed[31] = 0; // a pad inside the grid
     expect(decodeArcGrid(holed)).toBeNull();
-    expect(decodeArcGrid(new Int32Array(10))).toBeNull();
+    expect(decodeArcGrid(new Int32Array(10))).toBeNull(); // not a square canvas
+    expect(decodeArcGrid(new Int32Array(31 * 31).fill(2))).toBeNull(); // over 30x30
   });
 });

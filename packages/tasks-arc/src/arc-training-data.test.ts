@@ -71,4 +71,51 @@ describe('ARC training data', () => {
     expect([...ids].sort()).toEqual([1, 2]);
     expect(moved).toBeGreaterThan(100);
   });
+
+  it('with variants: one identifier per task and variant, each example in its variant', () => {
+    const tasks = [
+      { train: [{ input: A, output: B }], test: [{ input: A }] },
+      { train: [{ input: [[5, 1]], output: [[6, 6]] }], test: [{ input: [[5]] }] },
+    ];
+    const data = createArcTrainingData({ tasks, names: ['first', 'second'], seed: 3, variants: 4, translate: false });
+    expect(data.puzzleNames).toEqual(['first@0', 'first@1', 'first@2', 'first@3', 'second@0', 'second@1', 'second@2', 'second@3']);
+    const seen = new Set<number>();
+    for (let index = 0; index < 200; index++) {
+      const example = data.next();
+      const id = example.puzzleIdentifier!;
+      seen.add(id);
+      const taskIndex = Math.floor((id - 1) / 4);
+      const variant = (id - 1) % 4;
+      const pair = tasks[taskIndex]!.train[0]!;
+      const input = decodeArcGrid(example.tokens)!;
+      // The variant's symmetry (v mod 8) with a colour bijection keeping 0; the same map on the output.
+      const inputMap = colourMap(applyArcDihedral(variant as 0, pair.input), input);
+      const outputMap = colourMap(applyArcDihedral(variant as 0, pair.output), decodeArcGrid(example.labels)!);
+      expect(inputMap).not.toBeNull();
+      expect(outputMap).not.toBeNull();
+      for (const [from, to] of outputMap!) if (inputMap!.has(from)) expect(inputMap!.get(from)).toBe(to);
+      if (variant === 0) expect(input).toEqual(pair.input);
+    }
+    expect([...seen].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  it('a smaller canvas draws only the tasks that fit it, names every task, and shows unseen ones as 0', () => {
+    const big = Array.from({ length: 12 }, () => Array(12).fill(1));
+    const tasks = [
+      { train: [{ input: A, output: B }], test: [{ input: A }] },
+      { train: [{ input: big, output: big }], test: [{ input: big }] },
+    ];
+    const data = createArcTrainingData({ tasks, seed: 5, side: 8, variants: 2, unseenShare: 0.25 });
+    expect(data.puzzleNames).toHaveLength(4);
+    let unseen = 0;
+    for (let index = 0; index < 400; index++) {
+      const example = data.next();
+      expect(example.tokens.length).toBe(64);
+      expect(example.puzzleIdentifier!).toBeLessThanOrEqual(2); // task 2 (12x12) never drawn
+      if (example.puzzleIdentifier === 0) unseen++;
+    }
+    expect(unseen).toBeGreaterThan(60);
+    expect(unseen).toBeLessThan(140);
+    expect(() => createArcTrainingData({ tasks: [tasks[1]!], seed: 1, side: 8 })).toThrow(/no task fits/);
+  });
 });

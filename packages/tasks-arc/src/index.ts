@@ -16,3 +16,8 @@ export {
   type ArcCandidate,
   type ArcVote,
 } from './arc-augmentations';
+export { arcCanvasSide, arcVariantAugmentation, arcVariantName } from './arc-variants';
+export { readArcTasks, type NamedArcTask } from './arc-files';
+export { arcTask, arcInputSchema, parseArcPuzzle, arcPuzzleVariant, restoreArcAnswer, type ArcPuzzle, type ArcAnswer } from './arc-task-definition';
+export { answerArcTask, type ArcTestAnswer, type AnswerArcOptions } from './arc-answer';
+export { planArcAdaptation, type ArcAdaptationPlan } from './arc-adaptation';

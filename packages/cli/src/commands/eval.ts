@@ -8,6 +8,7 @@ import { loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 import { renderEvaluation } from './eval-plot';
+import { evalArcFolder } from './arc';
 
 export const evalUsage = `trm eval <task> --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json] [--plot out.svg (accuracy by level or band, steps histogram)]
       [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--batch-size 64] [--threads N]
@@ -57,9 +58,14 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     model: { type: 'string' },
     plot: { type: 'string' },
     'batch-size': { type: 'string' },
+    variants: { type: 'string' },
+    'max-side': { type: 'string' },
+    adapt: { type: 'string' },
     ...haltingFlags,
     ...runtimeFlags,
   });
+  // ARC scores whole tasks (variants voted, pass@2) from a folder of task files, not a CSV.
+  if (task.name === 'arc') return evalArcFolder(task, values, io);
   if (!values.data) throw new InvalidInputError({ field: '--data', message: 'required: a CSV with question and answer columns' });
   if (values.record && !values.model) throw new InvalidInputError({ field: '--record', message: 'needs --model: the manifest to record into' });
   let text: string;

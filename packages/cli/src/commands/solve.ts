@@ -7,6 +7,7 @@ import { createRouter } from '@trm/router';
 import { builtInSpecialists, builtInTasks, loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
+import { solveArcFiles } from './arc';
 
 export const solveUsage = `trm solve --input FILE --json                  (mixed requests, each line routed; adds "task")
   trm solve <task> <puzzle> [--json]               (<task>: ${Object.keys(builtInTasks).join(', ')}, a task module file or package; or --task <task>)
@@ -90,11 +91,15 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     json: { type: 'boolean' },
     model: { type: 'string' },
     'batch-size': { type: 'string' },
+    variants: { type: 'string' },
+    adapt: { type: 'string' },
     ...haltingFlags,
     ...runtimeFlags,
   });
   if (spec === undefined) return solveRouted(values, io);
   const { task } = await loadTask(spec);
+  // ARC answers whole task files: every test input, two attempts each.
+  if (task.name === 'arc' && !values.input) return solveArcFiles(task, positionals, values, io);
   const puzzles: PuzzleLine[] = values.input ? await readPuzzleFile(values.input) : positionals.map((text, index) => ({ line: index + 1, text }));
   if (puzzles.length === 0) throw new InvalidInputError({ field: 'puzzle', message: 'give a puzzle or --input FILE' });
   const { options: inference } = solveOptionsFromFlags(values);

@@ -79,7 +79,12 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   }
   const side = values.size === undefined ? undefined : numberOption(values, 'size', 30, { integer: true, min: 2, max: 256 });
   if (side !== undefined) checkSide(side, '--size');
+  // Checked once here, so a bad task option fails before any training starts; it also names the puzzles.
+  const seed = numberOption(values, 'seed', 1, { integer: true });
+  const firstSide = accepted ? (sides?.[0] ?? side ?? task.codec.grid?.height) : undefined;
+  const checked = training.data({ seed, ...taskOptions, ...(firstSide !== undefined ? { side: firstSide } : {}) });
   const architecture = taskArchitecture(task, {
+    ...(checked.puzzleNames ? { puzzleIdentifiers: checked.puzzleNames.length + 1 } : {}),
     ...(values.hidden === undefined ? {} : { hiddenSize: numberOption(values, 'hidden', 128, { integer: true, min: 8 }) }),
     mixer,
     kernelSize: values.kernel === undefined ? undefined : oddKernel(values.kernel),
@@ -90,7 +95,6 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     cycles: values.cycles === undefined ? undefined : numberOption(values, 'cycles', 2, { integer: true, min: 1, max: 64 }),
     latentSteps: values['latent-steps'] === undefined ? undefined : numberOption(values, 'latent-steps', 2, { integer: true, min: 1, max: 64 }),
   });
-  const seed = numberOption(values, 'seed', 1, { integer: true });
   const steps = numberOption(values, 'steps', 2000, { integer: true, min: 1 });
   const outDirectory = values.out ?? `runs/${task.name}`;
   const maxMinutes = values['max-minutes'] === undefined ? undefined : numberOption(values, 'max-minutes', 0, { min: 0 });
@@ -100,8 +104,6 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   if (device !== 'cpu' && device !== 'cuda') throw new InvalidInputError({ field: '--device', message: 'expected cpu or cuda', value: device });
   const threads = values.threads === undefined ? undefined : numberOption(values, 'threads', 1, { integer: true, min: 1, max: maxThreads });
   const engineName = engine === 'ort' ? `onnxruntime-node-${device}` : `tfjs-${await initializeTfjsBackend(backendName)}`;
-  // Checked once here, so a bad task option fails before any training starts.
-  training.data({ seed, ...taskOptions, ...(architecture.grid && accepted ? { side: architecture.grid.height } : {}) });
   // A resumed run draws its data from a seed of its resume step, so it does not replay the same puzzles.
   // By default examples are made on a worker thread, ahead of need, so the trainer does not wait.
   const makeData = async (stageSide: number | undefined) => {

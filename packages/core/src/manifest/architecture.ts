@@ -34,6 +34,12 @@ export const architectureSchema = z.object({
   /** Conv mixer: the odd kernel side k and the spacing of its taps (dilation). */
   kernelSize: z.number().int().positive().optional(),
   dilation: z.number().int().positive().optional(),
+  /**
+   * Conv mixer: every cell also reads the first prefix position (the puzzle embedding, and the
+   * pooled grid) through one more weight per layer. Without it no cell ever sees the puzzle
+   * embedding, so per-puzzle embeddings (ARC's one per task) would change nothing.
+   */
+  prefixToCells: z.boolean().optional(),
   /** Learned positions prepended to the sequence; the halting head reads the first. */
   puzzleEmbeddingLength: z.number().int().min(1),
   /** Distinct puzzle identifiers with their own learned embedding (1 for tasks without per-puzzle embeddings). */
@@ -50,6 +56,8 @@ export const checkedArchitectureSchema = architectureSchema.superRefine((archite
   if (architecture.mixer === 'conv') {
     if (!grid) context.addIssue({ code: 'custom', path: ['grid'], message: 'the conv mixer needs a grid' });
     if ((architecture.kernelSize ?? 3) % 2 !== 1) context.addIssue({ code: 'custom', path: ['kernelSize'], message: 'must be odd' });
+  } else if (architecture.prefixToCells) {
+    context.addIssue({ code: 'custom', path: ['prefixToCells'], message: 'applies to the conv mixer only (attention and MLP mixers already reach every position)' });
   }
 });
 

@@ -27,4 +27,16 @@ describe('parseModelManifest', () => {
   it('requires the id to start with the task', () => {
     expect(() => parseModelManifest({ ...testManifest(), id: 'other:mock' })).toThrow(/must start with task/);
   });
+
+  it('per-puzzle embeddings: the names and the identifier count must agree (0 = unseen)', () => {
+    const manifest = { ...testManifest({ puzzleIdentifiers: 3 }), puzzles: { names: ['a@0', 'a@1'] } };
+    expect(parseModelManifest(manifest).puzzles?.names).toEqual(['a@0', 'a@1']);
+    const wrong = { ...testManifest({ puzzleIdentifiers: 2 }), puzzles: { names: ['a@0', 'a@1'] } };
+    expect(() => parseModelManifest(wrong)).toThrow(expect.objectContaining({ field: 'puzzles.names' }));
+  });
+
+  it('prefixToCells belongs to the conv mixer only', () => {
+    expect(() => parseModelManifest(testManifest({ prefixToCells: true }))).toThrow(expect.objectContaining({ field: 'architecture.prefixToCells' }));
+    expect(parseModelManifest(testManifest({ mixer: 'conv', grid: { height: 9, width: 9 }, prefixToCells: true })).architecture.prefixToCells).toBe(true);
+  });
 });

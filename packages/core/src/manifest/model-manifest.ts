@@ -57,6 +57,11 @@ export const modelManifestSchema = z.object({
     labels: z.array(z.string()),
   }),
   weights: z.array(weightFileSchema).min(1),
+  /**
+   * Models with one learned embedding per puzzle (ARC: per task): the puzzle named `names[i]` has
+   * identifier i + 1; identifier 0 is the embedding of a puzzle never seen in training.
+   */
+  puzzles: z.object({ names: z.array(z.string().min(1)) }).optional(),
   training: trainingRecordSchema,
   metrics: z.array(measuredMetricSchema).default([]),
   createdAt: z.string().min(1),
@@ -87,6 +92,12 @@ export function parseModelManifest(value: unknown): ModelManifest {
   }
   if (manifest.id.split(':')[0] !== manifest.task) {
     throw new ManifestError({ message: `id "${manifest.id}" must start with task "${manifest.task}:"`, field: 'id' });
+  }
+  if (manifest.puzzles && manifest.puzzles.names.length + 1 !== manifest.architecture.puzzleIdentifiers) {
+    throw new ManifestError({
+      message: `puzzles.names lists ${manifest.puzzles.names.length} puzzles, so architecture.puzzleIdentifiers must be ${manifest.puzzles.names.length + 1} (0 = unseen), not ${manifest.architecture.puzzleIdentifiers}`,
+      field: 'puzzles.names',
+    });
   }
   return manifest;
 }

@@ -118,6 +118,7 @@ export function batchRequestFor<Input, Answer>(specialist: SpecialistV1<Input, A
   const adaptive = halting.mode === 'adaptive';
   return {
     tokens: specialist.encode(copy.input),
+    puzzleIdentifier: specialist.puzzleIdentifier?.(copy.input) ?? 0,
     adaptive,
     minSteps: adaptive ? halting.minSteps : halting.steps,
     maxSteps: adaptive ? halting.maxSteps : halting.steps,

@@ -133,6 +133,7 @@ export async function createSolver<Input, Answer>(settings: {
     for await (const event of iterateRecursion(model, {
       tokens,
       batchSize: copies.length,
+      ...(specialist.puzzleIdentifier ? { puzzleIdentifiers: Int32Array.from(copies, (copy) => specialist.puzzleIdentifier!(copy.input)) } : {}),
       halting: options.halting,
       signal: options.signal,
       verification,

@@ -31,6 +31,8 @@ export interface SpecialistV1<Input = unknown, Answer = unknown> {
   grid?(input: Input): { height: number; width: number };
   /** [sequenceLength] token ids (the sequence length of the input's grid, when `grid` is given). */
   encode(input: Input): Int32Array;
+  /** Optional: the model's puzzle identifier for this input (per-puzzle embeddings); 0 when absent. */
+  puzzleIdentifier?(input: Input): number;
   decode(tokens: Int32Array, input: Input): Answer;
   /** True only when the answer is a correct solution of the input (never trusts the model). */
   verify(input: Input, answer: Answer): boolean;

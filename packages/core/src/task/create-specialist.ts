@@ -46,11 +46,18 @@ export function createSpecialist<Input, Answer>(task: TaskV1<Input, Answer>, mod
     },
     ...(anySize ? { grid: (input: Input) => task.grid!(input) } : {}),
     encode: (input) => task.codec.encode(input),
+    ...(task.puzzleIdentifier ? { puzzleIdentifier: (input: Input) => puzzleIdentifierOf(task, manifest.puzzles?.names ?? [], input) } : {}),
     decode: (tokens, input) => task.codec.decode(tokens, input),
     verify: (input, answer) => task.verify(input, answer),
     formatAnswer: (answer) => task.formatAnswer(answer),
     ...(task.augment ? { augment: task.augment.bind(task) } : {}),
   };
+}
+
+/** The task's identifier for an input, checked against the model's embeddings (out of range: 0, unseen). */
+function puzzleIdentifierOf<Input, Answer>(task: TaskV1<Input, Answer>, names: readonly string[], input: Input): number {
+  const identifier = task.puzzleIdentifier!(input, names);
+  return Number.isInteger(identifier) && identifier >= 0 && identifier <= names.length ? identifier : 0;
 }
 
 /**

@@ -36,6 +36,7 @@ export const taskSchema = z.object({
   parseInput: fn('parseInput(raw) -> input'),
   detect: fn('detect(raw) -> 0..1'),
   grid: fn('grid(input) -> { height, width }').optional(),
+  puzzleIdentifier: fn('puzzleIdentifier(input, puzzleNames) -> number').optional(),
   verify: fn('verify(input, answer) -> boolean'),
   correctness: z.enum(['verify', 'exact']).optional(),
   accuracyMetric: z.string().regex(/^[a-z0-9-]+$/).optional(),
@@ -57,7 +58,7 @@ export const taskSchema = z.object({
     .optional(),
   dataset: z.object({ options: z.record(z.string(), optionSchema).optional(), generate: fn('generate(options) -> rows') }).optional(),
   defaults: z.object({
-    architecture: z.object({ mixer: z.enum(['attention', 'mlp', 'conv']).optional(), hiddenSize: z.number().int().positive().optional(), kernelSize: z.number().int().positive().optional(), dilation: z.number().int().positive().optional() }),
+    architecture: z.object({ mixer: z.enum(['attention', 'mlp', 'conv']).optional(), hiddenSize: z.number().int().positive().optional(), kernelSize: z.number().int().positive().optional(), dilation: z.number().int().positive().optional(), prefixToCells: z.boolean().optional() }),
     recursion: recursionSchema,
   }),
   packagedModel: fn('packagedModel() -> { manifest, weights }').optional(),

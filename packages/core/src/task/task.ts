@@ -63,6 +63,12 @@ export interface TaskTrainingExampleV1 {
 /** A stream of training examples; `description` goes into the manifest's training record. */
 export interface TaskTrainingDataV1 {
   readonly description: string;
+  /**
+   * Streams with one learned embedding per puzzle: the name of each puzzle identifier from 1 on
+   * (0 stays the embedding of an unseen puzzle). The architecture then holds names.length + 1
+   * embeddings and the manifest records the names, so inference finds each puzzle's own.
+   */
+  readonly puzzleNames?: readonly string[];
   next(): TaskTrainingExampleV1;
 }
 
@@ -98,6 +104,11 @@ export interface TaskV1<Input = unknown, Answer = unknown> {
   detect(input: unknown): number;
   /** Grid tasks with several sizes: the grid this input needs. */
   grid?(input: Input): GridShape;
+  /**
+   * Tasks with per-puzzle embeddings: the identifier of this input's puzzle among the model's
+   * `puzzleNames` (the manifest's `puzzles.names`; identifier = index + 1), 0 when it is not one.
+   */
+  puzzleIdentifier?(input: Input, puzzleNames: readonly string[]): number;
   /** True only when the answer is a correct solution of the input, by the task's rules. */
   verify(input: Input, answer: Answer): boolean;
   /**
@@ -138,7 +149,7 @@ export interface TaskV1<Input = unknown, Answer = unknown> {
   };
   /** What training starts from unless told otherwise. */
   readonly defaults: {
-    readonly architecture: Partial<Pick<Architecture, 'mixer' | 'hiddenSize' | 'kernelSize' | 'dilation'>>;
+    readonly architecture: Partial<Pick<Architecture, 'mixer' | 'hiddenSize' | 'kernelSize' | 'dilation' | 'prefixToCells'>>;
     readonly recursion: Recursion;
   };
   /** The model this task's package ships, if any. */

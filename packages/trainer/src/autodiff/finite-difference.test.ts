@@ -14,6 +14,7 @@ describe('training graph gradient vs finite differences', () => {
   for (const [label, architecture] of [
     ['MLP mixer', tinyArchitecture(small)],
     ['conv mixer on a 2x3 grid', tinyArchitecture({ ...small, mixer: 'conv', grid: { height: 2, width: 3 } })],
+    ['conv mixer whose cells read the prefix', tinyArchitecture({ ...small, mixer: 'conv', grid: { height: 2, width: 3 }, prefixToCells: true })],
   ] as const) it(`directional derivatives agree on a tiny model: ${label}`, async () => {
     // T = 1: with T > 1 the first recursions are deliberately left out of the gradient, which
     // finite differences of the whole loss would see.

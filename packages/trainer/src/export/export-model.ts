@@ -57,6 +57,7 @@ export async function exportModel(options: {
     recursion,
     vocabulary: { size: vocabulary.length, labels: [...vocabulary] },
     weights: [{ path: basename(onnxPath), format: 'onnx', sha256, bytes: onnx.length }],
+    ...(Array.isArray(header.config.puzzleNames) ? { puzzles: { names: header.config.puzzleNames } } : {}),
     training: {
       ...training,
       data: describeData(header.config.dataHistory, training.data),

@@ -86,7 +86,9 @@ export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architectur
       const rows = shifted(padded, 1, dy);
       for (let dx = -reach; dx <= reach; dx += dilation) taps.push(shifted(rows, 2, dx));
     }
-    const local = ops.fromGrid(ops.linear(ops.concat(taps, 3), ops.parameter(`layers.${layer}.conv`)), hidden);
+    let local = ops.fromGrid(ops.linear(ops.concat(taps, 3), ops.parameter(`layers.${layer}.conv`)), hidden);
+    // [B, 1, D] added to every cell: the only way the puzzle embedding reaches the grid.
+    if (architecture.prefixToCells) local = ops.add(local, ops.linear(ops.slice(h, 1, 0, 1), ops.parameter(`layers.${layer}.broadcast`)));
     const pooled = ops.linear(ops.mean(cells, 1), ops.parameter(`layers.${layer}.pool`));
     return ops.concat([...Array.from({ length: prefix }, () => pooled), local], 1);
   };

@@ -41,6 +41,7 @@ export function trmParameterSpecs(architecture: Architecture): ParameterSpec[] {
         { name: `${prefix}.conv`, shape: [taps * hidden, hidden], trainable: true, decay: true, init: lecun(taps * hidden) },
         { name: `${prefix}.pool`, shape: [hidden, hidden], trainable: true, decay: true, init: lecun(hidden) },
       );
+      if (architecture.prefixToCells) specs.push({ name: `${prefix}.broadcast`, shape: [hidden, hidden], trainable: true, decay: true, init: lecun(hidden) });
     } else {
       specs.push(
         { name: `${prefix}.attention.qkv`, shape: [hidden, 3 * hidden], trainable: true, decay: true, init: lecun(hidden) },

@@ -106,6 +106,37 @@ describe('ONNX export agrees with the tfjs lowering of the same description', ()
     });
   }
 
+  it('conv mixer whose cells read the prefix (prefixToCells), also at another grid size', async () => {
+    for (const runAt of [undefined, { height: 6, width: 6 }]) {
+      const result = await compare(conv({ prefixToCells: true, puzzleIdentifiers: 3 }), { latentSteps: 1, cycles: 2, maxSupervisionSteps: 16 }, 2, runAt);
+      expect(result.spread).toBeGreaterThan(0.1);
+      expect(result.logits).toBeLessThan(1e-3);
+      expect(result.qHalt).toBeLessThan(1e-3);
+    }
+  });
+
+  it('only with prefixToCells does a conv cell see the puzzle embedding', async () => {
+    const recursion = { latentSteps: 1, cycles: 2, maxSupervisionSteps: 16 };
+    const cellSpread = async (prefixToCells: boolean) => {
+      const architecture = conv({ prefixToCells, puzzleIdentifiers: 3 });
+      const onnx = exportStepToOnnx({ architecture, recursion, parameters: randomParameters(architecture, 11) });
+      const model = await createNodeRuntime({ device: 'cpu' }).load({ manifest: manifestFor(architecture, recursion, onnx), weights: onnx });
+      // One grid, run as puzzle 1 and as puzzle 2: only the identifier differs.
+      const one = Int32Array.from({ length: 81 }, (_, index) => index % 6);
+      const tokens = new Int32Array(162);
+      tokens.set(one, 0);
+      tokens.set(one, 81);
+      const output = await model.doStep({ batchSize: 2, tokens, state: null, puzzleIdentifiers: Int32Array.from([1, 2]) });
+      await model.dispose();
+      const perSample = output.logits.length / 2;
+      let largest = 0;
+      for (let index = 0; index < perSample; index++) largest = Math.max(largest, Math.abs(output.logits[index]! - output.logits[perSample + index]!));
+      return largest;
+    };
+    expect(await cellSpread(false)).toBe(0);
+    expect(await cellSpread(true)).toBeGreaterThan(1e-3);
+  });
+
   it('attention with RoPE', async () => {
     const result = await compare(tinyArchitecture({ mixer: 'attention', heads: 4 }), { latentSteps: 1, cycles: 2, maxSupervisionSteps: 16 }, 2);
     expect(result.spread).toBeGreaterThan(0.1);

@@ -87,6 +87,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   let gridHistory: { fromStep: number; height: number; width: number }[] = [];
   // CPU seconds of every process that trained this run (the data worker's included).
   let cpuSecondsBefore = 0;
+  let header0PuzzleNames: string[] | undefined;
   const resize = (architecture: Architecture): Architecture => {
     if (!options.grid) return architecture;
     if (!runsAnyGridSize(architecture)) {
@@ -101,6 +102,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
     dataHistory = (header.config.dataHistory as typeof dataHistory | undefined) ?? [];
     gridHistory = (header.config.gridHistory as typeof gridHistory | undefined) ?? [];
     cpuSecondsBefore = (header.config.cpuSeconds as number | undefined) ?? 0;
+    header0PuzzleNames = header.config.puzzleNames as string[] | undefined;
     trainer = await create({
       architecture: resize(header.architecture),
       recursion: header.recursion,
@@ -119,6 +121,18 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
     trainer = await create({ architecture: resize(options.architecture), recursion: options.recursion, seed: options.seed });
   }
   if (dataHistory.at(-1)?.description !== options.data.description) dataHistory.push({ fromStep: trainer.step, description: options.data.description });
+  const puzzleNames = options.data.puzzleNames;
+  if (puzzleNames) {
+    // The identifiers are the embedding table's rows: a resumed run must keep every one of them.
+    const before = header0PuzzleNames;
+    if (before && before.some((name, index) => puzzleNames[index] !== name)) {
+      throw new InvalidInputError({ field: 'data.puzzleNames', message: `the checkpoint's puzzles differ from this data's (first: ${before.find((name, index) => puzzleNames[index] !== name)}); train the same puzzles in the same order`, value: puzzleNames.length });
+    }
+    if (puzzleNames.length + 1 !== trainer.architecture.puzzleIdentifiers) {
+      throw new InvalidInputError({ field: 'architecture.puzzleIdentifiers', message: `the data names ${puzzleNames.length} puzzles, so the model needs ${puzzleNames.length + 1} identifiers (0 = unseen), not ${trainer.architecture.puzzleIdentifiers}`, value: trainer.architecture.puzzleIdentifiers });
+    }
+    config.puzzleNames = [...puzzleNames];
+  }
   config.dataHistory = dataHistory;
   const grid = trainer.architecture.grid;
   const lastGrid = gridHistory.at(-1);

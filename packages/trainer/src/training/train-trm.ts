@@ -23,6 +23,8 @@ export interface TrainingExample {
 export interface TrainingDataSource {
   /** Describes the data for the manifest's training record. */
   readonly description: string;
+  /** Per-puzzle embeddings: the name of identifier i + 1 (see TaskTrainingDataV1.puzzleNames). */
+  readonly puzzleNames?: readonly string[];
   next(): TrainingExample;
   /** Sources that make examples elsewhere (a worker) resolve this once `count` can be taken. */
   ready?(count: number): Promise<void>;

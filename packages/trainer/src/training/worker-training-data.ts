@@ -39,7 +39,7 @@ const { parentPort, workerData } = require('node:worker_threads');
     factory = factory[key];
   }
   const source = factory.call(owner, workerData.options);
-  parentPort.postMessage({ type: 'ready', description: source.description });
+  parentPort.postMessage({ type: 'ready', description: source.description, puzzleNames: source.puzzleNames ? Array.from(source.puzzleNames) : undefined });
   parentPort.on('message', (count) => {
     const examples = [];
     const transfer = [];
@@ -74,9 +74,9 @@ export async function createWorkerTrainingData(options: WorkerTrainingDataOption
     waiters = [];
     for (const resolve of current) resolve();
   };
-  const description = await new Promise<string>((resolve, reject) => {
-    worker.on('message', (message: { type: 'ready'; description: string } | { type: 'examples'; examples: TrainingExample[] } | { type: 'error'; message: string }) => {
-      if (message.type === 'ready') resolve(message.description);
+  const { description, puzzleNames } = await new Promise<{ description: string; puzzleNames?: string[] }>((resolve, reject) => {
+    worker.on('message', (message: { type: 'ready'; description: string; puzzleNames?: string[] } | { type: 'examples'; examples: TrainingExample[] } | { type: 'error'; message: string }) => {
+      if (message.type === 'ready') resolve({ description: message.description, puzzleNames: message.puzzleNames });
       else if (message.type === 'examples') {
         requested -= message.examples.length;
         buffer.push(...message.examples);
@@ -104,6 +104,7 @@ export async function createWorkerTrainingData(options: WorkerTrainingDataOption
   topUp();
   return {
     description,
+    ...(puzzleNames ? { puzzleNames } : {}),
     async ready(count: number) {
       while (buffer.length < count) {
         if (failure) throw failure;

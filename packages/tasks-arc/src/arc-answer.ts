@@ -1,0 +1,55 @@
+import { InvalidInputError, type SolveOptionsV1, type Solver } from '@trm/core';
+import { type ArcVote, voteArcAnswers } from './arc-augmentations';
+import type { ArcGrid } from './arc-task';
+import { type ArcAnswer, type ArcPuzzle, parseArcPuzzle, restoreArcAnswer } from './arc-task-definition';
+import { arcVariantName } from './arc-variants';
+
+export interface ArcTestAnswer {
+  readonly testIndex: number;
+  /** Up to two grids, most votes first: the pass@2 attempts. */
+  readonly attempts: ArcGrid[];
+  readonly votes: readonly ArcVote[];
+  /** Variants solved and voted (each a copy of the task under a fixed augmentation). */
+  readonly copies: number;
+  /** Whether the model holds this task's own embedding (it was trained or adapted on it). */
+  readonly known: boolean;
+  /** Supervision steps summed over the copies. */
+  readonly sampleSteps: number;
+}
+
+export interface AnswerArcOptions {
+  /** Variants to vote over (default: as many as the model has for this task, else 8). */
+  readonly variants?: number;
+  /** Halting and the rest, as for any solve (copies stay 1: the variants are the copies). */
+  readonly solve?: SolveOptionsV1;
+  /** Samples run together (default 64). */
+  readonly batchSize?: number;
+}
+
+/**
+ * Answers every test input of an ARC task: each is solved in several fixed variants (symmetry x
+ * colours, each with its own embedding when the model knows the task), the answers are mapped
+ * back and voted, and the two most voted grids are the attempts (ties: mean halting confidence).
+ */
+export async function answerArcTask(solver: Solver<ArcPuzzle, ArcAnswer>, raw: unknown, options: AnswerArcOptions = {}): Promise<ArcTestAnswer[]> {
+  const puzzle = solver.specialist.parseInput(raw);
+  if (puzzle.variant !== 0) throw new InvalidInputError({ field: 'variant', message: 'give the task as it is; answerArcTask makes the variants' });
+  const names = solver.model.manifest.puzzles?.names ?? [];
+  const own = puzzle.name === undefined ? 0 : names.filter((name) => name.startsWith(`${puzzle.name}@`)).length;
+  const known = own > 0 || (puzzle.name !== undefined && names.includes(puzzle.name));
+  const variants = options.variants ?? (own > 0 ? own : 8);
+  if (!Number.isInteger(variants) || variants < 1 || variants > 64) throw new InvalidInputError({ field: 'variants', message: 'expected an integer from 1 to 64', value: variants });
+  if (own > 0 && variants > own) throw new InvalidInputError({ field: 'variants', message: `the model has ${own} variants of task ${puzzle.name} (${arcVariantName(puzzle.name!, 0)}...)`, value: variants });
+  const base = { task: puzzle.task, ...(puzzle.name ? { name: puzzle.name } : {}) };
+  const inputs = puzzle.task.test.flatMap((_, testIndex) => Array.from({ length: variants }, (__, variant) => ({ ...base, testIndex, variant })));
+  const results = await solver.solveMany(inputs, { ...options.solve, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+  return puzzle.task.test.map((_, testIndex) => {
+    const mine = results.slice(testIndex * variants, (testIndex + 1) * variants);
+    const candidates = mine.map((result, variant) => {
+      const grid = restoreArcAnswer(puzzle, variant, result.value);
+      return { grid: grid.length === 0 ? null : grid, confidence: result.confidence };
+    });
+    const votes = voteArcAnswers(candidates, 2);
+    return { testIndex, attempts: votes.map((vote) => vote.grid), votes, copies: variants, known, sampleSteps: mine.reduce((sum, result) => sum + result.steps, 0) };
+  });
+}
