@@ -12,12 +12,13 @@ export default defineConfig({
   base: './',
   server: { headers: isolation },
   preview: { headers: isolation },
-  optimizeDeps: { exclude: ['onnxruntime-web', '@trm/core', '@trm/runtime-web', '@trm/tasks-sudoku', '@trm/tasks-maze'] },
+  optimizeDeps: { exclude: ['onnxruntime-web', '@trm/core', '@trm/runtime-web', '@trm/tasks-sudoku', '@trm/tasks-maze', '@trm/tasks-arc', '@trm/trainer'] },
   // The model runs in a module worker (src/solver-worker.js) that imports onnxruntime-web's chunks.
   worker: { format: 'es', rollupOptions: { output: { manualChunks: ortChunk } } },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 30_000,
-    rollupOptions: { output: { manualChunks: ortChunk } },
+    // Two pages: sudoku and mazes (index.html), and ARC with in-browser adaptation (arc.html).
+    rollupOptions: { input: { main: 'index.html', arc: 'arc.html' }, output: { manualChunks: ortChunk } },
   },
 });

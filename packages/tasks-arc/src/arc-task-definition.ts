@@ -1,4 +1,5 @@
-import { InvalidInputError, type TaskV1 } from '@trm/core';
+import { InvalidInputError, type ModelSourceV1, type TaskV1, packagedModelSource } from '@trm/core';
+import defaultManifest from '../model/manifest.json';
 import { z } from 'zod';
 import { applyArcAugmentation, invertArcAugmentation } from './arc-augmentations';
 import { arcVocabulary, decodeArcGrid, encodeArcGrid } from './arc-codec';
@@ -97,6 +98,14 @@ export function restoreArcAnswer(puzzle: ArcPuzzle, variant: number, answer: Arc
   return invertArcAugmentation(arcVariantAugmentation(puzzle.name ?? '', variant), answer);
 }
 
+// A literal path, so bundlers that follow `new URL(..., import.meta.url)` copy the file.
+export const arcModelUrl: URL = /* @__PURE__ */ new URL('../model/arc-trm-conv.onnx', import.meta.url);
+
+/** The shipped model; `weights` where a bundle serves the file instead (see `packagedModelSource`). */
+export function packagedArcModel(weights: URL | string | Uint8Array = arcModelUrl): ModelSourceV1 {
+  return packagedModelSource(defaultManifest, weights);
+}
+
 const pretty = (grid: ArcGrid) => grid.map((row) => row.join('')).join('\n');
 
 function dataPaths(value: unknown): string[] {
@@ -181,4 +190,5 @@ export const arcTask: TaskV1<ArcPuzzle, ArcAnswer> = {
     architecture: { mixer: 'conv', hiddenSize: 64, kernelSize: 3, dilation: 1, prefixToCells: true },
     recursion: { latentSteps: 2, cycles: 2, maxSupervisionSteps: 16 },
   },
+  packagedModel: () => packagedArcModel(),
 };

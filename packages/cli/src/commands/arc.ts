@@ -132,6 +132,8 @@ export async function solveArcFiles(task: TaskV1<any, any>, files: readonly stri
 
 interface TaskScore {
   name: string;
+  /** The canvas side the task ran on. */
+  side: number;
   selfCheck: boolean | null;
   tests: number;
   right: number;
@@ -193,7 +195,7 @@ export async function evalArcFolder(task: TaskV1<any, any>, values: Record<strin
           cells += same / (expected.length * expected[0]!.length);
         }
       });
-      const score: TaskScore = { name, selfCheck, tests: arc.test.length, right, cellAccuracy: cells / arc.test.length, shapeRight: shapes / arc.test.length, known: answers[0]?.known ?? false, cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)) };
+      const score: TaskScore = { name, side: arcCanvasSide(arc), selfCheck, tests: arc.test.length, right, cellAccuracy: cells / arc.test.length, shapeRight: shapes / arc.test.length, known: answers[0]?.known ?? false, cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)) };
       scores.push(score);
       if (values.json) io.stdout(JSON.stringify({ type: 'task', ...score }));
       else io.stderr(`${name}: ${right}/${arc.test.length} right, first attempt's cells ${(100 * score.cellAccuracy).toFixed(0)}%${selfCheck === null ? '' : `, self-check ${selfCheck ? 'passed' : 'failed'}`}, ${score.cpuSeconds} CPU s`);
@@ -217,6 +219,13 @@ export async function evalArcFolder(task: TaskV1<any, any>, values: Record<strin
       return shaped.reduce((sum, score) => sum + score.cellAccuracy / score.shapeRight, 0) / Math.max(1, shaped.length);
     })(),
     knownTasks: scores.filter((score) => score.known).length,
+    // pass@2 by canvas size: what the model was trained at shows here.
+    byCanvas: Object.fromEntries(
+      [[2, 12], [13, 16], [17, 22], [23, 30]].map(([low, high]) => {
+        const bucket = scores.filter((score) => score.side >= low! && score.side <= high!);
+        return [`${low}-${high}`, { tasks: bucket.length, pass2: bucket.reduce((sum, score) => sum + score.right / score.tests, 0) / Math.max(1, bucket.length) }];
+      }),
+    ),
     adapted: adaptSteps > 0,
     adaptSteps,
     // How often the self-check (the held-out demonstration) said right, and how often it was.
