@@ -85,7 +85,7 @@ describe('trm CLI for ARC', () => {
     }
     const summary = lines.find((line) => line.type === 'summary');
     expect(summary.tasks).toBe(3);
-    expect(summary.pass2).toBe(perTask.filter((line) => line.right === 1).length / 3);
+    expect(summary.passAtK).toBe(perTask.filter((line) => line.right === 1).length / 3);
     expect(summary.knownTasks).toBe(3);
   });
 

@@ -43,7 +43,7 @@ export { createSolver, type Solver, type SolveOptions, type SolveManyOptions, ty
 export { solveOptionsSchema, resolveSolveOptions, describeSolveOptions, type SolveOptionsV1, type ResolvedSolveOptions } from './specialist/solve-options';
 export { checkSpecialist, checkRuntime } from './specialist/check-settings';
 export { expandCopies, batchRequestFor, chooseAnswers, toResults, type SolveResultV1, type SolveCopy } from './specialist/copies';
-export type { TaskV1, TaskCodecV1, TaskOptionV1, TrainingDataOptionsV1, TaskTrainingExampleV1, TaskTrainingDataV1, TaskDataRowV1, TaskInput, TaskAnswer, GridShape } from './task/task';
+export type { TaskV1, TaskCodecV1, TaskOptionV1, TrainingDataOptionsV1, TaskTrainingExampleV1, TaskTrainingDataV1, TaskDataRowV1, TaskInput, TaskAnswer, GridShape, TaskFilesV1, TaskAttemptsV1, TaskAdaptationV1 } from './task/task';
 export { createSpecialist, packagedModelSource } from './task/create-specialist';
 export { taskSchema, parseTaskDefinition, isCorrectAnswer, taskAccuracyMetric, tokenCorrectness } from './task/task-schema';
 export { sha256Hex } from './util/sha256';

@@ -1,4 +1,6 @@
-import { InvalidInputError, type ModelSourceV1, type TaskV1, packagedModelSource } from '@trm/core';
+import { InvalidInputError, type ModelSourceV1, type SolveOptionsV1, type Solver, type TaskV1, packagedModelSource } from '@trm/core';
+import { planArcAdaptation } from './arc-adaptation';
+import { answerArcTask } from './arc-answer';
 import defaultManifest from '../model/manifest.json';
 import { z } from 'zod';
 import { applyArcAugmentation, invertArcAugmentation } from './arc-augmentations';
@@ -190,5 +192,36 @@ export const arcTask: TaskV1<ArcPuzzle, ArcAnswer> = {
     architecture: { mixer: 'conv', hiddenSize: 64, kernelSize: 3, dilation: 1, prefixToCells: true },
     recursion: { latentSteps: 2, cycles: 2, maxSupervisionSteps: 16 },
   },
+  files: {
+    parseFile: (text, name) => ({ task: parseArcTask(text, `${name}.json`), ...(/^[A-Za-z0-9._-]+$/.test(name) && name.length <= 200 ? { name } : {}) }),
+    answer: (solver, raw, options) => answerArcFile(solver, raw, options),
+    references: (raw) => parseArcPuzzle(raw).task.test.map((pair) => pair.output),
+    partialCredit(answer, expected) {
+      if (answer.length !== expected.length || answer[0]?.length !== expected[0]!.length) return 0;
+      let same = 0;
+      answer.forEach((row, r) => row.forEach((cell, c) => (same += cell === expected[r]![c] ? 1 : 0)));
+      return same / (expected.length * expected[0]!.length);
+    },
+    adaptation(raw, options) {
+      const puzzle = parseArcPuzzle(raw);
+      const plan = planArcAdaptation(puzzle.task, { name: puzzle.name ?? 'task', ...options });
+      const shown = { train: plan.heldOut ? puzzle.task.train.slice(0, -1) : puzzle.task.train, test: puzzle.task.test };
+      return {
+        data: plan.data,
+        grid: { height: plan.side, width: plan.side },
+        name: plan.name,
+        ...(plan.heldOut ? { selfCheck: { raw: { task: { train: shown.train, test: [{ input: plan.heldOut.input }] }, name: plan.name }, expected: plan.heldOut.output } } : {}),
+      };
+    },
+    named: (raw, name) => {
+      const puzzle = parseArcPuzzle(raw);
+      return { task: puzzle.task, testIndex: puzzle.testIndex, name };
+    },
+  },
   packagedModel: () => packagedArcModel(),
 };
+
+// arc-answer imports this module's parser: a cycle of functions called later, never at load.
+async function answerArcFile(solver: Solver<ArcPuzzle, ArcAnswer>, raw: unknown, options: { solve?: SolveOptionsV1; variants?: number }) {
+  return (await answerArcTask(solver, raw, options)).map(({ testIndex, attempts, votes, copies, known }) => ({ testIndex, attempts, votes: votes.map((vote) => vote.votes), copies, known }));
+}

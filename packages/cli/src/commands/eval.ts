@@ -8,11 +8,13 @@ import { loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
 import { renderEvaluation } from './eval-plot';
-import { evalArcFolder } from './arc';
+import { evalQuestionFiles } from './question-files';
 
 export const evalUsage = `trm eval <task> --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json] [--plot out.svg (accuracy by level or band, steps histogram)]
       [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--batch-size 64] [--threads N]
-      (--limit takes the first N puzzles of each level when the file has a "level" column)`;
+      (--limit takes the first N puzzles of each level when the file has a "level" column)
+  trm eval <task> --data FOLDER[,FOLDER] [--adapt STEPS] [--adapt-weights embedding|all] [--variants V] [--limit N] [--max-side S] [--json]
+      (tasks whose questions are whole files: pass@2 against each file's reference answers, per file and overall, CPU time per file)`;
 
 interface Bucket {
   count: number;
@@ -61,11 +63,12 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     variants: { type: 'string' },
     'max-side': { type: 'string' },
     adapt: { type: 'string' },
+    'adapt-weights': { type: 'string' },
     ...haltingFlags,
     ...runtimeFlags,
   });
-  // ARC scores whole tasks (variants voted, pass@2) from a folder of task files, not a CSV.
-  if (task.name === 'arc') return evalArcFolder(task, values, io);
+  // Tasks whose questions are whole files score them by their own protocol (attempts, pass@k).
+  if (task.files) return evalQuestionFiles(task as Parameters<typeof evalQuestionFiles>[0], values, io);
   if (!values.data) throw new InvalidInputError({ field: '--data', message: 'required: a CSV with question and answer columns' });
   if (values.record && !values.model) throw new InvalidInputError({ field: '--record', message: 'needs --model: the manifest to record into' });
   let text: string;

@@ -7,11 +7,12 @@ import { createRouter } from '@trm/router';
 import { builtInSpecialists, builtInTasks, loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../main';
-import { solveArcFiles } from './arc';
+import { solveQuestionFiles } from './question-files';
 
 export const solveUsage = `trm solve --input FILE --json                  (mixed requests, each line routed; adds "task")
   trm solve <task> <puzzle> [--json]               (<task>: ${Object.keys(builtInTasks).join(', ')}, a task module file or package; or --task <task>)
   trm solve <task> --input FILE --json             (one puzzle per line, or a CSV with a "question" column)
+  trm solve <task> FILE... [--json] [--adapt STEPS] [--variants V]   (tasks whose questions are whole files: the attempts for each question; --adapt trains on the file's demonstrations first)
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--seed S]
                [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
 
@@ -93,13 +94,14 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     'batch-size': { type: 'string' },
     variants: { type: 'string' },
     adapt: { type: 'string' },
+    'adapt-weights': { type: 'string' },
     ...haltingFlags,
     ...runtimeFlags,
   });
   if (spec === undefined) return solveRouted(values, io);
   const { task } = await loadTask(spec);
-  // ARC answers whole task files: every test input, two attempts each.
-  if (task.name === 'arc' && !values.input) return solveArcFiles(task, positionals, values, io);
+  // Tasks whose questions are whole files answer each file's questions by their own protocol.
+  if (task.files && !values.input) return solveQuestionFiles(task as Parameters<typeof solveQuestionFiles>[0], positionals, values, io);
   const puzzles: PuzzleLine[] = values.input ? await readPuzzleFile(values.input) : positionals.map((text, index) => ({ line: index + 1, text }));
   if (puzzles.length === 0) throw new InvalidInputError({ field: 'puzzle', message: 'give a puzzle or --input FILE' });
   const { options: inference } = solveOptionsFromFlags(values);

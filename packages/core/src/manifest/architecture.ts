@@ -37,7 +37,7 @@ export const architectureSchema = z.object({
   /**
    * Conv mixer: every cell also reads the first prefix position (the puzzle embedding, and the
    * pooled grid) through one more weight per layer. Without it no cell ever sees the puzzle
-   * embedding, so per-puzzle embeddings (ARC's one per task) would change nothing.
+   * embedding, so per-puzzle embeddings would change nothing.
    */
   prefixToCells: z.boolean().optional(),
   /** Learned positions prepended to the sequence; the halting head reads the first. */

@@ -58,7 +58,7 @@ export const modelManifestSchema = z.object({
   }),
   weights: z.array(weightFileSchema).min(1),
   /**
-   * Models with one learned embedding per puzzle (ARC: per task): the puzzle named `names[i]` has
+   * Models with one learned embedding per puzzle (e.g. one per task of an abstraction benchmark): the puzzle named `names[i]` has
    * identifier i + 1; identifier 0 is the embedding of a puzzle never seen in training.
    */
   puzzles: z.object({ names: z.array(z.string().min(1)) }).optional(),

@@ -57,6 +57,16 @@ export const taskSchema = z.object({
     })
     .optional(),
   dataset: z.object({ options: z.record(z.string(), optionSchema).optional(), generate: fn('generate(options) -> rows') }).optional(),
+  files: z
+    .object({
+      parseFile: fn('parseFile(text, name) -> raw input'),
+      answer: fn('answer(solver, raw, options) -> attempts'),
+      references: fn('references(raw) -> answers'),
+      partialCredit: fn('partialCredit(answer, expected) -> number').optional(),
+      adaptation: fn('adaptation(raw, options) -> { data, grid, name, selfCheck }').optional(),
+      named: fn('named(raw, name) -> raw'),
+    })
+    .optional(),
   defaults: z.object({
     architecture: z.object({ mixer: z.enum(['attention', 'mlp', 'conv']).optional(), hiddenSize: z.number().int().positive().optional(), kernelSize: z.number().int().positive().optional(), dilation: z.number().int().positive().optional(), prefixToCells: z.boolean().optional() }),
     recursion: recursionSchema,

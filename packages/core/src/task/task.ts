@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { Architecture, Recursion } from '../manifest/architecture';
 import type { ModelSourceV1 } from '../runtime/inference-runtime';
 import type { Random } from '../util/random';
+import type { Solver } from '../specialist/create-solver';
+import type { SolveOptionsV1 } from '../specialist/solve-options';
 
 export interface GridShape {
   readonly height: number;
@@ -82,6 +84,50 @@ export interface TaskDataRowV1 {
   readonly rating?: number;
 }
 
+/** The answers to one question of a question file, best first (e.g. two attempts, scored pass@2). */
+export interface TaskAttemptsV1<Answer> {
+  /** The question's place in its file (e.g. a test input's index). */
+  readonly testIndex: number;
+  readonly attempts: readonly Answer[];
+  /** Copies behind each attempt (votes), and copies solved in all. */
+  readonly votes: readonly number[];
+  readonly copies: number;
+  /** Whether the model holds this question's own embedding (trained or adapted on it). */
+  readonly known: boolean;
+}
+
+/** What adapting a model to one question file needs (test-time training). */
+export interface TaskAdaptationV1<Answer> {
+  /** Examples made from the file's own demonstrations; `puzzleNames` names the new embeddings. */
+  readonly data: TaskTrainingDataV1 & { readonly puzzleNames: readonly string[] };
+  /** The grid to train at (models that run any size). */
+  readonly grid?: GridShape;
+  /** The name the adapted model knows the question by (pass it to `named`). */
+  readonly name: string;
+  /** A demonstration held out of `data`: whether the adapted model reproduces it is the self-check. */
+  readonly selfCheck?: { readonly raw: unknown; readonly expected: Answer };
+}
+
+/**
+ * Tasks whose questions come as whole files answered by a protocol of their own (e.g. a task
+ * JSON with demonstrations and several test inputs, each answered by voting over variants), and
+ * which can adapt a model to one file's demonstrations. The CLI's `solve FILE`, `eval --data
+ * FOLDER` and `--adapt` work for any task that declares this.
+ */
+export interface TaskFilesV1<Input, Answer> {
+  /** A question file's text as a raw input; `name` is the file name without its extension. */
+  parseFile(text: string, name: string): unknown;
+  /** Answers every question of a raw input. */
+  answer(solver: Solver<Input, Answer>, raw: unknown, options: { readonly solve?: SolveOptionsV1; readonly variants?: number }): Promise<TaskAttemptsV1<Answer>[]>;
+  /** The reference answers the file holds, one per question (undefined where it has none). */
+  references(raw: unknown): (Answer | undefined)[];
+  /** Partial credit of an answer against the reference (e.g. the share of cells right, 0 for a wrong shape). */
+  partialCredit?(answer: Answer, expected: Answer): number;
+  adaptation?(raw: unknown, options: { readonly variants?: number; readonly seed?: number }): TaskAdaptationV1<Answer>;
+  /** The raw input under another name (the one an adapted model knows it by). */
+  named(raw: unknown, name: string): unknown;
+}
+
 /**
  * Everything any tool needs of a task: the trainer, export, eval, data, the solver, the router,
  * the CLI and services. A specialist is a task plus a trained model (`createSpecialist`).
@@ -152,6 +198,8 @@ export interface TaskV1<Input = unknown, Answer = unknown> {
     readonly architecture: Partial<Pick<Architecture, 'mixer' | 'hiddenSize' | 'kernelSize' | 'dilation' | 'prefixToCells'>>;
     readonly recursion: Recursion;
   };
+  /** Tasks whose questions are whole files with a protocol of their own (see TaskFilesV1). */
+  readonly files?: TaskFilesV1<Input, Answer>;
   /** The model this task's package ships, if any. */
   packagedModel?(): ModelSourceV1;
 }
