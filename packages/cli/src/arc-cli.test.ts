@@ -102,4 +102,17 @@ describe('trm CLI for ARC', () => {
     expect(trained.code).toBe(2);
     expect(trained.stderr.join('\n')).toMatch(/--data/);
   });
+
+  it('solve --input routes an ARC task JSON line to the ARC specialist, beside a sudoku line', async () => {
+    const lines = join(directory, 'mixed.txt');
+    const arcTaskLine = JSON.stringify(fixtureTasks()[0]!.task);
+    await writeFile(lines, ['..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..', arcTaskLine, '{"train": [], "test": []}'].join('\n'));
+    const { stdout } = await run(['solve', '--input', lines, '--json', '--max-steps', '2', '--threads', '1']);
+    const results = stdout.map((text) => JSON.parse(text));
+    expect(results.map((result) => result.task)).toEqual(['sudoku', 'arc', null]);
+    const answer = JSON.parse(results[1].answer);
+    if (answer.length > 0) expect(parseArcGrid(answer)).toEqual(answer); // an ARC grid, or [] when the canvas held none
+    expect(results[1].verified).toBe(false); // nothing checks an ARC answer
+    expect(results[2].error.field).toMatch(/task\.train/); // looks like ARC, so ARC's parser names the field
+  });
 });
