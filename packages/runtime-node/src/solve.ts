@@ -1,12 +1,13 @@
 import { createSolveFunction } from '@trm/router';
+import { arc } from '@trm/tasks-arc';
 import { maze } from '@trm/tasks-maze';
 import { sudoku } from '@trm/tasks-sudoku';
 import { createNodeRuntime } from './node-runtime';
 
-const shipped = /* @__PURE__ */ createSolveFunction({ specialists: () => [sudoku, maze], runtime: () => createNodeRuntime() });
+const shipped = /* @__PURE__ */ createSolveFunction({ specialists: () => [sudoku, maze, arc], runtime: () => createNodeRuntime() });
 
 /**
- * Solves a sudoku or a maze (detected from the input) with the shipped models on this machine:
+ * Solves a sudoku, a maze or an ARC task JSON (detected from the input) with the shipped models on this machine:
  * `await solve('..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..')`.
  * Options are the shared solve options (`maxSteps`, `verifySteps`, `copies`, ...) plus `task`.
  */

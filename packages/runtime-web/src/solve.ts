@@ -1,13 +1,14 @@
 import { createSolveFunction } from '@trm/router';
+import { arc } from '@trm/tasks-arc';
 import { maze } from '@trm/tasks-maze';
 import { sudoku } from '@trm/tasks-sudoku';
 import { createWebRuntime } from './web-runtime';
 
 // WebAssembly: 'auto' can pick a software WebGPU adapter far slower than it (issue 16 measures and fixes the choice).
-const shipped = /* @__PURE__ */ createSolveFunction({ specialists: () => [sudoku, maze], runtime: () => createWebRuntime({ device: 'wasm' }) });
+const shipped = /* @__PURE__ */ createSolveFunction({ specialists: () => [sudoku, maze, arc], runtime: () => createWebRuntime({ device: 'wasm' }) });
 
 /**
- * Solves a sudoku or a maze (detected from the input) with the shipped models in this browser (WebAssembly):
+ * Solves a sudoku, a maze or an ARC task JSON (detected from the input) with the shipped models in this browser (WebAssembly):
  * `await solve('..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..')`.
  * Options are the shared solve options (`maxSteps`, `verifySteps`, `copies`, ...) plus `task`.
  */
