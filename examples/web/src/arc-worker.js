@@ -4,36 +4,20 @@
 // tagged with the id: 'progress' (download, adaptation), 'step', 'attempts', then 'done' or 'error'.
 import * as ort from 'onnxruntime-web/wasm';
 import { createSolver, TrmError } from '@trm/core';
-import { createWebRuntime } from '@trm/runtime-web';
+import { createWebRuntime, readModelWeights } from '@trm/runtime-web';
 import { adaptModel } from '@trm/trainer/adapt';
 import { answerArcTask, createArc, packagedArcModel, parseArcPuzzle, planArcAdaptation, sameArcGrid } from '@trm/tasks-arc';
 
 const running = new Map();
-let weights; // the packaged model's bytes, fetched once
+let weights; // the packaged model's bytes (a promise), fetched once
 const describe = (error) => (TrmError.isInstance(error) ? { name: error.name, field: error.field, message: error.message } : { name: 'Error', message: String(error?.message ?? error) });
 
 async function modelBytes(id) {
-  if (!weights) {
-    weights = (async () => {
-      const response = await fetch(packagedArcModel().weights);
-      const total = Number(response.headers.get('content-length')) || undefined;
-      const reader = response.body.getReader();
-      const parts = [];
-      let loaded = 0;
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        parts.push(value);
-        loaded += value.length;
-        postMessage({ type: 'progress', id, phase: 'download', loaded, total });
-      }
-      const bytes = new Uint8Array(loaded);
-      let offset = 0;
-      for (const part of parts) bytes.set(part, (offset += part.length) - part.length);
-      return bytes;
-    })();
-    weights.catch(() => (weights = undefined));
-  }
+  // The runtime's own reader: streamed with progress, and checked against the manifest's sha256.
+  weights ??= readModelWeights(packagedArcModel(), (event) => {
+    if (event.status === 'progress') postMessage({ type: 'progress', id, phase: 'download', loaded: event.loaded, total: event.total });
+  });
+  weights.catch(() => (weights = undefined));
   return weights;
 }
 

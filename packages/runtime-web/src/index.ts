@@ -1,2 +1,2 @@
-export { createWebRuntime, webGpuAdapterKind, type WebDevice, type WebRuntimeSettings, type LoadProgressEvent } from './web-runtime';
+export { createWebRuntime, readModelWeights, webGpuAdapterKind, type WebDevice, type WebRuntimeSettings, type LoadProgressEvent } from './web-runtime';
 export { solve, disposeSolve } from './solve';

@@ -134,6 +134,14 @@ export function createWebRuntime(settings: WebRuntimeSettings = {}): InferenceRu
   };
 }
 
+/**
+ * A model's weight bytes, fetched with progress events and checked against the manifest's sha256
+ * (what `load` runs; exported for callers that need the bytes themselves, e.g. to adapt a model).
+ */
+export async function readModelWeights(source: ModelSourceV1, onProgress?: (event: LoadProgressEvent) => void): Promise<Uint8Array> {
+  return readWeights(source, parseModelManifest(source.manifest), onProgress);
+}
+
 async function readWeights(source: ModelSourceV1, manifest: ModelManifest, onProgress?: (event: LoadProgressEvent) => void): Promise<Uint8Array> {
   const weights = source.weights;
   const label = weights instanceof URL ? weights.href : typeof weights === 'string' ? weights : manifest.id;

@@ -87,7 +87,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   let gridHistory: { fromStep: number; height: number; width: number }[] = [];
   // CPU seconds of every process that trained this run (the data worker's included).
   let cpuSecondsBefore = 0;
-  let header0PuzzleNames: string[] | undefined;
+  let checkpointPuzzleNames: string[] | undefined;
   const resize = (architecture: Architecture): Architecture => {
     if (!options.grid) return architecture;
     if (!runsAnyGridSize(architecture)) {
@@ -102,7 +102,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
     dataHistory = (header.config.dataHistory as typeof dataHistory | undefined) ?? [];
     gridHistory = (header.config.gridHistory as typeof gridHistory | undefined) ?? [];
     cpuSecondsBefore = (header.config.cpuSeconds as number | undefined) ?? 0;
-    header0PuzzleNames = header.config.puzzleNames as string[] | undefined;
+    checkpointPuzzleNames = header.config.puzzleNames as string[] | undefined;
     trainer = await create({
       architecture: resize(header.architecture),
       recursion: header.recursion,
@@ -124,7 +124,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   const puzzleNames = options.data.puzzleNames;
   if (puzzleNames) {
     // The identifiers are the embedding table's rows: a resumed run must keep every one of them.
-    const before = header0PuzzleNames;
+    const before = checkpointPuzzleNames;
     if (before && before.some((name, index) => puzzleNames[index] !== name)) {
       throw new InvalidInputError({ field: 'data.puzzleNames', message: `the checkpoint's puzzles differ from this data's (first: ${before.find((name, index) => puzzleNames[index] !== name)}); train the same puzzles in the same order`, value: puzzleNames.length });
     }
