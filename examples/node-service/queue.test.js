@@ -51,6 +51,28 @@ const stopWorker = async (worker) => {
   await Promise.race([exited, sleep(10_000).then(() => worker.child.kill('SIGKILL'))]);
 };
 
+/**
+ * Worker processes and a front for one queue, with a BullMQ handle to inspect it; close() takes
+ * it all down (a worker already killed is skipped).
+ */
+async function deploy(redisUrl, { queueName, workers = [{}], app: appOptions = {}, listen = false }) {
+  const spawned = await Promise.all(workers.map((options) => spawnWorker(redisUrl, { queue: queueName, batch: 8, ...options })));
+  const app = await buildQueueApp({ redis: redisUrl, queueName, ...appOptions });
+  if (listen) await app.listen({ port: 0, host: '127.0.0.1' });
+  const queue = new Queue(queueName, { connection: redisOptions(redisUrl) });
+  return {
+    app,
+    workers: spawned,
+    queue,
+    port: listen ? app.server.address().port : undefined,
+    async close() {
+      await app.close();
+      for (const worker of spawned) await stopWorker(worker);
+      await queue.close();
+    },
+  };
+}
+
 describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
   it('redis URLs become ioredis options; a bad one is a typed error naming it', () => {
     expect(redisOptions('redis://u:p%40ss@10.0.0.5:6400/2')).toEqual({ host: '10.0.0.5', port: 6400, username: 'u', password: 'p@ss', db: 2 });
@@ -128,21 +150,18 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
 
   describe('worker processes', () => {
     let redis;
-    let queue;
     beforeAll(async () => {
       redis = await startRedis();
     });
     afterAll(async () => {
-      await queue?.close();
       await redis?.dispose();
     });
 
     it('kill -9 of a worker in the middle of its batch: its jobs finish on the other worker, each answered once, none lost', async () => {
-      const queueName = 'kill-test';
       // A short lock, so the dead worker's jobs are taken over in seconds (the default is 30 s).
-      const [doomed, survivor] = await Promise.all([spawnWorker(redis.url, { queue: queueName, batch: 8, lockMs: 1500 }), spawnWorker(redis.url, { queue: queueName, batch: 8, lockMs: 1500 })]);
-      const app = await buildQueueApp({ redis: redis.url, queueName, deadlineMs: 60_000 });
-      queue = new Queue(queueName, { connection: redisOptions(redis.url) });
+      const deployment = await deploy(redis.url, { queueName: 'kill-test', workers: [{ lockMs: 1500 }, { lockMs: 1500 }], app: { deadlineMs: 60_000 } });
+      const { app, queue } = deployment;
+      const [doomed, survivor] = deployment.workers;
       try {
         const puzzles = Array.from({ length: 24 }, nextSudoku);
         // 60 fixed steps (about 5 s a batch on one thread): long enough to be caught mid-batch.
@@ -168,20 +187,13 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
         expect((await queue.getJobCounts('completed')).completed).toBe(24);
         expect(entries.filter((entry) => entry.worker === survivor.name).length).toBeGreaterThanOrEqual(heldByDoomed.length);
       } finally {
-        await app.close();
-        await stopWorker(survivor);
-        await queue.close();
-        queue = undefined;
+        await deployment.close();
       }
     }, 180_000);
 
     it('hang-ups and deadlines cross the queue: the job is aborted on its worker and its slots free', async () => {
-      const queueName = 'cancel-test';
-      const worker = await spawnWorker(redis.url, { queue: queueName, batch: 8 });
-      const app = await buildQueueApp({ redis: redis.url, queueName, deadlineMs: 2_000 });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      const { port } = app.server.address();
-      queue = new Queue(queueName, { connection: redisOptions(redis.url) });
+      const deployment = await deploy(redis.url, { queueName: 'cancel-test', app: { deadlineMs: 2_000 }, listen: true });
+      const { port, queue } = deployment;
       try {
         // Mazes told to think for 4096 steps: minutes of work each, unless cancelled.
         const mazes = Array.from({ length: 4 }, (_, index) => formatMaze(createMazeGenerator({ seed: 300 + index, band: 'hard', split: 'test' }).next().maze));
@@ -212,19 +224,13 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
         expect(next.status).toBe(200);
         expect(next.body.verified).toBe(rightFor(puzzle, next.body.answer));
       } finally {
-        await app.close();
-        await stopWorker(worker);
-        await queue.close();
-        queue = undefined;
+        await deployment.close();
       }
     }, 120_000);
 
     it('a slow client is cut off by the request timeout while others are served', async () => {
-      const queueName = 'slow-client-test';
-      const worker = await spawnWorker(redis.url, { queue: queueName, batch: 8 });
-      const app = await buildQueueApp({ redis: redis.url, queueName, requestTimeoutMs: 1_000 });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      const { port } = app.server.address();
+      const deployment = await deploy(redis.url, { queueName: 'slow-client-test', app: { requestTimeoutMs: 1_000 }, listen: true });
+      const { port } = deployment;
       try {
         const trickled = trickleBody(port, { everyMs: 200, giveUpMs: 8_000 });
         const puzzle = nextSudoku();
@@ -235,20 +241,16 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
         expect(cut).not.toBe('still open');
         expect(String(cut)).toMatch(/^HTTP\/1.1 408|^$/);
       } finally {
-        await app.close();
-        await stopWorker(worker);
+        await deployment.close();
       }
     }, 60_000);
   });
 
   it('Redis restarted under load: the front answers 503 while it is down and recovers; nothing hangs, nothing is a 500', async () => {
     const redis = await startRedis({ persist: true });
-    const queueName = 'restart-test';
     // The default 30 s lock outlasts the outage, so no job is taken for stalled while Redis is away.
-    const worker = await spawnWorker(redis.url, { queue: queueName, batch: 8 });
-    const app = await buildQueueApp({ redis: redis.url, queueName, deadlineMs: 30_000, enqueueTimeoutMs: 1_000 });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const { port } = app.server.address();
+    const deployment = await deploy(redis.url, { queueName: 'restart-test', app: { deadlineMs: 30_000, enqueueTimeoutMs: 1_000 }, listen: true });
+    const { port } = deployment;
     const health = async () => (await fetch(`http://127.0.0.1:${port}/health`)).status;
     try {
       const sent = [];
@@ -301,8 +303,7 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
       expect(byPhase('after').length).toBeGreaterThan(0);
       expect(byPhase('after').every((outcome) => outcome.status === 200)).toBe(true);
     } finally {
-      await app.close();
-      await stopWorker(worker);
+      await deployment.close();
       await redis.dispose();
     }
   }, 120_000);

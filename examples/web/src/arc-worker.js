@@ -61,12 +61,11 @@ async function run({ id, task, name, steps }) {
     const adaptedName = steps > 0 ? (name ?? 'task') : name;
     for (let testIndex = 0; testIndex < puzzle.task.test.length; testIndex++) {
       if (controller.signal.aborted) return;
-      // The task as given, step by step; then every variant, voted, for the two attempts.
-      await solver.solve({ task, testIndex, ...(adaptedName ? { name: adaptedName } : {}) }, {
-        signal: controller.signal,
-        onStep: ({ step, answers: [current] }) => postMessage({ type: 'step', id, testIndex, step, grid: current.value, confidence: current.confidence }),
+      // Every variant, voted, for the two attempts; the task as given (variant 0) shown step by step.
+      const [answer] = await answerArcTask(solver, { task: { train: puzzle.task.train, test: [puzzle.task.test[testIndex]] }, ...(adaptedName ? { name: adaptedName } : {}) }, {
+        solve: { signal: controller.signal },
+        onStep: ({ step, grid, confidence }) => postMessage({ type: 'step', id, testIndex, step, grid: grid ?? [], confidence }),
       });
-      const [answer] = await answerArcTask(solver, { task: { train: puzzle.task.train, test: [puzzle.task.test[testIndex]] }, ...(adaptedName ? { name: adaptedName } : {}) });
       postMessage({ type: 'attempts', id, testIndex, attempts: answer.attempts, votes: answer.votes.map((vote) => vote.votes), copies: answer.copies });
     }
     postMessage({ type: 'done', id, adapted: steps > 0 });

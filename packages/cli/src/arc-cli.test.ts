@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseArcGrid } from '@trm/tasks-arc';
+import { readOnnxInitializers } from '@trm/trainer';
 import { main } from './main';
 
 async function run(argv: string[]) {
@@ -52,6 +53,37 @@ describe('trm CLI for ARC', () => {
     expect(written.training.data).toMatch(/3 of 3 tasks/);
   });
 
+  it('train arc --from MODEL starts from its weights, each known task variant keeping its own embedding, a new one starting from the unseen one', async () => {
+    // Another data set: a new task that sorts first, so every old task's identifier moves.
+    const more = join(directory, 'more-tasks');
+    await mkdir(more);
+    for (const name of ['flip', 'transpose']) await writeFile(join(more, `${name}.json`), await readFile(join(tasks, `${name}.json`)));
+    const [recolour] = fixtureTasks().filter((entry) => entry.name === 'recolour');
+    await writeFile(join(more, 'a-new.json'), JSON.stringify(recolour!.task));
+    const out = join(directory, 'from-run');
+    // Learning rate 0: the exported weights are exactly where the run started.
+    const trained = await run(['train', 'arc', '--data', more, '--from', manifest, '--size', '6', '--steps', '1', '--batch-size', '4', '--variants', '2', '--lr', '0', '--threads', '1', '--inline-data', '--out', out]);
+    expect(trained.code).toBe(0);
+    const base = JSON.parse(await readFile(manifest, 'utf8'));
+    const next = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
+    expect(next.training.from).toMatchObject({ id: base.id, sha256: base.weights[0].sha256, steps: base.training.steps });
+    expect(next.puzzles.names).toEqual(['a-new@0', 'a-new@1', 'flip@0', 'flip@1', 'transpose@0', 'transpose@1']);
+    const table = async (file: string) => readOnnxInitializers(new Uint8Array(await readFile(file))).get('embedding.puzzle')!.data;
+    const before = await table(join(directory, 'run', base.weights[0].path));
+    const after = await table(join(out, next.weights[0].path));
+    const hidden = base.architecture.hiddenSize;
+    const row = (values: Float32Array, index: number) => Array.from(values.subarray(index * hidden, (index + 1) * hidden));
+    next.puzzles.names.forEach((name: string, index: number) => {
+      const old = base.puzzles.names.indexOf(name);
+      expect(row(after, index + 1)).toEqual(row(before, old >= 0 ? old + 1 : 0));
+    });
+    expect(row(after, 1)).not.toEqual(row(before, 1)); // a-new@0 is not flip@0's old row
+    // The model fixes the architecture; a model of another task is refused.
+    const conflict = await run(['train', 'arc', '--data', more, '--from', manifest, '--hidden', '32', '--steps', '1', '--out', join(directory, 'conflict')]);
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr.join('\n')).toMatch(/--hidden/);
+  });
+
   it('solve arc TASK.json --json prints one object per test input with two attempts as grids', async () => {
     const file = join(tasks, 'flip.json');
     const { code, stdout } = await run(['solve', 'arc', file, '--json', '--model', manifest, '--threads', '1']);
@@ -87,6 +119,18 @@ describe('trm CLI for ARC', () => {
     expect(summary.tasks).toBe(3);
     expect(summary.passAtK).toBe(perTask.filter((line) => line.right === 1).length / 3);
     expect(summary.knownTasks).toBe(3);
+  });
+
+  it('eval arc --data reads subfolders too (ConceptARC keeps a folder per concept)', async () => {
+    const nested = join(directory, 'nested');
+    for (const [folder, name] of [['b-concept', 'transpose'], ['a-concept', 'flip']]) {
+      await mkdir(join(nested, folder), { recursive: true });
+      await writeFile(join(nested, folder, `${name}.json`), await readFile(join(tasks, `${name}.json`)));
+    }
+    const { code, stdout } = await run(['eval', 'arc', '--data', nested, '--model', manifest, '--json', '--threads', '1']);
+    expect(code).toBe(0);
+    const names = stdout.map((text) => JSON.parse(text)).filter((line) => line.type === 'task').map((line) => line.name);
+    expect(names).toEqual(['flip', 'transpose']);
   });
 
   it('bad ARC input is a typed error naming the field', async () => {

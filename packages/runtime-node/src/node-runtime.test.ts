@@ -152,5 +152,7 @@ describe('createNodeRuntime', () => {
     // --threads 100000 once hung at 10 GB: refused up front now.
     expect(() => createNodeRuntime({ intraOpThreads: 100_000 })).toThrow(expect.objectContaining({ field: 'intraOpThreads' }));
     expect(() => createNodeRuntime({ concurrentSteps: 0 })).toThrow(InvalidInputError);
+    // A misspelt setting is refused, not ignored (the web runtime's `threads` is intraOpThreads here).
+    expect(() => createNodeRuntime({ threads: 1 } as never)).toThrow(expect.objectContaining({ field: 'threads', message: expect.stringMatching(/intraOpThreads/) }));
   });
 });

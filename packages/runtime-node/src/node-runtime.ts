@@ -48,6 +48,7 @@ export interface NodeRuntimeSettings {
 }
 
 const supportedDevices: readonly NodeDevice[] = ['auto', 'cpu', 'cuda'];
+const settingKeys: readonly string[] = ['device', 'intraOpThreads', 'interOpThreads', 'concurrentSteps'] satisfies (keyof NodeRuntimeSettings)[];
 
 class NodeRecursionState implements RecursionStateV1 {
   constructor(
@@ -66,6 +67,10 @@ class NodeRecursionState implements RecursionStateV1 {
 export const maxThreads = Math.max(4, 4 * availableParallelism());
 
 export function createNodeRuntime(settings: NodeRuntimeSettings = {}): InferenceRuntimeV1 & { readonly device: NodeDevice } {
+  // A misspelt setting would silently do nothing: refuse it.
+  for (const key of Object.keys(settings ?? {})) {
+    if (!settingKeys.includes(key)) throw new InvalidInputError({ field: key, message: `unknown runtime setting; expected ${settingKeys.join(', ')}${key === 'threads' ? ' (intraOpThreads sets the threads)' : ''}`, value: (settings as Record<string, unknown>)[key] });
+  }
   const device = settings.device ?? 'auto';
   if (!supportedDevices.includes(device)) {
     throw new UnsupportedDeviceError({ device: String(device), supported: supportedDevices });

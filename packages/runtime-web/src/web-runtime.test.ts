@@ -53,6 +53,7 @@ describe('createWebRuntime (wasm, in Node)', () => {
     tampered[100] ^= 1;
     await expect(createWebRuntime({ device: 'wasm' }).load({ manifest, weights: tampered })).rejects.toSatisfy((error) => ModelLoadError.isInstance(error));
     expect(() => createWebRuntime({ device: 'cuda' as never })).toThrow(UnsupportedDeviceError);
+    expect(() => createWebRuntime({ intraOpThreads: 1 } as never)).toThrow(expect.objectContaining({ field: 'intraOpThreads' }));
   });
 });
 

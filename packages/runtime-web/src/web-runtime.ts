@@ -91,7 +91,13 @@ function loadOrt(device: 'webgpu' | 'wasm'): Promise<Ort> {
  * between steps (outputs fed back as inputs, replaced buffers disposed); only logits and q_halt
  * come back to the CPU. Session runs are serialised.
  */
+const settingKeys: readonly string[] = ['device', 'threads', 'wasmPaths', 'onProgress'] satisfies (keyof WebRuntimeSettings)[];
+
 export function createWebRuntime(settings: WebRuntimeSettings = {}): InferenceRuntimeV1 & { readonly device: WebDevice } {
+  // A misspelt setting would silently do nothing: refuse it.
+  for (const key of Object.keys(settings ?? {})) {
+    if (!settingKeys.includes(key)) throw new InvalidInputError({ field: key, message: `unknown runtime setting; expected ${settingKeys.join(', ')}`, value: (settings as Record<string, unknown>)[key] });
+  }
   const requested = settings.device ?? 'auto';
   if (!devices.includes(requested)) throw new UnsupportedDeviceError({ device: String(requested), supported: devices });
   if (settings.threads !== undefined && (!Number.isInteger(settings.threads) || settings.threads < 1)) {

@@ -1,4 +1,4 @@
-import { InvalidInputError, type SolveOptionsV1, type Solver } from '@trm/core';
+import { InvalidInputError, type SolveOptionsV1, type SolveResult, type Solver } from '@trm/core';
 import { type ArcVote, voteArcAnswers } from './arc-augmentations';
 import type { ArcGrid } from './arc-task';
 import { type ArcAnswer, type ArcPuzzle, parseArcPuzzle, restoreArcAnswer } from './arc-task-definition';
@@ -24,6 +24,20 @@ export interface AnswerArcOptions {
   readonly solve?: SolveOptionsV1;
   /** Samples run together (default 64). */
   readonly batchSize?: number;
+  /**
+   * Called after every supervision step with each test input's answer as given (variant 0), so a
+   * page can show it improving without solving that copy a second time. Batches then run until
+   * their last copy stops (static scheduling).
+   */
+  readonly onStep?: (event: ArcStepEvent) => void;
+}
+
+export interface ArcStepEvent {
+  readonly testIndex: number;
+  readonly step: number;
+  /** Variant 0's current grid (the task as given), null while it has none. */
+  readonly grid: ArcGrid | null;
+  readonly confidence: number;
 }
 
 /**
@@ -42,7 +56,28 @@ export async function answerArcTask(solver: Solver<ArcPuzzle, ArcAnswer>, raw: u
   if (own > 0 && variants > own) throw new InvalidInputError({ field: 'variants', message: `the model has ${own} variants of task ${puzzle.name} (${arcVariantName(puzzle.name!, 0)}...)`, value: variants });
   const base = { task: puzzle.task, ...(puzzle.name ? { name: puzzle.name } : {}) };
   const inputs = puzzle.task.test.flatMap((_, testIndex) => Array.from({ length: variants }, (__, variant) => ({ ...base, testIndex, variant })));
-  const results = await solver.solveMany(inputs, { ...options.solve, ...(options.batchSize ? { batchSize: options.batchSize } : {}) });
+  const onStep = options.onStep;
+  if (onStep !== undefined && typeof onStep !== 'function') throw new InvalidInputError({ field: 'onStep', message: 'expected a function', value: onStep });
+  const solve = { ...options.solve, ...(options.batchSize ? { batchSize: options.batchSize } : {}) };
+  let results: SolveResult<ArcAnswer>[];
+  if (!onStep) results = await solver.solveMany(inputs, solve);
+  else {
+    // One static batch per test input, so each step's answers line up with its variants.
+    results = [];
+    for (let testIndex = 0; testIndex < puzzle.task.test.length; testIndex++) {
+      const mine = inputs.slice(testIndex * variants, (testIndex + 1) * variants);
+      results.push(
+        ...(await solver.solveMany(mine, {
+          ...solve,
+          batchSize: Math.max(variants, options.batchSize ?? 64),
+          scheduling: 'static',
+          onStep: ({ step, answers: [given] }) => {
+            if (given) onStep({ testIndex, step, grid: given.value.length === 0 ? null : restoreArcAnswer(puzzle, 0, given.value), confidence: given.confidence });
+          },
+        })),
+      );
+    }
+  }
   return puzzle.task.test.map((_, testIndex) => {
     const mine = results.slice(testIndex * variants, (testIndex + 1) * variants);
     const candidates = mine.map((result, variant) => {

@@ -20,4 +20,4 @@ export { OrtTrmTrainer, type OrtTrainerOptions, type DepthStage, progressiveDept
 export { buildTrainingGraph, trainingGraphNames } from './autodiff/training-graph';
 export { createWorkerTrainingData, type WorkerTrainingData, type WorkerTrainingDataOptions } from './training/worker-training-data';
 export { exportModel, depthTrainedAt } from './export/export-model';
-export { adaptModel, readOnnxInitializers, type AdaptModelOptions, type AdaptedModel, type AdaptEvent, type OrtModuleLike } from './adapt/index';
+export { adaptModel, parametersFromModel, readOnnxInitializers, type AdaptModelOptions, type AdaptedModel, type AdaptEvent, type OrtModuleLike } from './adapt/index';

@@ -1,9 +1,9 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
 import { InvalidInputError, type ModelSourceV1, type SolveOptionsV1, type Solver, type SpecialistV1, type TaskAttemptsV1, type TaskFilesV1, type TaskV1, createSolver, createSpecialist } from '@trm/core';
 import { adaptModel } from '@trm/trainer/adapt';
+import { modelBytes } from '../model-bytes';
 import { numberOption } from '../arguments';
 import { solveOptionsFromFlags } from '../halting-options';
 import { runtimeFromFlags } from '../runtime-options';
@@ -13,15 +13,6 @@ import type { CliIo } from '../main';
 // Commands for tasks whose questions are whole files (task.files): solve FILE..., eval --data FOLDER, --adapt.
 
 type FileTask = TaskV1<any, any> & { files: TaskFilesV1<any, any> };
-
-/** The bytes of a model's weights, wherever the source keeps them. */
-async function weightBytes(source: ModelSourceV1): Promise<Uint8Array> {
-  const weights = source.weights;
-  if (weights instanceof Uint8Array) return weights;
-  if (typeof weights === 'function') return weights();
-  const path = weights instanceof URL || weights.startsWith('file:') ? fileURLToPath(weights) : weights;
-  return new Uint8Array(await readFile(path));
-}
 
 export interface FileRun {
   answers: TaskAttemptsV1<unknown>[];
@@ -54,7 +45,7 @@ async function runFile(task: FileTask, base: { specialist: SpecialistV1<any, any
   const adapted = await adaptModel({
     ort,
     manifest: base.specialist.model.manifest,
-    weights: await weightBytes(base.specialist.model),
+    weights: await modelBytes(base.specialist.model),
     data: plan.data,
     ...(plan.grid ? { grid: plan.grid } : {}),
     steps: settings.adaptSteps,
@@ -136,13 +127,19 @@ export async function solveQuestionFiles(task: FileTask, files: readonly string[
   return 0;
 }
 
-/** Question files under the given folders (or the files themselves), sorted by name within each. */
+/** Question files under the given folders and their subfolders (as ConceptARC keeps one per concept), or the files themselves; sorted by name within each folder. */
 async function questionFiles(paths: readonly string[]): Promise<string[]> {
   const files: string[] = [];
+  const walk = async (folder: string) => {
+    for (const entry of (await readdir(folder, { withFileTypes: true })).filter((item) => !item.name.startsWith('.')).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      if (entry.isDirectory()) await walk(join(folder, entry.name));
+      else files.push(join(folder, entry.name));
+    }
+  };
   for (const path of paths) {
     const info = await stat(path).catch(() => null);
     if (!info) throw new InvalidInputError({ field: '--data', message: `cannot read ${path}`, value: path });
-    if (info.isDirectory()) files.push(...(await readdir(path)).filter((name) => !name.startsWith('.')).sort().map((name) => join(path, name)));
+    if (info.isDirectory()) await walk(path);
     else files.push(path);
   }
   return files;

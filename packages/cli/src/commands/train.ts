@@ -1,9 +1,10 @@
 import { execSync } from 'node:child_process';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidInputError, type TaskV1, createSolver, tokenCorrectness } from '@trm/core';
+import { InvalidInputError, type TaskV1, createSolver, parseModelManifest, runsAnyGridSize, tokenCorrectness, withGrid } from '@trm/core';
 import { createNodeRuntime, maxThreads } from '@trm/runtime-node';
-import { type TfjsBackendName, createWorkerTrainingData, exportModel, initializeTfjsBackend, parameterCount, progressiveDepthStages, runTraining } from '@trm/trainer';
+import { type TfjsBackendName, createWorkerTrainingData, exportModel, initializeTfjsBackend, parameterCount, parametersFromModel, progressiveDepthStages, runTraining } from '@trm/trainer';
+import { modelBytes } from '../model-bytes';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { type Mixer, builtInTasks, loadSpecialist, loadTask, mixers, taskArchitecture, taskArgument, taskFlags, taskOptionValues, taskRecursion, withoutTaskArgument } from '../tasks';
 
@@ -15,6 +16,7 @@ export const trainUsage = `trm train <task> [--steps N] [--out DIR] [--batch-siz
                 [--eval-count 64] [--eval-every 100 (steps between held-out evaluations, written to metrics.jsonl)]
                 [--cycles T] [--latent-steps n] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
                 [--checkpoint-every 50] [--max-minutes M] [--resume]
+                [--from MODEL (a manifest.json, or "default" for the task's shipped model: train on from its weights)]
                 [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]
                 [--inline-data (make examples on the training thread instead of a worker)]
                 [--depth-curriculum (ort: shallower recursion for the first 60% of steps, CGAR)]
@@ -41,6 +43,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     'checkpoint-every': { type: 'string' },
     'max-minutes': { type: 'string' },
     resume: { type: 'boolean' },
+    from: { type: 'string' },
     backend: { type: 'string' },
     engine: { type: 'string' },
     threads: { type: 'string' },
@@ -83,7 +86,9 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   const seed = numberOption(values, 'seed', 1, { integer: true });
   const firstSide = accepted ? (sides?.[0] ?? side ?? task.codec.grid?.height) : undefined;
   const checked = training.data({ seed, ...taskOptions, ...(firstSide !== undefined ? { side: firstSide } : {}) });
-  const architecture = taskArchitecture(task, {
+  // --from: the shipped or given model's architecture and weights, its embeddings matched to this data's puzzles by name.
+  const from = values.from === undefined ? undefined : await warmStart(task, values.from, checked.puzzleNames, sides?.[0] ?? side, values);
+  const architecture = from?.architecture ?? taskArchitecture(task, {
     ...(checked.puzzleNames ? { puzzleIdentifiers: checked.puzzleNames.length + 1 } : {}),
     ...(values.hidden === undefined ? {} : { hiddenSize: numberOption(values, 'hidden', 128, { integer: true, min: 8 }) }),
     mixer,
@@ -91,10 +96,12 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     dilation: values.dilation === undefined ? undefined : numberOption(values, 'dilation', 1, { integer: true, min: 1, max: 8 }),
     side: sides?.[0] ?? side,
   });
-  const recursion = taskRecursion(task, {
-    cycles: values.cycles === undefined ? undefined : numberOption(values, 'cycles', 2, { integer: true, min: 1, max: 64 }),
-    latentSteps: values['latent-steps'] === undefined ? undefined : numberOption(values, 'latent-steps', 2, { integer: true, min: 1, max: 64 }),
-  });
+  const cycles = values.cycles === undefined ? undefined : numberOption(values, 'cycles', 2, { integer: true, min: 1, max: 64 });
+  const latentSteps = values['latent-steps'] === undefined ? undefined : numberOption(values, 'latent-steps', 2, { integer: true, min: 1, max: 64 });
+  // The weights do not depend on the recursion depth: a model trained on may recurse deeper.
+  const recursion = from
+    ? { ...from.recursion, ...(cycles !== undefined ? { cycles } : {}), ...(latentSteps !== undefined ? { latentSteps } : {}) }
+    : taskRecursion(task, { cycles, latentSteps });
   const steps = numberOption(values, 'steps', 2000, { integer: true, min: 1 });
   const outDirectory = values.out ?? `runs/${task.name}`;
   const maxMinutes = values['max-minutes'] === undefined ? undefined : numberOption(values, 'max-minutes', 0, { min: 0 });
@@ -171,6 +178,7 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
       device,
       depthStages,
       judge,
+      ...(from ? { from: { parameters: from.parameters, model: from.model } } : {}),
       onEvent(event) {
         if (event.type === 'step') {
           const m = event.metrics;
@@ -241,6 +249,27 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     if (reached >= steps || (maxMinutes !== undefined && Date.now() - startedAt >= maxMinutes * 60_000)) break;
   }
   io.stderr(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+}
+
+/** A trained model to start from: its architecture (grid and puzzle table from this run) and weights. */
+async function warmStart(task: TaskV1<any, any>, source: string, puzzleNames: readonly string[] | undefined, side: number | undefined, values: Record<string, unknown>) {
+  for (const flag of ['hidden', 'mixer', 'kernel', 'dilation'] as const) {
+    if (values[flag] !== undefined) throw new InvalidInputError({ field: `--${flag}`, message: `--from ${source} fixes the architecture: leave --${flag} out`, value: values[flag] });
+  }
+  const specialist = await loadSpecialist(task, source === 'default' ? undefined : source);
+  const manifest = parseModelManifest(specialist.model.manifest);
+  if (manifest.task !== task.name) throw new InvalidInputError({ field: '--from', message: `the model is for task ${manifest.task}, not ${task.name}`, value: source });
+  const weights = await modelBytes(specialist.model, '--from');
+  let architecture = manifest.architecture;
+  if (puzzleNames) architecture = { ...architecture, puzzleIdentifiers: puzzleNames.length + 1 };
+  else if (manifest.puzzles) throw new InvalidInputError({ field: '--from', message: `the model has one embedding per puzzle (${manifest.puzzles.names.length}), but this data names none`, value: source });
+  if (side !== undefined && (architecture.grid?.height !== side || architecture.grid.width !== side)) {
+    if (!runsAnyGridSize(architecture)) throw new InvalidInputError({ field: '--size', message: `the ${architecture.mixer} model runs its own ${architecture.grid?.height}x${architecture.grid?.width} only`, value: side });
+    architecture = withGrid(architecture, { height: side, width: side });
+  }
+  const parameters = parametersFromModel({ manifest, weights, architecture, ...(puzzleNames ? { puzzleNames } : {}) });
+  const sha256 = manifest.weights[0]!.sha256;
+  return { architecture, recursion: manifest.recursion, parameters, model: { id: manifest.id, sha256, steps: manifest.training.steps, examples: manifest.training.examples, ...(manifest.training.cpuSeconds !== undefined ? { cpuSeconds: manifest.training.cpuSeconds } : {}) } };
 }
 
 /** Comma-separated grid sides, each 4 to 64, increasing. */

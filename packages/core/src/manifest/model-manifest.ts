@@ -39,6 +39,10 @@ export const trainingRecordSchema = z.object({
   cpuSeconds: z.number().nonnegative().optional(),
   command: z.string().min(1),
   hyperparameters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  /** The model this run started from (warm start: its weights, fresh optimizer state); steps, examples and CPU seconds above count this run only. */
+  from: z
+    .object({ id: z.string().min(1), sha256: sha256Schema, steps: z.number().int().nonnegative(), examples: z.number().int().nonnegative(), cpuSeconds: z.number().nonnegative().optional() })
+    .optional(),
   /** Grid sizes trained on, in order, with the step each began at (size curricula). */
   grids: z.array(z.object({ fromStep: z.number().int().nonnegative(), height: z.number().int().positive(), width: z.number().int().positive() })).optional(),
 });

@@ -2,7 +2,7 @@ import { type Architecture, InvalidInputError, type ModelManifest, fullSequenceL
 import { buildTrainingGraph, trainingGraphNames as names } from '../autodiff/training-graph';
 import { trmParameterSpecs, type ParameterValues } from '../network/trm-parameters';
 import { exportStepToOnnx } from '../onnx/export-onnx';
-import { readOnnxInitializers } from '../onnx/read-onnx';
+import { parametersFromModel } from '../onnx/model-parameters';
 import { applyAdamW } from '../training/adamw';
 import { StreamingCarry } from '../training/streaming-carry';
 import type { OptimizerSettings, TrainingDataSource } from '../training/train-trm';
@@ -73,28 +73,7 @@ export async function adaptModel(options: AdaptModelOptions): Promise<AdaptedMod
     }
     architecture = withGrid(architecture, options.grid);
   }
-  const initializers = readOnnxInitializers(options.weights);
-  const parameters: ParameterValues = new Map();
-  const hidden = architecture.hiddenSize * architecture.puzzleEmbeddingLength;
-  for (const spec of trmParameterSpecs(architecture)) {
-    const found = initializers.get(spec.name);
-    if (spec.name === 'embedding.puzzle') {
-      if (!found) throw new InvalidInputError({ field: 'weights', message: 'the model has no embedding.puzzle initializer' });
-      const oldNames = manifest.puzzles?.names ?? [];
-      const table = new Float32Array(architecture.puzzleIdentifiers * hidden);
-      table.set(found.data.subarray(0, hidden), 0);
-      data.puzzleNames.forEach((name, index) => {
-        const old = oldNames.indexOf(name);
-        const row = old >= 0 ? old + 1 : 0;
-        table.set(found.data.subarray(row * hidden, (row + 1) * hidden), (index + 1) * hidden);
-      });
-      parameters.set(spec.name, table);
-      continue;
-    }
-    const size = spec.shape.reduce((a, b) => a * b, 1);
-    if (!found || found.data.length !== size) throw new InvalidInputError({ field: 'weights', message: `parameter ${spec.name}: ${found ? `${found.data.length} values, expected ${size}` : 'missing from the ONNX file'}`, value: spec.name });
-    parameters.set(spec.name, found.data.slice());
-  }
+  const parameters = parametersFromModel({ manifest, weights: options.weights, architecture, puzzleNames: data.puzzleNames });
   const specs = trmParameterSpecs(architecture);
   const learned = specs.filter((spec) => spec.trainable && (which === 'all' || spec.name === 'embedding.puzzle')).map((spec) => spec.name);
   const { bytes } = buildTrainingGraph({ architecture, recursion: manifest.recursion, batchSize });

@@ -68,6 +68,7 @@ export async function exportModel(options: {
       seed: header.seed,
       wallSeconds: Math.round(header.wallSeconds),
       ...(typeof header.config.cpuSeconds === 'number' ? { cpuSeconds: header.config.cpuSeconds } : {}),
+      ...(header.config.from ? { from: header.config.from } : {}),
     },
     metrics: previous && previous.weights[0]?.sha256 === sha256 ? previous.metrics : [],
     createdAt: new Date().toISOString(),

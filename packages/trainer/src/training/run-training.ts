@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type Architecture, InvalidInputError, type Recursion, runsAnyGridSize, withGrid } from '@trm/core';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import { type DepthStage, OrtTrmTrainer } from './ort-trainer';
+import { type ParameterValues, trmParameterSpecs } from '../network/trm-parameters';
 import { type OptimizerSettings, type StepMetrics, type TrainerState, type TrainingDataSource, TfjsTrmTrainer } from './train-trm';
 
 /** What runTraining needs of an engine; the tfjs and onnxruntime trainers both provide it. */
@@ -63,6 +64,12 @@ export interface TrainingRunOptions {
    * records the sizes trained on and the step each began at.
    */
   grid?: { height: number; width: number };
+  /**
+   * Start from a trained model's weights (warm start) instead of random ones, with fresh
+   * optimizer state; the architecture must be the model's. A resumed run ignores it (its
+   * checkpoint holds the weights) but keeps the record of where it started.
+   */
+  from?: { parameters: ParameterValues; model: { id: string; sha256: string; steps: number; examples: number; cpuSeconds?: number } };
   onEvent?: (event: TrainingEvent) => void;
   /** Called after each checkpoint is written (export, evaluation). */
   onCheckpoint?: (trainer: TrmTrainer) => Promise<void>;
@@ -103,6 +110,7 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
     gridHistory = (header.config.gridHistory as typeof gridHistory | undefined) ?? [];
     cpuSecondsBefore = (header.config.cpuSeconds as number | undefined) ?? 0;
     checkpointPuzzleNames = header.config.puzzleNames as string[] | undefined;
+    if (header.config.from) config.from = header.config.from;
     trainer = await create({
       architecture: resize(header.architecture),
       recursion: header.recursion,
@@ -117,6 +125,23 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
         secondMoment: groups.secondMoment,
       },
     });
+  } else if (options.from) {
+    const architecture = resize(options.architecture);
+    const { parameters } = options.from;
+    for (const spec of trmParameterSpecs(architecture)) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      if (parameters.get(spec.name)?.length !== size) throw new InvalidInputError({ field: 'from', message: `parameter ${spec.name}: the model's weights do not fit this architecture (${parameters.get(spec.name)?.length ?? 'missing'} values, expected ${size})`, value: spec.name });
+    }
+    const trainable = trmParameterSpecs(architecture).filter((spec) => spec.trainable).map((spec) => spec.name);
+    const copy = (names: string[]) => new Map(names.map((name) => [name, parameters.get(name)!.slice()]));
+    const zeros = () => new Map(trainable.map((name) => [name, new Float32Array(parameters.get(name)!.length)]));
+    trainer = await create({
+      architecture,
+      recursion: options.recursion,
+      seed: options.seed,
+      initial: { step: 0, examples: 0, wallSeconds: 0, parameters: copy(trmParameterSpecs(architecture).map((spec) => spec.name)), ema: copy(trainable), firstMoment: zeros(), secondMoment: zeros() },
+    });
+    config.from = options.from.model;
   } else {
     trainer = await create({ architecture: resize(options.architecture), recursion: options.recursion, seed: options.seed });
   }
