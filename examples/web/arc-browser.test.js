@@ -20,7 +20,7 @@ const steps = 40;
 async function nodeAttempts() {
   const { name, task } = sampleArcTask();
   const plan = planArcAdaptation(task, { name });
-  const adapted = await adaptModel({ ort, manifest: packagedArcModel().manifest, weights: new Uint8Array(await readFile(fileURLToPath(arcModelUrl))), data: plan.data, grid: { height: plan.side, width: plan.side }, steps, sessionOptions: { intraOpNumThreads: 1 } });
+  const adapted = await adaptModel({ ort, manifest: packagedArcModel().manifest, weights: new Uint8Array(await readFile(fileURLToPath(arcModelUrl))), data: plan.data, train: plan.train, grid: { height: plan.side, width: plan.side }, steps, sessionOptions: { intraOpNumThreads: 1 } });
   const solver = await createSolver({ specialist: createArc({ model: { manifest: adapted.manifest, weights: adapted.weights } }), runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }) });
   try {
     return (await answerArcTask(solver, { task, name })).map((answer) => answer.attempts);
@@ -60,6 +60,7 @@ describe.skipIf(!haveChromium)('ARC page in Chromium', () => {
     expect(['true', 'false']).toContain(state.selfCheck); // 3 demonstrations: one held out
     expect(state.selfCheckText).toMatch(/held-out demonstration was/);
     expect(Number(state.adaptSeconds)).toBeGreaterThan(0);
+    console.log(JSON.stringify({ test: 'arc-browser-adapt', steps, train: planArcAdaptation(sampleArcTask().task).train, wasmThreads: 1, adaptSeconds: Number(state.adaptSeconds) }));
     expect(await page.locator('#answer .arc-grid').count()).toBe(1); // the last step drawn
     // The same attempts as Node after the same adaptation (onnxruntime-web and -node agree to ~1e-5).
     expect(JSON.parse(state.attempts)).toEqual(await nodeAttempts());

@@ -42,6 +42,7 @@ async function run({ id, task, name, steps }) {
         data: plan.data,
         grid: { height: plan.side, width: plan.side },
         steps,
+        train: plan.train, // every weight: measured better than the embeddings alone
         signal: controller.signal,
         sessionOptions: { executionProviders: ['wasm'] },
         onProgress: (event) => postMessage({ type: 'progress', id, phase: 'adapt', step: event.step, steps: event.steps, loss: event.loss }),

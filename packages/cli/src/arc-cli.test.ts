@@ -103,6 +103,9 @@ describe('trm CLI for ARC', () => {
     expect(line.adapted).toBe(true);
     expect(typeof line.selfCheck).toBe('boolean'); // 3 demonstrations: the last is held out
     expect(stderr.some((text) => /step 5\/5/.test(text))).toBe(true);
+    expect(line.adaptWeights).toBe('all'); // ARC's measured default
+    const embeddings = await run(['solve', 'arc', join(tasks, 'recolour.json'), '--json', '--model', manifest, '--adapt', '2', '--adapt-weights', 'embedding', '--threads', '1']);
+    expect(JSON.parse(embeddings.stdout[0]!).adaptWeights).toBe('embedding');
   });
 
   it('eval arc --data scores pass@2 against the test outputs, per task and overall, with CPU time', async () => {

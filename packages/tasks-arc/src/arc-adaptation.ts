@@ -11,6 +11,11 @@ export interface ArcAdaptationPlan {
   /** The canvas side the task runs on. */
   side: number;
   name: string;
+  /**
+   * What adapts by default: every weight. Measured on the 108 ConceptARC tasks <= 16x16 with the
+   * shipped model and 100 steps: pass@2 1.9% unadapted, 3.7% embeddings only, 5.6% all weights.
+   */
+  train: 'embedding' | 'all';
 }
 
 /**
@@ -26,5 +31,5 @@ export function planArcAdaptation(task: ArcTask, options: { name?: string; varia
   const shown: ArcTask = { train: heldOut ? task.train.slice(0, -1) : task.train, test: task.test };
   const side = arcCanvasSide(task);
   const data = createArcTrainingData({ tasks: [shown], names: [name], seed: options.seed ?? 1, variants: options.variants ?? 8, side, translate: true });
-  return { data: data as ArcAdaptationPlan['data'], heldOut, side, name };
+  return { data: data as ArcAdaptationPlan['data'], heldOut, side, name, train: 'all' };
 }

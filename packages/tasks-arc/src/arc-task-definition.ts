@@ -210,6 +210,7 @@ export const arcTask: TaskV1<ArcPuzzle, ArcAnswer> = {
         data: plan.data,
         grid: { height: plan.side, width: plan.side },
         name: plan.name,
+        train: plan.train,
         ...(plan.heldOut ? { selfCheck: { raw: { task: { train: shown.train, test: [{ input: plan.heldOut.input }] }, name: plan.name }, expected: plan.heldOut.output } } : {}),
       };
     },

@@ -17,6 +17,8 @@ type FileTask = TaskV1<any, any> & { files: TaskFilesV1<any, any> };
 export interface FileRun {
   answers: TaskAttemptsV1<unknown>[];
   adapted: boolean;
+  /** What adapted: the embeddings only or every weight. */
+  adaptWeights?: 'embedding' | 'all';
   /** With adaptation and a held-out demonstration: whether the adapted model reproduced it. */
   selfCheck: boolean | null;
   adaptSeconds: number;
@@ -41,6 +43,8 @@ async function runFile(task: FileTask, base: { specialist: SpecialistV1<any, any
   if (settings.adaptSteps <= 0) return { answers: await task.files.answer(base.solver, raw, answerOptions), adapted: false, selfCheck: null, adaptSeconds: 0 };
   if (!task.files.adaptation) throw new InvalidInputError({ field: '--adapt', message: `task ${task.name} declares no adaptation (files.adaptation)` });
   const plan = task.files.adaptation(raw, settings.variants ? { variants: settings.variants } : {});
+  // The flag, else what the task measured best.
+  const train = settings.adaptWeights ?? plan.train ?? 'embedding';
   const started = performance.now();
   const adapted = await adaptModel({
     ort,
@@ -49,7 +53,7 @@ async function runFile(task: FileTask, base: { specialist: SpecialistV1<any, any
     data: plan.data,
     ...(plan.grid ? { grid: plan.grid } : {}),
     steps: settings.adaptSteps,
-    train: settings.adaptWeights ?? 'embedding',
+    train,
     sessionOptions: { intraOpNumThreads: settings.threads ?? 2, interOpNumThreads: 1 },
     onProgress: settings.onProgress ? (event) => settings.onProgress!(event.step, event.steps, event.loss) : undefined,
   });
@@ -63,21 +67,21 @@ async function runFile(task: FileTask, base: { specialist: SpecialistV1<any, any
       const first = check?.attempts[0];
       selfCheck = first !== undefined && task.formatAnswer(first) === task.formatAnswer(plan.selfCheck.expected);
     }
-    return { answers: await task.files.answer(solver, task.files.named(raw, plan.name), answerOptions), adapted: true, selfCheck, adaptSeconds };
+    return { answers: await task.files.answer(solver, task.files.named(raw, plan.name), answerOptions), adapted: true, adaptWeights: train, selfCheck, adaptSeconds };
   } finally {
     await solver.dispose();
   }
 }
 
 function settingsFrom(values: Record<string, unknown>): Omit<RunSettings, 'onProgress'> {
-  const adaptWeights = (values['adapt-weights'] ?? 'embedding') as 'embedding' | 'all';
-  if (adaptWeights !== 'embedding' && adaptWeights !== 'all') throw new InvalidInputError({ field: '--adapt-weights', message: 'expected embedding or all', value: adaptWeights });
+  const adaptWeights = values['adapt-weights'] as 'embedding' | 'all' | undefined;
+  if (adaptWeights !== undefined && adaptWeights !== 'embedding' && adaptWeights !== 'all') throw new InvalidInputError({ field: '--adapt-weights', message: 'expected embedding or all', value: adaptWeights });
   return {
     variants: values.variants === undefined ? undefined : numberOption(values, 'variants', 8, { integer: true, min: 1, max: 64 }),
     solve: solveOptionsFromFlags(values).options,
     adaptSteps: values.adapt === undefined ? 0 : numberOption(values, 'adapt', 0, { integer: true, min: 0, max: 100_000 }),
     threads: values.threads === undefined ? undefined : numberOption(values, 'threads', 1, { integer: true, min: 1 }),
-    adaptWeights,
+    ...(adaptWeights ? { adaptWeights } : {}),
   };
 }
 
@@ -113,7 +117,7 @@ export async function solveQuestionFiles(task: FileTask, files: readonly string[
       if (run.adapted && !values.json) io.stdout(`adapted to its demonstrations in ${run.adaptSeconds.toFixed(1)} s; self-check (a held-out demonstration): ${run.selfCheck === null ? 'none, too few demonstrations' : run.selfCheck ? 'reproduced' : 'not reproduced'} (evidence, not proof)`);
       for (const answer of run.answers) {
         if (values.json) {
-          io.stdout(JSON.stringify({ task: task.name, file, testIndex: answer.testIndex, attempts: answer.attempts, adapted: run.adapted, selfCheck: run.selfCheck, known: answer.known, votes: answer.votes, copies: answer.copies, modelId: specialist.modelId }));
+          io.stdout(JSON.stringify({ task: task.name, file, testIndex: answer.testIndex, attempts: answer.attempts, adapted: run.adapted, ...(run.adaptWeights ? { adaptWeights: run.adaptWeights } : {}), selfCheck: run.selfCheck, known: answer.known, votes: answer.votes, copies: answer.copies, modelId: specialist.modelId }));
           continue;
         }
         io.stdout(`${file} test ${answer.testIndex}: ${answer.copies} copies voted${answer.known || run.adapted ? '' : ' (unseen by the model)'}`);
@@ -182,6 +186,7 @@ export async function evalQuestionFiles(task: FileTask, values: Record<string, u
   files = questions.map((question) => question.file);
   const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
   const scores: FileScore[] = [];
+  let adaptWeightsUsed: string | undefined;
   const started = performance.now();
   try {
     for (const { file, raw } of questions) {
@@ -215,6 +220,7 @@ export async function evalQuestionFiles(task: FileTask, values: Record<string, u
         known: run.answers[0]?.known ?? false,
         cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)),
       };
+      adaptWeightsUsed ??= run.adaptWeights;
       scores.push(score);
       if (values.json) io.stdout(JSON.stringify({ type: 'task', ...score }));
       else io.stderr(`${name}: ${right}/${score.tests} right${score.partialCredit === null ? '' : `, first attempt's partial credit ${(100 * score.partialCredit).toFixed(0)}%`}${score.selfCheck === null ? '' : `, self-check ${score.selfCheck ? 'passed' : 'failed'}`}, ${score.cpuSeconds} CPU s`);
@@ -249,7 +255,7 @@ export async function evalQuestionFiles(task: FileTask, values: Record<string, u
     selfCheck: { checked: checked.length, passed: checked.filter((score) => score.selfCheck).length, passedAndRight: checked.filter((score) => score.selfCheck && score.right === score.tests).length, failedButRight: checked.filter((score) => !score.selfCheck && score.right === score.tests).length },
     meanCpuSecondsPerTask: mean(scores, (score) => score.cpuSeconds),
     seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-    settings: { variants: settings.variants ?? 'model', adaptSteps: settings.adaptSteps, adaptWeights: settings.adaptWeights ?? 'embedding', ...(maxSide ? { maxSide } : {}), ...(limit ? { limit } : {}) },
+    settings: { variants: settings.variants ?? 'model', adaptSteps: settings.adaptSteps, ...(settings.adaptSteps > 0 ? { adaptWeights: adaptWeightsUsed ?? settings.adaptWeights ?? 'task default' } : {}), ...(maxSide ? { maxSide } : {}), ...(limit ? { limit } : {}) },
   };
   if (values.json) io.stdout(JSON.stringify(summary));
   else io.stdout(`pass@2 ${(100 * passAtK).toFixed(2)}% on ${scores.length} files (${summary.tasksFullyRight} fully right)${summary.partialCredit === null ? '' : `; first attempts' partial credit ${(100 * summary.partialCredit).toFixed(1)}%`}; ${summary.meanCpuSecondsPerTask.toFixed(1)} CPU s per file`);

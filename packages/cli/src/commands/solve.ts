@@ -12,7 +12,7 @@ import { solveQuestionFiles } from './question-files';
 export const solveUsage = `trm solve --input FILE --json                  (mixed requests, each line routed; adds "task")
   trm solve <task> <puzzle> [--json]               (<task>: ${Object.keys(builtInTasks).join(', ')}, a task module file or package; or --task <task>)
   trm solve <task> --input FILE --json             (one puzzle per line, or a CSV with a "question" column)
-  trm solve <task> FILE... [--json] [--adapt STEPS] [--variants V]   (tasks whose questions are whole files: the attempts for each question; --adapt trains on the file's demonstrations first)
+  trm solve <task> FILE... [--json] [--adapt STEPS] [--adapt-weights embedding|all] [--variants V]   (tasks whose questions are whole files: the attempts for each question; --adapt trains on the file's demonstrations first)
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--seed S]
                [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
 

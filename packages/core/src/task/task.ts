@@ -106,6 +106,8 @@ export interface TaskAdaptationV1<Answer> {
   readonly name: string;
   /** A demonstration held out of `data`: whether the adapted model reproduces it is the self-check. */
   readonly selfCheck?: { readonly raw: unknown; readonly expected: Answer };
+  /** What adapts unless the caller says: the task's measured best ('embedding' when absent). */
+  readonly train?: 'embedding' | 'all';
 }
 
 /**
