@@ -100,6 +100,11 @@ export function createNodeRuntime(settings: NodeRuntimeSettings = {}): Inference
   };
 }
 
+/** A model's weight bytes from wherever its source keeps them (path, file: or http(s) URL, bytes, a function), checked against the manifest's size and sha256. */
+export async function readModelWeights(source: ModelSourceV1): Promise<Uint8Array> {
+  return readWeights(source, parseModelManifest(source.manifest));
+}
+
 async function readWeights(source: ModelSourceV1, manifest: ModelManifest): Promise<Uint8Array> {
   // An http(s) or file: string is a URL, like a URL object; any other string is a path.
   const weights = typeof source.weights === 'string' && /^(https?|file):/i.test(source.weights) ? new URL(source.weights) : source.weights;

@@ -259,7 +259,7 @@ async function warmStart(task: TaskV1<any, any>, source: string, puzzleNames: re
   const specialist = await loadSpecialist(task, source === 'default' ? undefined : source);
   const manifest = parseModelManifest(specialist.model.manifest);
   if (manifest.task !== task.name) throw new InvalidInputError({ field: '--from', message: `the model is for task ${manifest.task}, not ${task.name}`, value: source });
-  const weights = await modelBytes(specialist.model, '--from');
+  const weights = await modelBytes(specialist.model);
   let architecture = manifest.architecture;
   if (puzzleNames) architecture = { ...architecture, puzzleIdentifiers: puzzleNames.length + 1 };
   else if (manifest.puzzles) throw new InvalidInputError({ field: '--from', message: `the model has one embedding per puzzle (${manifest.puzzles.names.length}), but this data names none`, value: source });

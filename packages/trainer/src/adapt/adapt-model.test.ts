@@ -36,6 +36,9 @@ describe('test-time adaptation (adaptModel)', () => {
     for (const [name, value] of parameters) {
       if (name.startsWith('initial.') || name.startsWith('embedding') || name.startsWith('layers') || name.startsWith('head')) expect(read.get(name)?.data, name).toEqual(value);
     }
+    // Bytes as fs.readFile gives them (a Node Buffer, whose slices share one pool) read the same.
+    const pooled = Buffer.concat([Buffer.from([1, 2, 3]), onnx]).subarray(3);
+    expect(readOnnxInitializers(pooled)).toEqual(read);
   });
 
   it('embedding only: a trained model learns an unseen puzzle from examples, and no other weight moves', async () => {

@@ -19,7 +19,7 @@ export function readOnnxInitializers(bytes: Uint8Array): Map<string, { dims: num
           else dims.push(Number(field.value));
         } else if (field.number === 2) type = Number(field.value);
         else if (field.number === 8) name = new TextDecoder().decode(field.bytes);
-        else if (field.number === 9 && field.bytes) data = new Float32Array(field.bytes.slice().buffer);
+        else if (field.number === 9 && field.bytes) data = new Float32Array(new Uint8Array(field.bytes).buffer); // a copy of its own: a Node Buffer's slice shares its pool
         else if (field.number === 4) {
           if (field.bytes) {
             const view = new DataView(field.bytes.buffer, field.bytes.byteOffset, field.bytes.byteLength);
