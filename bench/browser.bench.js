@@ -64,7 +64,7 @@ for (const workload of workloads) {
   row.browserThreads = inBrowser[workload.task].worker.threads;
   for (const threads of [...new Set([1, cores])]) {
     row[`nodeWasmPerSecond_${threads}t`] = Number((await timeSolver(createWebRuntime({ device: 'wasm', threads }), workload.specialist, workload.inputs, workload.steps)).toFixed(3));
-    row[`nodeNativePerSecond_${threads}t`] = Number((await timeSolver(createNodeRuntime({ device: 'cpu', intraOpThreads: threads }), workload.specialist, workload.inputs, workload.steps)).toFixed(3));
+    row[`nodeNativePerSecond_${threads}t`] = Number((await timeSolver(createNodeRuntime({ device: 'cpu', threads: threads }), workload.specialist, workload.inputs, workload.steps)).toFixed(3));
   }
   const browserThreads = row.browserThreads;
   // The bar: the page's browser speed against the best Node (native, all threads), same model, same run.

@@ -15,7 +15,7 @@ const attention = createMaze({ model: { manifest: attentionManifest, weights: ne
 const rows = [];
 
 for (const [specialist, side] of [[maze, 30], [attention, 30], [maze, 48]]) {
-  const solver = await createSolver({ specialist, runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: threads }) });
+  const solver = await createSolver({ specialist, runtime: createNodeRuntime({ device: 'cpu', threads: threads }) });
   const generator = createMazeGenerator({ seed: 2025, side, band: 'medium', split: 'test' });
   const mazes = Array.from({ length: 64 }, () => formatMaze(generator.next().maze));
   const manifest = side === 30 ? solver.model.manifest : solver.model.withGrid({ height: side, width: side }).manifest;

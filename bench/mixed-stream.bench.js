@@ -63,7 +63,7 @@ for (let index = stream.length - 1; index > 0; index--) {
   [stream[index], stream[other]] = [stream[other], stream[index]];
 }
 
-const runtime = createNodeRuntime({ device: 'cpu', intraOpThreads: threads, concurrentSteps: Number(process.env.TRM_BENCH_CONCURRENT_STEPS ?? 1) });
+const runtime = createNodeRuntime({ device: 'cpu', threads: threads, concurrentSteps: Number(process.env.TRM_BENCH_CONCURRENT_STEPS ?? 1) });
 const specialists = { sudoku, maze };
 
 function percentile(values, fraction) {

@@ -36,7 +36,7 @@ const requests = Array.from({ length: total }, () => {
   return { kind: 'sudoku', body: JSON.stringify(input), input };
 });
 
-const app = await buildApp({ runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: threads }), maxQueue: total });
+const app = await buildApp({ runtime: createNodeRuntime({ device: 'cpu', threads: threads }), maxQueue: total });
 // A thousand simultaneous connections overflow the default accept backlog (511).
 await app.listen({ port: 0, host: '127.0.0.1', backlog: 4096 });
 const { port } = app.server.address();

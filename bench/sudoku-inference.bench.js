@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { measureModelMatmulPeak, stepFlopsPerSample } from './matmul-peak.js';
 
 const threads = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
-const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: threads }) });
+const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu', threads: threads }) });
 const manifest = solver.model.manifest;
 const generator = createSudokuGenerator({ seed: 2024 });
 const puzzles = Array.from({ length: 512 }, () => formatSudoku(generator.next().puzzle));

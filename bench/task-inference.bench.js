@@ -17,7 +17,7 @@ const inputs = task.dataset
   ? [...task.dataset.generate({ count, seed: 2024, split: 'test' })].map((row) => row.question)
   : task.training?.heldOut?.({ count, seed: 2024 });
 if (!inputs || inputs.length === 0) throw new Error(`task ${task.name} makes no inputs (no dataset or heldOut)`);
-const solver = await createSolver({ specialist, runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: threads }) });
+const solver = await createSolver({ specialist, runtime: createNodeRuntime({ device: 'cpu', threads: threads }) });
 for (const batchSize of [1, 64]) {
   for (const [mode, options] of [['fixed', { fixedSteps: 16 }], ['adaptive', { maxSteps: 16 }]]) {
     const batch = batchSize === 1 ? inputs.slice(0, 16) : inputs;

@@ -54,6 +54,8 @@ describe('node service', () => {
     expect(entries.map((entry) => entry.status)).toEqual([200, 400, 400, 400]);
     expect(entries[1].error.name).toBe('InvalidInputError');
     expect(entries[2].error.field).toBe('task');
+    // An 80-character sudoku gets the sudoku parser's own words, not "no specialist accepts".
+    expect(entries[3].error).toMatchObject({ field: 'puzzle', message: expect.stringContaining('expected 81 cells, got 80') });
   });
 
   it('malformed JSON is a 400, a full queue a 503, and the process stays up', async () => {

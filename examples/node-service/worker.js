@@ -1,5 +1,5 @@
 // A queue-mode worker process: `node worker.js --redis redis://127.0.0.1:6379 [--batch 64]
-// [--threads N] [--lock-ms 30000] [--queue trm-solve] [--close-timeout-ms 30000]`. Start as many as you like, on any host
+// [--device auto|cpu|gpu] [--threads N] [--lock-ms 30000] [--queue trm-solve] [--close-timeout-ms 30000]`. Start as many as you like, on any host
 // that reaches Redis. Prints one JSON line when ready; SIGTERM finishes the jobs it holds, then exits.
 import { parseArgs } from 'node:util';
 import { createNodeRuntime } from '@trm/runtime-node';
@@ -10,6 +10,7 @@ const { values } = parseArgs({
     redis: { type: 'string', default: process.env.TRM_REDIS_URL ?? 'redis://127.0.0.1:6379' },
     queue: { type: 'string', default: 'trm-solve' },
     batch: { type: 'string', default: '64' },
+    device: { type: 'string', default: process.env.TRM_DEVICE },
     threads: { type: 'string' },
     'lock-ms': { type: 'string', default: '30000' },
     'close-timeout-ms': { type: 'string', default: '30000' },
@@ -23,7 +24,14 @@ const positive = (name, text) => {
   return Number(text);
 };
 const lastLogged = new Map();
-const runtime = createNodeRuntime(values.threads === undefined ? {} : { intraOpThreads: positive('threads', values.threads) });
+let runtime;
+try {
+  // The library's device words and default (auto); an unknown word is its typed error, printed like a bad flag.
+  runtime = createNodeRuntime({ device: values.device, threads: values.threads === undefined ? undefined : positive('threads', values.threads) });
+} catch (error) {
+  console.error(`${error.name}: ${error.message}`);
+  process.exit(2);
+}
 const handle = await startWorker({ redis: values.redis, queueName: values.queue, runtime, maxBatchSize: positive('batch', values.batch), lockDuration: positive('lock-ms', values['lock-ms']),
   // One line per error, at most one a second per message: an outage is visible, not a flood.
   onError: (error) => {

@@ -21,7 +21,7 @@ async function nodeAttempts() {
   const { name, task } = sampleArcTask();
   const plan = planArcAdaptation(task, { name });
   const adapted = await adaptModel({ ort, manifest: packagedArcModel().manifest, weights: new Uint8Array(await readFile(fileURLToPath(arcModelUrl))), data: plan.data, train: plan.train, grid: { height: plan.side, width: plan.side }, steps, sessionOptions: { intraOpNumThreads: 1 } });
-  const solver = await createSolver({ specialist: createArc({ model: { manifest: adapted.manifest, weights: adapted.weights } }), runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }) });
+  const solver = await createSolver({ specialist: createArc({ model: { manifest: adapted.manifest, weights: adapted.weights } }), runtime: createNodeRuntime({ device: 'cpu', threads: 1 }) });
   try {
     return (await answerArcTask(solver, { task, name })).map((answer) => answer.attempts);
   } finally {

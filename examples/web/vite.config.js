@@ -12,7 +12,7 @@ export default defineConfig({
   base: './',
   server: { headers: isolation },
   preview: { headers: isolation },
-  optimizeDeps: { exclude: ['onnxruntime-web', '@trm/core', '@trm/runtime-web', '@trm/tasks-sudoku', '@trm/tasks-maze', '@trm/tasks-arc', '@trm/trainer'] },
+  optimizeDeps: { exclude: ['onnxruntime-web', '@trm/core', '@trm/runtime-web', '@trm/sdk', '@trm/tasks-sudoku', '@trm/tasks-maze', '@trm/tasks-arc', '@trm/trainer'] },
   // The model runs in a module worker (src/solver-worker.js) that imports onnxruntime-web's chunks.
   worker: { format: 'es', rollupOptions: { output: { manualChunks: ortChunk } } },
   build: {

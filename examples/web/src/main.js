@@ -1,7 +1,8 @@
 // The page: one source of truth (the text box), the model in a Web Worker (solver-worker.js),
 // every step drawn for at least a moment with what changed and what breaks a rule marked.
 import { TrmError } from '@trm/core';
-import { solve as solveOneCall, webGpuAdapterKind } from '@trm/runtime-web';
+import { solve as solveOneCall } from '@trm/sdk';
+import { webGpuAdapterKind } from '@trm/runtime-web';
 import { createMazeGenerator, formatMaze, MazeCell, mazeSide, parseMazeInput } from '@trm/tasks-maze';
 import { createSudokuGenerator, describeSudokuClash, formatSudoku, parseSudokuInput, sudokuClashes } from '@trm/tasks-sudoku';
 
@@ -298,7 +299,8 @@ function showProgress(event) {
     $('loading-text').textContent = 'Starting the model...';
   } else if (event.status === 'ready') {
     bar.hidden = true;
-    $('device-used').textContent = event.device;
+    // The backend that runs it (wasm or webgpu); event.device says the same as cpu or gpu.
+    $('device-used').textContent = event.executionProvider;
   }
 }
 

@@ -6,11 +6,7 @@ import { evalCommand, evalUsage } from './commands/eval';
 import { dataCommand, dataUsage } from './commands/data';
 import { curvesCommand, curvesUsage } from './commands/curves';
 import { describeTaskOptions, loadTask, taskArgument } from './tasks';
-
-export interface CliIo {
-  stdout: (line: string) => void;
-  stderr: (line: string) => void;
-}
+import type { CliIo } from './cli-io';
 
 const usage = ['usage:', `  ${solveUsage}`, `  ${evalUsage}`, `  ${trainUsage}`, `  ${exportUsage}`, `  ${dataUsage}`, `  ${curvesUsage}`].join('\n');
 

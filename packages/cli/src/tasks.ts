@@ -1,19 +1,14 @@
 import { existsSync } from 'node:fs';
-import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
-  type Architecture,
   InvalidInputError,
   ModelLoadError,
-  type Recursion,
   type SpecialistV1,
   type TaskOptionV1,
   type TaskV1,
   createSpecialist,
-  parseModelManifest,
   parseTaskDefinition,
 } from '@trm/core';
 
@@ -74,7 +69,7 @@ async function importTask(spec: string): Promise<LoadedTask> {
   try {
     exports = (await import(module)) as Record<string, unknown>;
   } catch (error) {
-    throw new InvalidInputError({ field: 'task', message: `cannot load task module ${spec}: ${(error as Error).message}`, value: spec, cause: error });
+    throw new InvalidInputError({ field: 'task', message: `cannot load task module ${spec}: ${String((error as Error)?.message ?? error).split('\n')[0]}${importAdvice(error, module)}`, value: spec, cause: error });
   }
   const looksLikeTask = (value: unknown) => typeof value === 'object' && value !== null && (value as { specificationVersion?: unknown }).specificationVersion === 'v1' && 'codec' in value;
   const named = ['default', 'task'].find((name) => looksLikeTask(exports[name]));
@@ -90,6 +85,24 @@ async function importTask(spec: string): Promise<LoadedTask> {
     throw new InvalidInputError({ field: 'task.name', message: `"${task.name}" is a built-in task's name: give yours another`, value: task.name });
   }
   return { task, module, exportName };
+}
+
+/**
+ * What to do about the two failures every task author meets first: a file Node reads as
+ * CommonJS, and `@trm/core` or `zod` not installed where the file can resolve them.
+ */
+function importAdvice(error: unknown, module: string): string {
+  const { message = '', code } = (error ?? {}) as { message?: string; code?: string };
+  const folder = module.startsWith('file:') ? dirname(fileURLToPath(module)) : undefined;
+  const esm = 'a task file is an ES module: name it .mjs, or put "type": "module" in the package.json of its folder';
+  if (/Cannot use import statement outside a module|Unexpected token 'export'|(require|module|exports) is not defined in ES module scope/.test(message) || code === 'ERR_REQUIRE_ESM') return ` (${esm})`;
+  const missing = /Cannot find (?:package|module) '([^']+)'/.exec(message)?.[1];
+  if (missing === undefined || missing.startsWith('.') || isAbsolute(missing) || missing.startsWith('file:')) return '';
+  const where = folder ? `from the task file's folder (${folder})` : 'from the task module';
+  const needed = missing === '@trm/core' || missing === 'zod' || missing.startsWith('@trm/core/') ? '@trm/core and zod' : missing;
+  const install = needed === missing ? `npm install ${missing}` : 'npm install @trm/core zod';
+  const cjs = code === 'MODULE_NOT_FOUND' ? `; and ${esm}` : '';
+  return ` (${needed} must resolve ${where}: install ${needed === missing ? 'it' : 'them'} in a node_modules beside or above it, e.g. \`${install}\` there${cjs})`;
 }
 
 function moduleUrl(spec: string): string {
@@ -108,43 +121,25 @@ function moduleUrl(spec: string): string {
   }
 }
 
-/** The task's specialist with its packaged model, or with the model whose manifest path is given. */
-export async function loadSpecialist(task: TaskV1<any, any>, manifestPath?: string): Promise<SpecialistV1<any, any>> {
-  if (!manifestPath) return createSpecialist(task);
-  let manifestJson: unknown;
-  try {
-    const info = await stat(manifestPath);
-    if (!info.isFile() || info.size > 1_000_000) throw new Error(info.isFile() ? `${info.size} bytes: a manifest is a small JSON file (at most 1 MB)` : 'not a regular file');
-    manifestJson = JSON.parse(await readFile(manifestPath, 'utf8'));
-  } catch (error) {
-    throw new ModelLoadError({ source: manifestPath, message: `cannot read manifest: ${(error as Error).message}`, field: '--model', cause: error });
-  }
-  const manifest = parseModelManifest(manifestJson);
-  const folder = resolve(dirname(manifestPath));
-  // Every weight file stays inside the manifest's folder and is hashed, not only the first.
-  for (const [index, file] of manifest.weights.entries()) {
-    const path = resolve(folder, file.path);
-    const inside = relative(folder, path);
-    if (inside.startsWith('..') || isAbsolute(inside)) {
-      throw new ModelLoadError({ source: manifestPath, message: `weights path ${JSON.stringify(file.path)} leaves the manifest's folder`, field: `weights[${index}].path` });
+/** The task's specialist with its packaged model, or with the model whose manifest path is given (by `flag`). */
+export async function loadSpecialist(task: TaskV1<any, any>, manifestPath?: string, flag = '--model'): Promise<SpecialistV1<any, any>> {
+  if (!manifestPath) {
+    // Core's message names the library call; a CLI user needs the flag.
+    if (!task.packagedModel) {
+      throw new InvalidInputError({ field: flag, message: `task "${task.name}" ships no model: pass ${flag} path/to/manifest.json (a model made by \`trm train\`, e.g. ${flag} runs/${task.name}/manifest.json)` });
     }
-    if (index > 0) await checkWeightFile(path, file, manifestPath, index);
+    return createSpecialist(task);
   }
-  return createSpecialist(task, { manifest, weights: resolve(folder, manifest.weights[0]!.path) });
+  try {
+    // Core reads it: weights beside the manifest and inside its folder, extra files hashed.
+    return await createSpecialist(task, manifestPath);
+  } catch (error) {
+    // The reader names `model`; a CLI user needs the flag.
+    if (ModelLoadError.isInstance(error) && error.field === 'model') throw new ModelLoadError({ source: error.source, message: error.message.slice(error.source.length + 2), field: flag, cause: error.cause });
+    throw error;
+  }
 }
 
-/** Size first (a device or huge file is refused unread), then the sha256 the manifest states. */
-async function checkWeightFile(path: string, file: { bytes: number; sha256: string }, manifestPath: string, index: number) {
-  let bytes: Buffer;
-  try {
-    const info = await stat(path);
-    if (!info.isFile() || info.size !== file.bytes) throw new Error(info.isFile() ? `${info.size} bytes, the manifest says ${file.bytes}` : 'not a regular file');
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new ModelLoadError({ source: manifestPath, message: `weights[${index}] ${path}: ${(error as Error).message}`, field: `weights[${index}]`, cause: error });
-  }
-  if (createHash('sha256').update(bytes).digest('hex') !== file.sha256) throw new ModelLoadError({ source: manifestPath, message: `weights[${index}] ${path}: sha256 differs from the manifest`, field: `weights[${index}].sha256` });
-}
 
 /** The built-in tasks that ship a model, as specialists (what routed solving uses). */
 export async function builtInSpecialists(): Promise<SpecialistV1<any, any>[]> {
@@ -154,52 +149,6 @@ export async function builtInSpecialists(): Promise<SpecialistV1<any, any>[]> {
     if (task.packagedModel) specialists.push(createSpecialist(task));
   }
   return specialists;
-}
-
-export type Mixer = Architecture['mixer'];
-export const mixers: readonly Mixer[] = ['mlp', 'attention', 'conv'];
-
-export interface ArchitectureOptions {
-  hiddenSize?: number;
-  mixer?: Mixer;
-  kernelSize?: number;
-  dilation?: number;
-  /** Grid side, for grid tasks with several sizes. */
-  side?: number;
-  /** Learned puzzle embeddings (1 without per-puzzle ones; the training data's names + 1). */
-  puzzleIdentifiers?: number;
-}
-
-/** The TRM architecture of a task: its codec's shape and vocabulary, its defaults, the options given. */
-export function taskArchitecture(task: TaskV1<any, any>, options: ArchitectureOptions): Architecture {
-  const defaults = task.defaults.architecture;
-  const hiddenSize = options.hiddenSize ?? defaults.hiddenSize ?? 128;
-  const mixer = options.mixer ?? defaults.mixer ?? 'mlp';
-  const grid = options.side ? { height: options.side, width: options.side } : task.codec.grid;
-  const sequenceLength = grid && (options.side || mixer === 'conv') ? grid.height * grid.width : task.codec.sequenceLength;
-  return {
-    family: 'trm',
-    mixer,
-    ...(grid && (mixer === 'conv' || options.side) ? { grid } : {}),
-    ...(mixer === 'conv' ? { kernelSize: options.kernelSize ?? defaults.kernelSize ?? 3, dilation: options.dilation ?? defaults.dilation ?? 1 } : {}),
-    ...(mixer === 'conv' && defaults.prefixToCells ? { prefixToCells: true } : {}),
-    hiddenSize,
-    layers: 2,
-    heads: Math.max(1, hiddenSize / 32),
-    // SwiGLU inner size 8/3 * D rounded up to a multiple of 64, as in the reference.
-    channelInnerSize: Math.ceil((hiddenSize * 8) / 3 / 64) * 64,
-    sequenceInnerSize: Math.ceil(((sequenceLength + 1) * 8) / 3 / 32) * 32,
-    rmsNormEpsilon: 1e-5,
-    ropeTheta: 10000,
-    vocabularySize: task.codec.vocabulary.length,
-    sequenceLength,
-    puzzleEmbeddingLength: 1,
-    puzzleIdentifiers: options.puzzleIdentifiers ?? 1,
-  };
-}
-
-export function taskRecursion(task: TaskV1<any, any>, options: { cycles?: number; latentSteps?: number }): Recursion {
-  return { ...task.defaults.recursion, ...(options.cycles ? { cycles: options.cycles } : {}), ...(options.latentSteps ? { latentSteps: options.latentSteps } : {}) };
 }
 
 /** parseArgs declarations of a task's own options (each a string flag, checked by `taskOptionValues`). */

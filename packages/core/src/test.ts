@@ -2,9 +2,9 @@
  * Test helpers: a scripted runtime that needs no model, so that loops, solvers and routers can be
  * tested without weights.
  */
-import type { ModelManifest } from './manifest/model-manifest';
+import type { ModelManifest } from './contracts/manifest/model-manifest';
 import { continuedSlots } from './runtime/runtime-helpers';
-import type { InferenceRuntimeV1, LoadedModelV1, RecursionStateV1, StepInputV1, StepOutputV1 } from './runtime/inference-runtime';
+import type { InferenceRuntimeV1, LoadedModelV1, RecursionStateV1, StepInputV1, StepOutputV1 } from './contracts/inference-runtime';
 
 export interface MockStepContext {
   /** 1-based step count of this slot since its last reset. */

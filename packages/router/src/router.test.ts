@@ -4,7 +4,6 @@ import { InvalidInputError, type InferenceRuntimeV1, type SpecialistV1 } from '@
 import { createMockRuntime, testManifest } from '@trm/core/test';
 import { AmbiguousInputError } from './ambiguous-input-error';
 import { createRouter } from './router';
-import { createSolveFunction } from './create-solve';
 
 /** Two toy tasks: "up" answers each digit + 1, "down" each digit - 1; inputs are digit strings. */
 function toy(task: 'up' | 'down', length: number): SpecialistV1<number[], number[]> {
@@ -83,21 +82,76 @@ describe('createRouter', () => {
   it('solves mixed requests in order, loading each model once, verified against each own input', async () => {
     const loads: string[] = [];
     const router = createRouter({ specialists, runtime: runtimeFor(loads) });
-    const inputs = ['2345', '345678', { task: 'up', input: '5111' }, 'oops', '123456', '7777'];
+    const inputs = ['2345', '345678', { task: 'up', input: '5111' }, '123456', '7777'];
     const results = await router.solveMany(inputs);
-    expect(results.map((result) => result.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
-    const answers = results.map((result) => (result.status === 'fulfilled' ? result.value.answer : null));
-    expect(answers).toEqual(['3456', '234567', '6222', null, '012345', '8888']);
-    expect(results.every((result) => result.status === 'rejected' || result.value.verified)).toBe(true);
+    expect(results.map((result) => result.answer)).toEqual(['3456', '234567', '6222', '012345', '8888']);
+    expect(results.map((result) => result.task)).toEqual(['up', 'down', 'up', 'down', 'up']);
+    expect(results.every((result) => result.verified)).toBe(true);
     expect(loads.sort()).toEqual(['down', 'up']);
-    const failure = results[3] as PromiseRejectedResult;
-    expect(InvalidInputError.isInstance(failure.reason)).toBe(true);
+  });
+
+  it('a bad input fails solveMany before any compute, naming its index; parse() checks one ahead of time', async () => {
+    const loads: string[] = [];
+    const router = createRouter({ specialists, runtime: runtimeFor(loads) });
+    await expect(router.solveMany(['2345', 'oops', '123456'])).rejects.toMatchObject({ name: 'InvalidInputError', field: '[1].input', message: expect.stringMatching(/as up: up: 4 digits 1-8; as down: down: 6 digits 1-8$/) });
+    expect(loads).toEqual([]);
+    const checked = router.parse('2345');
+    expect(checked).toMatchObject({ task: 'up', input: [2, 3, 4, 5] });
+    // What parse returned is solved as it is (the toy parser would refuse an array of numbers).
+    expect(await router.solveMany([checked])).toMatchObject([{ task: 'up', answer: '3456' }]);
+    expect(() => router.parse({ task: 'up', input: '9' })).toThrow(expect.objectContaining({ field: 'up' }));
+  });
+
+  it('the same result shape and bounds as a solver: solve, solveMany and solveMany with onStep', async () => {
+    const router = createRouter({ specialists, runtime: runtimeFor([]) });
+    const single = await router.solve('8111', { maxSteps: 2000 });
+    const [many] = await router.solveMany(['8111'], { maxSteps: 2000 });
+    const events: number[] = [];
+    const [watched] = await router.solveMany(['8111'], { maxSteps: 2000, onStep: (event) => events.push(event.step) });
+    expect(many).toEqual(single);
+    expect(watched).toEqual(single);
+    expect(events).toEqual(Array.from({ length: single.steps }, (_, index) => index + 1));
+    for (const call of [() => router.solve('8111', { maxSteps: 5000 }), () => router.solveMany(['8111'], { maxSteps: 5000 })]) {
+      await expect(call()).rejects.toMatchObject({ name: 'InvalidInputError', field: 'options.maxSteps' });
+    }
+  });
+
+  it('an input no task accepts gets the most likely task\'s own error; a detect that throws or returns NaN declines', async () => {
+    const strict = { ...toy('up', 4), inputSchema: z.string().regex(/^[0-9]+$/) };
+    // Neither takes a string of digits by its schema, so only "up" is asked what is wrong.
+    const broken = { ...toy('down', 6), inputSchema: z.array(z.number()), detect: () => Number.NaN };
+    const throwing = { ...toy('down', 6), task: 'sideways', inputSchema: z.array(z.number()), detect: () => { throw new Error('bug in detect'); } };
+    const router = createRouter({ specialists: [strict, broken, throwing], runtime: runtimeFor([]) });
+    expect(() => router.route('12345')).toThrow(expect.objectContaining({ field: 'input.up', message: expect.stringMatching(/as up: up: 4 digits 1-8$/) }));
+    expect(() => router.route({ nothing: true })).toThrow(/no specialist accepts this input \(scores: up 0.00, down 0.00, sideways 0.00\)/);
+  });
+
+  it('solveMany keeps a tie as AmbiguousInputError naming its index, and one failing task stops the others', async () => {
+    const router = createRouter({ specialists: [...specialists, { ...toy('up', 4), task: 'up-again' }], runtime: runtimeFor([]) });
+    await expect(router.solveMany(['123456', '1234'])).rejects.toSatisfy((error) => AmbiguousInputError.isInstance(error) && error.field === '[1].task' && error.candidates.join() === 'up,up-again');
+    // "down" fails as it enters the batch; "up" (64 fixed steps) is stopped with it, not run to the end.
+    const steps: number[] = [];
+    const counting: InferenceRuntimeV1 = {
+      ...runtimeFor([]),
+      async load(source) {
+        const model = await runtimeFor([]).load(source);
+        return { ...model, doStep: async (input) => (steps.push(input.batchSize), model.doStep(input)) };
+      },
+    };
+    const failing = { ...toy('down', 6), encode: () => new Int32Array(5) };
+    const mixed = createRouter({ specialists: [toy('up', 4), failing], runtime: counting });
+    await expect(mixed.solveMany(['8111', '123456'], { fixedSteps: 64 })).rejects.toMatchObject({ name: 'InvalidInputError', field: 'tokens' });
+    const atFailure = steps.length;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(steps.length).toBe(atFailure);
+    expect(atFailure).toBeLessThan(8);
+    await mixed.dispose();
   });
 
   it("a request's answer and steps do not depend on what shares its batch", async () => {
     const alone = await createRouter({ specialists, runtime: runtimeFor([]) }).solve('4123');
     const crowd = await createRouter({ specialists, runtime: runtimeFor([]) }).solveMany(['8888', '4123', '1111', '6543', '2222']);
-    expect(crowd[1]).toEqual({ status: 'fulfilled', value: alone });
+    expect(crowd[1]).toEqual(alone);
   });
 
   it('applies its default options unless a request sets its own, and names a bad option', async () => {
@@ -125,24 +179,6 @@ describe('createRouter', () => {
   });
 });
 
-describe('createSolveFunction', () => {
-  it('solves with one call, makes the router once, and names bad arguments', async () => {
-    const loads: string[] = [];
-    let routers = 0;
-    const shipped = createSolveFunction({ specialists: () => (routers++, [toy('up', 4), toy('down', 6)]), runtime: () => runtimeFor(loads) });
-    expect(await shipped.solve('2345')).toMatchObject({ task: 'up', answer: '3456', verified: true });
-    expect(await shipped.solve('123456', { task: 'down', maxSteps: 4 })).toMatchObject({ task: 'down', answer: '012345' });
-    expect(routers).toBe(1);
-    await expect(shipped.solve(undefined)).rejects.toMatchObject({ name: 'InvalidInputError', field: 'input' });
-    await expect(shipped.solve('2345', 'fast' as never)).rejects.toMatchObject({ field: 'options' });
-    await expect(shipped.solve('2345', { task: 3 } as never)).rejects.toMatchObject({ field: 'options.task' });
-    await expect(shipped.solve('2345', { maxSteps: -1 })).rejects.toMatchObject({ field: 'options.maxSteps' });
-    await shipped.dispose();
-    await shipped.solve('2345');
-    expect(routers).toBe(2); // disposed: the next call makes a new one
-    await shipped.dispose();
-  });
-
 describe('router.dispose', () => {
   it('ends requests in flight with an AbortedError saying why, then refuses new ones', async () => {
     // Each step takes 10 ms, so the first request is mid-recursion when the router goes.
@@ -168,5 +204,4 @@ describe('router.dispose', () => {
     }
     await expect(router.solve('2345')).rejects.toMatchObject({ name: 'InvalidInputError', field: 'router' });
   });
-});
 });

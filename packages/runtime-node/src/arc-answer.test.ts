@@ -13,7 +13,7 @@ const task = {
 };
 
 describe('answerArcTask step events (what the web page shows)', () => {
-  const solverPromise = createSolver({ specialist: createArc(), runtime: createNodeRuntime({ intraOpThreads: 1 }) });
+  const solverPromise = createSolver({ specialist: createArc(), runtime: createNodeRuntime({ threads: 1 }) });
   afterAll(async () => (await solverPromise).dispose());
 
   it('report each test input as given, step by step, ending where a plain solve of it ends, with the same votes', async () => {

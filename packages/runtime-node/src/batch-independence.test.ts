@@ -10,7 +10,7 @@ describe('batch independence on the shipped sudoku model', () => {
   it('each answer equals the same request solved alone, token for token, with noise and seeds', async () => {
     const generator = createSudokuGenerator({ seed: 4242 });
     const puzzles = Array.from({ length: 10 }, () => formatSudoku(generator.next().puzzle));
-    const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }) });
+    const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu', threads: 1 }) });
     try {
       // Mixed step budgets make requests leave at different steps, so slots are refilled and moved.
       const options = { copies: 2, noise: 0.2, seed: 7, patience: 2 };

@@ -1,3 +1,2 @@
 export { maxThreads } from './node-runtime';
-export { createNodeRuntime, readModelWeights, type NodeDevice, type NodeRuntimeSettings } from './node-runtime';
-export { solve, disposeSolve } from './solve';
+export { createNodeRuntime, createNodeSession, readModelWeights, type NodeDevice, type NodeLoadedModel, type NodeRuntime, type NodeRuntimeSettings } from './node-runtime';

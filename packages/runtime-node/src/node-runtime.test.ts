@@ -9,7 +9,7 @@ const manifest = JSON.parse(readFileSync(new URL('../fixtures/tiny.manifest.json
 
 describe('createNodeRuntime', () => {
   it('runs the step graph and carries state through the recursion loop', async () => {
-    const model = await createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }).load({ manifest, weights: onnx });
+    const model = await createNodeRuntime({ device: 'cpu', threads: 1 }).load({ manifest, weights: onnx });
     const samples = await runRecursion(model, { tokens: new Int32Array(2 * 81).fill(3), batchSize: 2, halting: { mode: 'fixed', steps: 3 } });
     expect(samples).toHaveLength(2);
     expect(samples[0].steps).toBe(3);
@@ -33,7 +33,7 @@ describe('createNodeRuntime', () => {
   });
 
   it('a slot’s answer does not depend on its neighbours in the batch', async () => {
-    const model = await createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }).load({ manifest, weights: onnx });
+    const model = await createNodeRuntime({ device: 'cpu', threads: 1 }).load({ manifest, weights: onnx });
     const run = async (neighbour: number) => {
       const tokens = new Int32Array(2 * 81).fill(neighbour);
       tokens.fill(5, 0, 81);
@@ -89,7 +89,7 @@ describe('createNodeRuntime', () => {
   });
 
   it('moves a slot with carry: the moved slot continues its own recursion', async () => {
-    const model = await createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }).load({ manifest, weights: onnx });
+    const model = await createNodeRuntime({ device: 'cpu', threads: 1 }).load({ manifest, weights: onnx });
     const pair = new Int32Array(2 * 81).fill(2);
     pair.fill(8, 81);
     const first = await model.doStep({ batchSize: 2, tokens: pair, state: null });
@@ -126,7 +126,7 @@ describe('createNodeRuntime', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     try {
-      const model = await createNodeRuntime({ device: 'cpu', intraOpThreads: 1 }).load({ manifest, weights: `http://127.0.0.1:${port}/tiny.onnx` });
+      const model = await createNodeRuntime({ device: 'cpu', threads: 1 }).load({ manifest, weights: `http://127.0.0.1:${port}/tiny.onnx` });
       const [sample] = await runRecursion(model, { tokens: new Int32Array(81).fill(3), batchSize: 1, halting: { mode: 'fixed', steps: 1 } });
       expect(sample!.tokens).toHaveLength(81);
       await model.dispose();
@@ -136,23 +136,54 @@ describe('createNodeRuntime', () => {
     }
   });
 
-  it('asking for CUDA where there is none is a typed error listing what is available', async () => {
-    try {
-      await createNodeRuntime({ device: 'cuda' }).load({ manifest, weights: onnx });
-      // A machine with a working CUDA provider gets here; nothing more to check.
-    } catch (error) {
-      expect(UnsupportedDeviceError.isInstance(error)).toBe(true);
-      expect((error as UnsupportedDeviceError).supported).toEqual(['cpu']);
+  it('each device word reports the device it uses; gpu (or cuda) where CUDA is missing is a typed error', async () => {
+    const hasCuda = await createNodeRuntime({ device: 'gpu' }).load({ manifest, weights: onnx }).then(
+      async (model) => (await model.dispose(), true),
+      (error) => {
+        // A machine without a working CUDA provider: typed, listing what is available.
+        expect(UnsupportedDeviceError.isInstance(error)).toBe(true);
+        expect((error as UnsupportedDeviceError).field).toBe('device');
+        expect((error as UnsupportedDeviceError).supported).toEqual(['cpu']);
+        return false;
+      },
+    );
+    const cases: [word: 'auto' | 'cpu' | 'gpu' | 'cuda', asked: string, uses: string | null][] = [
+      ['auto', 'auto', hasCuda ? 'gpu' : 'cpu'],
+      ['cpu', 'cpu', 'cpu'],
+      ['gpu', 'gpu', hasCuda ? 'gpu' : null],
+      ['cuda', 'gpu', hasCuda ? 'gpu' : null], // today's word, kept as an alias
+    ];
+    for (const [word, asked, uses] of cases) {
+      const runtime = createNodeRuntime({ device: word, threads: 1 });
+      expect(runtime.device, word).toBe(asked);
+      expect(runtime.name, word).toBe(`onnxruntime-node/${asked}`);
+      if (uses === null) {
+        await expect(runtime.load({ manifest, weights: onnx }), word).rejects.toSatisfy((error) => UnsupportedDeviceError.isInstance(error));
+        continue;
+      }
+      const model = await runtime.load({ manifest, weights: onnx });
+      expect(model.device, word).toBe(uses);
+      expect(model.executionProvider, word).toBe(uses === 'gpu' ? 'cuda' : 'cpu');
+      const [sample] = await runRecursion(model, { tokens: new Int32Array(81).fill(3), batchSize: 1, halting: { mode: 'fixed', steps: 1 } });
+      expect(sample!.tokens).toHaveLength(81);
+      await model.dispose();
     }
+    // No device word is the default, 'auto'.
+    expect(createNodeRuntime().device).toBe('auto');
   });
 
   it('rejects unknown devices and bad thread counts up front', () => {
-    expect(() => createNodeRuntime({ device: 'tpu' as never })).toThrow(UnsupportedDeviceError);
-    expect(() => createNodeRuntime({ intraOpThreads: -1 })).toThrow(InvalidInputError);
+    for (const word of ['tpu', 'wasm', 'webgpu', 'GPU', '']) {
+      expect(() => createNodeRuntime({ device: word as never }), word).toThrow(expect.objectContaining({ name: 'UnsupportedDeviceError', field: 'device', message: expect.stringMatching(/auto, cpu or gpu/) }));
+    }
+    expect(() => createNodeRuntime({ threads: -1 })).toThrow(InvalidInputError);
+    expect(() => createNodeRuntime({ threads: 1.5 })).toThrow(expect.objectContaining({ field: 'threads' }));
     // --threads 100000 once hung at 10 GB: refused up front now.
-    expect(() => createNodeRuntime({ intraOpThreads: 100_000 })).toThrow(expect.objectContaining({ field: 'intraOpThreads' }));
+    expect(() => createNodeRuntime({ threads: 100_000 })).toThrow(expect.objectContaining({ field: 'threads' }));
     expect(() => createNodeRuntime({ concurrentSteps: 0 })).toThrow(InvalidInputError);
-    // A misspelt setting is refused, not ignored (the web runtime's `threads` is intraOpThreads here).
-    expect(() => createNodeRuntime({ threads: 1 } as never)).toThrow(expect.objectContaining({ field: 'threads', message: expect.stringMatching(/intraOpThreads/) }));
+    // The old name of the thread count is refused, saying the new one; a misspelt setting is refused, not ignored.
+    expect(() => createNodeRuntime({ intraOpThreads: 2 } as never)).toThrow(expect.objectContaining({ name: 'InvalidInputError', field: 'intraOpThreads', message: expect.stringMatching(/use threads/) }));
+    expect(() => createNodeRuntime({ interOpThreads: 1 } as never)).toThrow(expect.objectContaining({ field: 'interOpThreads', message: expect.stringMatching(/threads/) }));
+    expect(() => createNodeRuntime({ thread: 1 } as never)).toThrow(expect.objectContaining({ field: 'thread', message: expect.stringMatching(/device, threads, concurrentSteps/) }));
   });
 });

@@ -17,6 +17,8 @@ import {
   type StepInputV1,
   type StepOutputV1,
   UnsupportedDeviceError,
+  type Device,
+  type DeviceName,
   addStateNoise,
   fullSequenceLength,
   parseModelManifest,
@@ -26,29 +28,36 @@ import {
   keepsSlots,
   manifestAtGrid,
   resetFlags,
+  parseDevice,
   verifyWeights,
 } from '@trm/core';
 
-export type NodeDevice = 'auto' | 'cpu' | 'cuda';
+/** The device words Node takes: the shared 'auto' | 'cpu' | 'gpu', and 'cuda' (= 'gpu'). */
+export type NodeDevice = DeviceName<'node'>;
 
 export interface NodeRuntimeSettings {
-  /** 'auto' uses CUDA when this onnxruntime-node build and machine have it, else the CPU. */
+  /**
+   * 'auto' (default) uses CUDA when this onnxruntime-node install and machine have it, else the
+   * CPU; 'gpu' (or 'cuda') CUDA or a typed error; 'cpu' the CPU.
+   */
   device?: NodeDevice;
-  /** Threads inside one operator (default: onnxruntime's choice, all cores). */
-  intraOpThreads?: number;
-  /** Threads across independent operators (default 1: the step graph is a chain). */
-  interOpThreads?: number;
+  /** Threads a step uses (default: onnxruntime's choice, all cores). */
+  threads?: number;
   /**
    * Steps that may run at once across every model this runtime loaded (default 1). One step
-   * already uses all intra-op threads; two at once (say a sudoku and a maze batch in a router)
+   * already uses all its threads; two at once (say a sudoku and a maze batch in a router)
    * split the same cores between two sets of spinning threads. On the mixed-stream bench (2 cores)
    * 1 and 2 measured the same within noise; 1 keeps the order of steps first come, first served.
    */
   concurrentSteps?: number;
 }
 
-const supportedDevices: readonly NodeDevice[] = ['auto', 'cpu', 'cuda'];
-const settingKeys: readonly string[] = ['device', 'intraOpThreads', 'interOpThreads', 'concurrentSteps'] satisfies (keyof NodeRuntimeSettings)[];
+const settingKeys: readonly string[] = ['device', 'threads', 'concurrentSteps'] satisfies (keyof NodeRuntimeSettings)[];
+/** Settings an earlier version took, refused with what to use now. */
+const renamedSettings: Readonly<Record<string, string>> = {
+  intraOpThreads: 'renamed: use threads (the threads a step uses)',
+  interOpThreads: 'removed: a step graph is one chain of operators; threads sets the threads a step uses',
+};
 
 class NodeRecursionState implements RecursionStateV1 {
   constructor(
@@ -62,25 +71,35 @@ class NodeRecursionState implements RecursionStateV1 {
   }
 }
 
-/** Runs TRM step graphs with onnxruntime-node. */
-/** The most intra- or inter-op threads a runtime takes: 4 per core (more only add contention). */
+/** The most threads a runtime takes: 4 per core (more only add contention). */
 export const maxThreads = Math.max(4, 4 * availableParallelism());
 
-export function createNodeRuntime(settings: NodeRuntimeSettings = {}): InferenceRuntimeV1 & { readonly device: NodeDevice } {
+/** A model loaded by the Node runtime says where it runs: `device` in the shared words, `executionProvider` in onnxruntime's. */
+export interface NodeLoadedModel extends LoadedModelV1 {
+  readonly device: 'cpu' | 'gpu';
+  readonly executionProvider: 'cpu' | 'cuda';
+  withGrid(grid: { readonly height: number; readonly width: number }): NodeLoadedModel;
+}
+
+/** The Node runtime: `device` is the word asked for ('auto' until a model loads says which it got). */
+export interface NodeRuntime extends InferenceRuntimeV1 {
+  readonly device: Device;
+  load(source: ModelSourceV1): Promise<NodeLoadedModel>;
+}
+
+/** Runs TRM step graphs with onnxruntime-node. */
+export function createNodeRuntime(settings: NodeRuntimeSettings = {}): NodeRuntime {
   // A misspelt setting would silently do nothing: refuse it.
   for (const key of Object.keys(settings ?? {})) {
-    if (!settingKeys.includes(key)) throw new InvalidInputError({ field: key, message: `unknown runtime setting; expected ${settingKeys.join(', ')}${key === 'threads' ? ' (intraOpThreads sets the threads)' : ''}`, value: (settings as Record<string, unknown>)[key] });
+    const value = (settings as Record<string, unknown>)[key];
+    if (renamedSettings[key]) throw new InvalidInputError({ field: key, message: renamedSettings[key], value });
+    if (!settingKeys.includes(key)) throw new InvalidInputError({ field: key, message: `unknown runtime setting; expected ${settingKeys.join(', ')}`, value });
   }
-  const device = settings.device ?? 'auto';
-  if (!supportedDevices.includes(device)) {
-    throw new UnsupportedDeviceError({ device: String(device), supported: supportedDevices });
-  }
-  for (const key of ['intraOpThreads', 'interOpThreads'] as const) {
-    const value = settings[key];
-    // More threads than a few per core only add contention; 100,000 of them exhausted memory.
-    if (value !== undefined && (!Number.isInteger(value) || value < 0 || value > maxThreads)) {
-      throw new InvalidInputError({ field: key, message: `must be an integer from 0 to ${maxThreads} (4 per core here)`, value });
-    }
+  const device = parseDevice(settings.device, 'node');
+  const threads = settings.threads;
+  // More threads than a few per core only add contention; 100,000 of them exhausted memory.
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 0 || threads > maxThreads)) {
+    throw new InvalidInputError({ field: 'threads', message: `must be an integer from 0 to ${maxThreads} (4 per core here; 0 is onnxruntime's choice)`, value: threads });
   }
   const concurrentSteps = settings.concurrentSteps ?? 1;
   if (!Number.isInteger(concurrentSteps) || concurrentSteps < 1) {
@@ -94,8 +113,8 @@ export function createNodeRuntime(settings: NodeRuntimeSettings = {}): Inference
     async load(source) {
       const manifest = parseModelManifest(source.manifest);
       const bytes = await readWeights(source, manifest);
-      const session = await createSession(bytes, device, settings, manifest.id);
-      return createLoadedModel(manifest, session, lane);
+      const { session, executionProvider } = await createNodeSession(bytes, { device, threads, label: manifest.id });
+      return createLoadedModel(manifest, session, executionProvider, lane);
     },
   };
 }
@@ -134,25 +153,37 @@ async function readWeights(source: ModelSourceV1, manifest: ModelManifest): Prom
   return bytes;
 }
 
-async function createSession(bytes: Uint8Array, device: NodeDevice, settings: NodeRuntimeSettings, id: string): Promise<ort.InferenceSession> {
+/**
+ * An onnxruntime-node session on a device word: the one place Node's device words become execution
+ * providers. 'gpu' (or 'cuda') is CUDA or an `UnsupportedDeviceError`; 'auto' (default) is CUDA where
+ * its provider library is installed and works, else the CPU; 'cpu' the CPU. The runtime's models and
+ * the trainer's training graphs load through it; `threads` is onnxruntime's intra-op thread count.
+ */
+export async function createNodeSession(
+  bytes: Uint8Array,
+  settings: { readonly device?: NodeDevice; readonly threads?: number; readonly label: string },
+): Promise<{ session: ort.InferenceSession; device: 'cpu' | 'gpu'; executionProvider: 'cpu' | 'cuda' }> {
+  const device = parseDevice(settings.device, 'node');
   const options: ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
-    interOpNumThreads: settings.interOpThreads ?? 1,
-    ...(settings.intraOpThreads !== undefined ? { intraOpNumThreads: settings.intraOpThreads } : {}),
+    // A step graph is one chain of operators: nothing to run side by side.
+    interOpNumThreads: 1,
+    ...(settings.threads !== undefined ? { intraOpNumThreads: settings.threads } : {}),
   };
   // 'auto' tries CUDA only when its provider library was installed (onnxruntime-node downloads it
-  // at install time unless told to skip), so CPU-only machines never see a failed load.
-  if (device === 'cuda' || (device === 'auto' && cudaProviderInstalled())) {
+  // at install time unless told to skip), so CPU-only machines never see a failed load (which
+  // prints onnxruntime's library errors whatever the log level).
+  if (device === 'gpu' || (device === 'auto' && cudaProviderInstalled())) {
     try {
       // Fatal-only logging: a failed CUDA load is reported by our typed error, not by onnxruntime's log.
-      return await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cuda'], logSeverityLevel: 4 });
+      return { session: await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cuda'], logSeverityLevel: 4 }), device: 'gpu', executionProvider: 'cuda' };
     } catch (error) {
-      if (device === 'cuda') {
+      if (device === 'gpu') {
         throw new UnsupportedDeviceError({
-          device: 'cuda',
+          device: 'gpu',
           supported: ['cpu'],
           message:
-            'device "cuda" is not available: this onnxruntime-node install has no working CUDA execution provider ' +
+            'device "gpu" (CUDA) is not available: this onnxruntime-node install has no working CUDA execution provider ' +
             '(install its CUDA binaries on a machine with an NVIDIA GPU and CUDA 12), use device "cpu" or "auto"',
           cause: error,
         });
@@ -160,9 +191,9 @@ async function createSession(bytes: Uint8Array, device: NodeDevice, settings: No
     }
   }
   try {
-    return await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cpu'] });
+    return { session: await ort.InferenceSession.create(bytes, { ...options, executionProviders: ['cpu'] }), device: 'cpu', executionProvider: 'cpu' };
   } catch (error) {
-    throw new ModelLoadError({ source: id, message: `onnxruntime refused the model: ${(error as Error).message}`, cause: error });
+    throw new ModelLoadError({ source: settings.label, message: `onnxruntime refused the model: ${(error as Error).message}`, cause: error });
   }
 }
 
@@ -200,7 +231,7 @@ function createLane(limit: number) {
   };
 }
 
-function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSession, lane: ReturnType<typeof createLane>, ownsSession = true): LoadedModelV1 {
+function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSession, executionProvider: 'cpu' | 'cuda', lane: ReturnType<typeof createLane>, ownsSession = true): NodeLoadedModel {
   const { architecture } = manifest;
   const positions = fullSequenceLength(architecture);
   const hidden = architecture.hiddenSize;
@@ -208,6 +239,8 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
   return {
     specificationVersion: 'v1',
     manifest,
+    device: executionProvider === 'cuda' ? 'gpu' : 'cpu',
+    executionProvider,
     async doStep(input: StepInputV1): Promise<StepOutputV1> {
       const { batchSize } = input;
       if (input.tokens.length !== batchSize * length) {
@@ -240,7 +273,7 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
       };
     },
     // A view at another size shares the session; only the model that created it releases it.
-    withGrid: (grid) => createLoadedModel(manifestAtGrid(manifest, grid), session, lane, false),
+    withGrid: (grid) => createLoadedModel(manifestAtGrid(manifest, grid), session, executionProvider, lane, false),
     async dispose() {
       if (ownsSession) await session.release();
     },

@@ -1,2 +1,1 @@
-export { createWebRuntime, readModelWeights, webGpuAdapterKind, type WebDevice, type WebRuntimeSettings, type LoadProgressEvent } from './web-runtime';
-export { solve, disposeSolve } from './solve';
+export { createWebRuntime, readModelWeights, webGpuAdapterKind, type WebDevice, type WebLoadedModel, type WebRuntime, type WebRuntimeSettings, type LoadProgressEvent } from './web-runtime';

@@ -47,13 +47,43 @@ describe('createWebRuntime (wasm, in Node)', () => {
     await model.dispose();
   });
 
-  it('refuses WebGPU where there is none, and tampered weights, with typed errors', async () => {
-    await expect(createWebRuntime({ device: 'webgpu' }).load({ manifest, weights: onnx })).rejects.toSatisfy((error) => UnsupportedDeviceError.isInstance(error));
+  it('each device word reports the device it uses (Node has no WebGPU: auto is WebAssembly, gpu a typed error)', async () => {
+    const cases: [word: 'auto' | 'cpu' | 'gpu' | 'wasm' | 'webgpu', asked: string, uses: 'cpu' | null][] = [
+      ['auto', 'auto', 'cpu'],
+      ['cpu', 'cpu', 'cpu'],
+      ['wasm', 'cpu', 'cpu'], // today's words, kept as aliases
+      ['gpu', 'gpu', null],
+      ['webgpu', 'gpu', null],
+    ];
+    for (const [word, asked, uses] of cases) {
+      const ready: unknown[] = [];
+      const runtime = createWebRuntime({ device: word, threads: 1, onProgress: (event) => event.status === 'ready' && ready.push(event) });
+      expect(runtime.device, word).toBe(asked);
+      expect(runtime.name, word).toBe(`onnxruntime-web/${asked}`);
+      if (uses === null) {
+        await expect(runtime.load({ manifest, weights: onnx }), word).rejects.toSatisfy(
+          (error) => UnsupportedDeviceError.isInstance(error) && (error as UnsupportedDeviceError).field === 'device' && /"gpu" \(WebGPU\)/.test((error as Error).message),
+        );
+        continue;
+      }
+      const model = await runtime.load({ manifest, weights: onnx });
+      expect([model.device, model.executionProvider], word).toEqual(['cpu', 'wasm']);
+      expect(ready, word).toEqual([{ status: 'ready', source: manifest.id, device: 'cpu', executionProvider: 'wasm' }]);
+      expect((await model.doStep({ batchSize: 1, tokens: new Int32Array(81).fill(3), state: null })).qHalt).toHaveLength(1);
+      await model.dispose();
+    }
+    expect(createWebRuntime().device).toBe('auto');
+  });
+
+  it('refuses unknown device words, the old thread setting, and tampered weights, with typed errors', async () => {
     const tampered = onnx.slice();
     tampered[100] ^= 1;
-    await expect(createWebRuntime({ device: 'wasm' }).load({ manifest, weights: tampered })).rejects.toSatisfy((error) => ModelLoadError.isInstance(error));
-    expect(() => createWebRuntime({ device: 'cuda' as never })).toThrow(UnsupportedDeviceError);
-    expect(() => createWebRuntime({ intraOpThreads: 1 } as never)).toThrow(expect.objectContaining({ field: 'intraOpThreads' }));
+    await expect(createWebRuntime({ device: 'cpu' }).load({ manifest, weights: tampered })).rejects.toSatisfy((error) => ModelLoadError.isInstance(error));
+    for (const word of ['cuda', 'tpu', 'WASM']) {
+      expect(() => createWebRuntime({ device: word as never }), word).toThrow(expect.objectContaining({ name: 'UnsupportedDeviceError', field: 'device', message: expect.stringMatching(/auto, cpu or gpu/) }));
+    }
+    expect(() => createWebRuntime({ intraOpThreads: 1 } as never)).toThrow(expect.objectContaining({ name: 'InvalidInputError', field: 'intraOpThreads', message: expect.stringMatching(/use threads/) }));
+    expect(() => createWebRuntime({ threads: 0 })).toThrow(expect.objectContaining({ field: 'threads' }));
   });
 });
 

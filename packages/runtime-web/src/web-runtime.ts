@@ -11,6 +11,8 @@ import {
   type StepInputV1,
   type StepOutputV1,
   UnsupportedDeviceError,
+  type Device,
+  type DeviceName,
   addStateNoise,
   fullSequenceLength,
   manifestAtGrid,
@@ -19,14 +21,19 @@ import {
   carriedStateData,
   continuedSlots,
   keepsSlots,
+  parseDevice,
   resetFlags,
   verifyWeights,
 } from '@trm/core';
 
-export type WebDevice = 'auto' | 'webgpu' | 'wasm';
+/** The device words the browser takes: the shared 'auto' | 'cpu' | 'gpu', and 'wasm' (= 'cpu') and 'webgpu' (= 'gpu'). */
+export type WebDevice = DeviceName<'web'>;
 
 export interface WebRuntimeSettings {
-  /** 'auto' takes WebGPU when the browser offers a hardware adapter, else WebAssembly (a software adapter is slower than it). */
+  /**
+   * 'auto' (default) takes WebGPU when the browser offers a hardware adapter, else WebAssembly (a
+   * software adapter is slower than it); 'gpu' (or 'webgpu') WebGPU on any adapter; 'cpu' (or 'wasm') WebAssembly.
+   */
   device?: WebDevice;
   /** WebAssembly threads; default: all cores when the page is cross-origin isolated, else 1. */
   threads?: number;
@@ -40,9 +47,20 @@ export type LoadProgressEvent =
   | { status: 'initiate'; source: string }
   | { status: 'progress'; source: string; loaded: number; total: number }
   | { status: 'done'; source: string }
-  | { status: 'ready'; source: string; device: 'webgpu' | 'wasm' };
+  | { status: 'ready'; source: string; device: 'cpu' | 'gpu'; executionProvider: 'wasm' | 'webgpu' };
 
-const devices: readonly WebDevice[] = ['auto', 'webgpu', 'wasm'];
+/** A model loaded by the web runtime says where it runs: `device` in the shared words, `executionProvider` in onnxruntime's. */
+export interface WebLoadedModel extends LoadedModelV1 {
+  readonly device: 'cpu' | 'gpu';
+  readonly executionProvider: 'wasm' | 'webgpu';
+  withGrid(grid: { readonly height: number; readonly width: number }): WebLoadedModel;
+}
+
+/** The web runtime: `device` is the word asked for ('auto' until a model loads says which it got). */
+export interface WebRuntime extends InferenceRuntimeV1 {
+  readonly device: Device;
+  load(source: ModelSourceV1): Promise<WebLoadedModel>;
+}
 
 class WebRecursionState implements RecursionStateV1 {
   constructor(
@@ -93,13 +111,14 @@ function loadOrt(device: 'webgpu' | 'wasm'): Promise<Ort> {
  */
 const settingKeys: readonly string[] = ['device', 'threads', 'wasmPaths', 'onProgress'] satisfies (keyof WebRuntimeSettings)[];
 
-export function createWebRuntime(settings: WebRuntimeSettings = {}): InferenceRuntimeV1 & { readonly device: WebDevice } {
+export function createWebRuntime(settings: WebRuntimeSettings = {}): WebRuntime {
   // A misspelt setting would silently do nothing: refuse it.
   for (const key of Object.keys(settings ?? {})) {
-    if (!settingKeys.includes(key)) throw new InvalidInputError({ field: key, message: `unknown runtime setting; expected ${settingKeys.join(', ')}`, value: (settings as Record<string, unknown>)[key] });
+    const value = (settings as Record<string, unknown>)[key];
+    if (key === 'intraOpThreads') throw new InvalidInputError({ field: key, message: 'renamed: use threads (the WebAssembly threads a step uses)', value });
+    if (!settingKeys.includes(key)) throw new InvalidInputError({ field: key, message: `unknown runtime setting; expected ${settingKeys.join(', ')}`, value });
   }
-  const requested = settings.device ?? 'auto';
-  if (!devices.includes(requested)) throw new UnsupportedDeviceError({ device: String(requested), supported: devices });
+  const requested = parseDevice(settings.device, 'web');
   if (settings.threads !== undefined && (!Number.isInteger(settings.threads) || settings.threads < 1)) {
     throw new InvalidInputError({ field: 'threads', message: 'must be a positive integer', value: settings.threads });
   }
@@ -108,12 +127,13 @@ export function createWebRuntime(settings: WebRuntimeSettings = {}): InferenceRu
     name: `onnxruntime-web/${requested}`,
     device: requested,
     async load(source) {
+      // The one place the browser's device words become execution providers: cpu is WebAssembly, gpu WebGPU.
       let device: 'webgpu' | 'wasm' = 'wasm';
-      if (requested !== 'wasm') {
+      if (requested !== 'cpu') {
         const adapter = await webGpuAdapterKind();
-        if (adapter === 'hardware' || (adapter === 'software' && requested === 'webgpu')) device = 'webgpu';
-        else if (requested === 'webgpu') {
-          throw new UnsupportedDeviceError({ device: 'webgpu', supported: ['wasm'], message: 'device "webgpu" is not available in this browser (no adapter); use "wasm" or "auto"' });
+        if (adapter === 'hardware' || (adapter === 'software' && requested === 'gpu')) device = 'webgpu';
+        else if (requested === 'gpu') {
+          throw new UnsupportedDeviceError({ device: 'gpu', supported: ['cpu'], message: 'device "gpu" (WebGPU) is not available in this browser (no adapter); use "cpu" (WebAssembly) or "auto"' });
         }
       }
       // Environment settings are made here, not at import, so importing the package has no effects.
@@ -134,7 +154,7 @@ export function createWebRuntime(settings: WebRuntimeSettings = {}): InferenceRu
       } catch (error) {
         throw new ModelLoadError({ source: manifest.id, message: `onnxruntime-web refused the model on ${device}: ${(error as Error).message}`, cause: error });
       }
-      settings.onProgress?.({ status: 'ready', source: manifest.id, device });
+      settings.onProgress?.({ status: 'ready', source: manifest.id, device: device === 'webgpu' ? 'gpu' : 'cpu', executionProvider: device });
       return createLoadedModel(ort, manifest, session, device);
     },
   };
@@ -204,7 +224,7 @@ function createLoadedModel(
   device: 'webgpu' | 'wasm',
   serialized = createSerializer(),
   ownsSession = true,
-): LoadedModelV1 & { readonly device: 'webgpu' | 'wasm' } {
+): WebLoadedModel {
   const { architecture } = manifest;
   const positions = fullSequenceLength(architecture);
   const hidden = architecture.hiddenSize;
@@ -220,7 +240,8 @@ function createLoadedModel(
   return {
     specificationVersion: 'v1',
     manifest,
-    device,
+    device: device === 'webgpu' ? 'gpu' : 'cpu',
+    executionProvider: device,
     doStep(input: StepInputV1): Promise<StepOutputV1> {
       return serialized(async () => {
         const { batchSize } = input;

@@ -1,7 +1,7 @@
-import { InvalidInputError, type SolveOptionsV1, type SolveResult, type Solver } from '@trm/core';
+import { InvalidInputError, type SolveOptionsV1, type SolveResultV1, type TaskSolverV1 } from '@trm/core';
 import { type ArcVote, voteArcAnswers } from './arc-augmentations';
 import type { ArcGrid } from './arc-task';
-import { type ArcAnswer, type ArcPuzzle, parseArcPuzzle, restoreArcAnswer } from './arc-task-definition';
+import { type ArcAnswer, type ArcPuzzle, parseArcPuzzle, restoreArcAnswer } from './arc-puzzle';
 import { arcVariantName } from './arc-variants';
 
 export interface ArcTestAnswer {
@@ -26,8 +26,7 @@ export interface AnswerArcOptions {
   readonly batchSize?: number;
   /**
    * Called after every supervision step with each test input's answer as given (variant 0), so a
-   * page can show it improving without solving that copy a second time. Batches then run until
-   * their last copy stops (static scheduling).
+   * page can show it improving without solving that copy a second time.
    */
   readonly onStep?: (event: ArcStepEvent) => void;
 }
@@ -45,10 +44,10 @@ export interface ArcStepEvent {
  * colours, each with its own embedding when the model knows the task), the answers are mapped
  * back and voted, and the two most voted grids are the attempts (ties: mean halting confidence).
  */
-export async function answerArcTask(solver: Solver<ArcPuzzle, ArcAnswer>, raw: unknown, options: AnswerArcOptions = {}): Promise<ArcTestAnswer[]> {
+export async function answerArcTask(solver: TaskSolverV1<ArcPuzzle, ArcAnswer>, raw: unknown, options: AnswerArcOptions = {}): Promise<ArcTestAnswer[]> {
   const puzzle = solver.specialist.parseInput(raw);
   if (puzzle.variant !== 0) throw new InvalidInputError({ field: 'variant', message: 'give the task as it is; answerArcTask makes the variants' });
-  const names = solver.model.manifest.puzzles?.names ?? [];
+  const names = solver.specialist.model.manifest.puzzles?.names ?? [];
   const own = puzzle.name === undefined ? 0 : names.filter((name) => name.startsWith(`${puzzle.name}@`)).length;
   const known = own > 0 || (puzzle.name !== undefined && names.includes(puzzle.name));
   const variants = options.variants ?? (own > 0 ? own : 8);
@@ -59,25 +58,21 @@ export async function answerArcTask(solver: Solver<ArcPuzzle, ArcAnswer>, raw: u
   const onStep = options.onStep;
   if (onStep !== undefined && typeof onStep !== 'function') throw new InvalidInputError({ field: 'onStep', message: 'expected a function', value: onStep });
   const solve = { ...options.solve, ...(options.batchSize ? { batchSize: options.batchSize } : {}) };
-  let results: SolveResult<ArcAnswer>[];
-  if (!onStep) results = await solver.solveMany(inputs, solve);
-  else {
-    // One static batch per test input, so each step's answers line up with its variants.
-    results = [];
-    for (let testIndex = 0; testIndex < puzzle.task.test.length; testIndex++) {
-      const mine = inputs.slice(testIndex * variants, (testIndex + 1) * variants);
-      results.push(
-        ...(await solver.solveMany(mine, {
-          ...solve,
-          batchSize: Math.max(variants, options.batchSize ?? 64),
-          scheduling: 'static',
-          onStep: ({ step, answers: [given] }) => {
-            if (given) onStep({ testIndex, step, grid: given.value.length === 0 ? null : restoreArcAnswer(puzzle, 0, given.value), confidence: given.confidence });
-          },
-        })),
-      );
-    }
-  }
+  // Each test input's variant 0 (the task as given) streams its answer as it improves; the
+  // copies run in the same continuous batches either way.
+  const shown = new Array<number>(puzzle.task.test.length).fill(0);
+  const results: SolveResultV1<ArcAnswer>[] = await solver.solveMany(inputs, {
+    ...solve,
+    ...(onStep && {
+      onStep: ({ answers }) =>
+        shown.forEach((steps, testIndex) => {
+          const given = answers[testIndex * variants];
+          if (!given || given.steps === steps) return;
+          shown[testIndex] = given.steps;
+          onStep({ testIndex, step: given.steps, grid: given.value.length === 0 ? null : restoreArcAnswer(puzzle, 0, given.value), confidence: given.confidence });
+        }),
+    }),
+  });
   return puzzle.task.test.map((_, testIndex) => {
     const mine = results.slice(testIndex * variants, (testIndex + 1) * variants);
     const candidates = mine.map((result, variant) => {

@@ -1,5 +1,6 @@
 import { type ModelSourceV1, type SpecialistV1, createSpecialist } from '@trm/core';
-import { type ArcAnswer, type ArcPuzzle, arcTask } from './arc-task-definition';
+import type { ArcAnswer, ArcPuzzle } from './arc-puzzle';
+import { arcTask } from './arc-task-definition';
 
 export type ArcSpecialist = SpecialistV1<ArcPuzzle, ArcAnswer>;
 

@@ -1,7 +1,8 @@
 import { InvalidInputError } from '@trm/core';
 import { describe, expect, it } from 'vitest';
 import { decodeArcGrid } from './arc-codec';
-import { arcPuzzleVariant, arcTask, parseArcPuzzle, restoreArcAnswer } from './arc-task-definition';
+import { arcPuzzleVariant, parseArcPuzzle, restoreArcAnswer } from './arc-puzzle';
+import { arcTask } from './arc-task-definition';
 
 const task = {
   train: [

@@ -18,7 +18,8 @@ export {
 } from './arc-augmentations';
 export { arcCanvasSide, arcVariantAugmentation, arcVariantName } from './arc-variants';
 export { readArcTasks, type NamedArcTask } from './arc-files';
-export { arcTask, arcModelUrl, packagedArcModel, arcInputSchema, parseArcPuzzle, arcPuzzleVariant, restoreArcAnswer, type ArcPuzzle, type ArcAnswer } from './arc-task-definition';
+export { arcTask, arcModelUrl, packagedArcModel } from './arc-task-definition';
+export { arcInputSchema, parseArcPuzzle, arcPuzzleVariant, restoreArcAnswer, type ArcPuzzle, type ArcAnswer } from './arc-puzzle';
 export { answerArcTask, type ArcStepEvent, type ArcTestAnswer, type AnswerArcOptions } from './arc-answer';
 export { planArcAdaptation, type ArcAdaptationPlan } from './arc-adaptation';
 export { createArc, arc, type ArcSpecialist } from './arc-specialist';

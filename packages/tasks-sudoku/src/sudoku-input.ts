@@ -61,7 +61,13 @@ export function parseSudokuInput(input: unknown, field = 'puzzle'): SudokuPuzzle
 /** How much a raw input looks like a sudoku: 1 for 81 cells of digits and blanks, or a 9x9 grid of numbers. */
 export function looksLikeSudoku(input: unknown): number {
   const candidate = typeof input === 'object' && input !== null && !Array.isArray(input) && 'puzzle' in input ? (input as { puzzle: unknown }).puzzle : input;
-  if (typeof candidate === 'string') return /^[0-9.]{81}$/.test(candidate.replace(/[\s|+\-]/g, '')) ? 1 : 0;
+  if (typeof candidate === 'string') {
+    const cells = candidate.replace(/[\s|+\-]/g, '');
+    if (!/^[0-9.]+$/.test(cells)) return 0;
+    // A near miss (a cell too many or too few) is still most likely a sudoku: routed here, its
+    // parser then names the problem ("expected 81 cells, got 80").
+    return cells.length === 81 ? 1 : cells.length >= 64 && cells.length <= 100 ? 0.25 : 0;
+  }
   if (Array.isArray(candidate) && candidate.length === 9) {
     return candidate.every((row) => Array.isArray(row) && row.length === 9 && row.every((cell) => typeof cell === 'number')) ? 1 : 0;
   }

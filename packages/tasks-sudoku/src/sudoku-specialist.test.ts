@@ -52,6 +52,10 @@ describe('sudoku specialist', () => {
     expect(specialist.detect(grid)).toBe(1);
     expect(specialist.detect(puzzle)).toBe(1);
     expect(specialist.detect('hello')).toBe(0);
+    // A cell too few is a near miss: a low score, so routing sends it here and the parser names the problem.
+    expect(specialist.detect(puzzle.slice(1))).toBeGreaterThan(0);
+    expect(specialist.detect(puzzle.slice(1))).toBeLessThan(1);
+    expect(() => specialist.parseInput(puzzle.slice(1))).toThrow(/expected 81 cells, got 80/);
   });
 
   it('refuses bad input with a typed error naming the field', () => {

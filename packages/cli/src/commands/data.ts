@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { InvalidInputError } from '@trm/core';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { loadTask, taskArgument, taskFlags, taskOptionValues, withoutTaskArgument } from '../tasks';
-import type { CliIo } from '../main';
+import type { CliIo } from '../cli-io';
 
 export const dataUsage = "trm data <task> --out FILE.csv [--count 1000] [--split train|test] [--seed 1] [--size S (grid tasks with several sizes)] plus the task's own options (`trm data <task> --help` lists them)";
 

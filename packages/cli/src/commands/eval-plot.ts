@@ -1,6 +1,6 @@
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
-import type { EvaluationReport } from './eval';
+import type { EvaluationReport } from './evaluation-report';
 
 /**
  * An evaluation as one SVG: accuracy by level (or by rating bucket when the data has no levels)

@@ -1,81 +1,83 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { InvalidInputError, type MeasuredMetric, createSolver, isCorrectAnswer, parseModelManifest, taskAccuracyMetric } from '@trm/core';
+import { InvalidInputError, type MeasuredMetric, type SolveResult, type SpecialistV1, type TaskV1, createSolver, isCorrectAnswer, parseModelManifest, taskAccuracyMetric } from '@trm/core';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
 import { describeInference, haltingFlags, solveOptionsFromFlags } from '../halting-options';
 import { loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
-import type { CliIo } from '../main';
+import type { CliIo } from '../cli-io';
 import { renderEvaluation } from './eval-plot';
+import type { EvaluationBucket as Bucket, EvaluationReport } from './evaluation-report';
 import { evalQuestionFiles } from './question-files';
 
 export const evalUsage = `trm eval <task> --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json] [--plot out.svg (accuracy by level or band, steps histogram)]
-      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--batch-size 64] [--threads N]
+      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--batch-size 64] [--device auto|cpu|gpu] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)
   trm eval <task> --data FOLDER[,FOLDER] [--adapt STEPS] [--adapt-weights embedding|all (default: what the task measured best)] [--variants V] [--limit N] [--max-side S] [--json]
       (tasks whose questions are whole files: pass@2 against each file's reference answers, per file and overall, CPU time per file)`;
 
-interface Bucket {
-  count: number;
-  exact: number;
-  verified: number;
-}
+const evalFlags = {
+  data: { type: 'string' },
+  limit: { type: 'string' },
+  level: { type: 'string' },
+  json: { type: 'boolean' },
+  record: { type: 'boolean' },
+  model: { type: 'string' },
+  plot: { type: 'string' },
+  'batch-size': { type: 'string' },
+  variants: { type: 'string' },
+  'max-side': { type: 'string' },
+  adapt: { type: 'string' },
+  'adapt-weights': { type: 'string' },
+  ...haltingFlags,
+  ...runtimeFlags,
+} as const;
 
-export interface EvaluationReport {
-  dataset: string;
-  model: string;
-  count: number;
-  /** What `exactAccuracy` counts, named by the task: equal to the reference, or any answer its rules accept. */
-  accuracyMetric: string;
-  exactAccuracy: number;
-  /** Fraction of the cells the reference answer changes (blanks to fill, path cells to mark) that the answer gets right. */
-  cellAccuracy: number;
-  verifiedRate: number;
-  /** Answers marked verified that the independent check counts wrong (must stay 0). */
-  verifiedButWrong: number;
-  byLevel: Record<string, Bucket & { exactAccuracy: number }>;
-  byRating: Record<string, Bucket & { exactAccuracy: number }>;
-  stepsHistogram: Record<string, number>;
-  meanSteps: number;
-  /** Share of answers the halting head stopped (q_halt > 0), and the share of those that were right. */
-  haltedShare: number;
-  haltedPrecision: number | null;
-  /** Supervision steps per puzzle summed over augmented copies: the compute spent. */
-  meanSampleSteps: number;
-  puzzlesPerSecond: number;
-  seconds: number;
-  settings: Record<string, string | number | boolean>;
-}
+type EvalValues = ReturnType<typeof parseEvalArguments>;
+type Row = Record<string, string>;
 
 export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const spec = taskArgument(argv);
   const { task } = await loadTask(spec);
-  const { values } = parseCommandArguments(withoutTaskArgument(argv, spec!), {
-    data: { type: 'string' },
-    limit: { type: 'string' },
-    level: { type: 'string' },
-    json: { type: 'boolean' },
-    record: { type: 'boolean' },
-    model: { type: 'string' },
-    plot: { type: 'string' },
-    'batch-size': { type: 'string' },
-    variants: { type: 'string' },
-    'max-side': { type: 'string' },
-    adapt: { type: 'string' },
-    'adapt-weights': { type: 'string' },
-    ...haltingFlags,
-    ...runtimeFlags,
-  });
+  const values = parseEvalArguments(argv, spec!);
   // Tasks whose questions are whole files score them by their own protocol (attempts, pass@k).
   if (task.files) return evalQuestionFiles(task as Parameters<typeof evalQuestionFiles>[0], values, io);
   if (!values.data) throw new InvalidInputError({ field: '--data', message: 'required: a CSV with question and answer columns' });
   if (values.record && !values.model) throw new InvalidInputError({ field: '--record', message: 'needs --model: the manifest to record into' });
+  const { rows, levels, limit } = await readEvalRows(values.data, values);
+  const { options: inference, resolved } = solveOptionsFromFlags(values);
+  const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
+  const specialist = await loadSpecialist(task, values.model);
+  const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
+  const started = performance.now();
+  let results;
+  try {
+    results = await solver.solveMany(rows.map((row) => row.question!), { ...inference, batchSize });
+  } finally {
+    await solver.dispose();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const settings = describeInference(resolved);
+  if (limit !== undefined) settings.limitPerLevel = limit;
+  if (levels) settings.levels = levels.join(',');
+  const report = evaluationReport(task, specialist, rows, results, { dataset: basename(values.data), seconds, settings });
+  await writeReport(report, values, io);
+  if (values.record && values.model) await recordMetrics(values.model, report, `pnpm trm eval ${argv.filter((arg) => arg !== '--record' && arg !== '--json').join(' ')}`);
+  return 0;
+}
+
+function parseEvalArguments(argv: string[], spec: string) {
+  return parseCommandArguments(withoutTaskArgument(argv, spec), evalFlags).values;
+}
+
+/** The CSV's rows, without empty level and rating cells, filtered by --level and cut to --limit per level. */
+async function readEvalRows(path: string, values: EvalValues): Promise<{ rows: Row[]; levels?: string[]; limit?: number }> {
   let text: string;
   try {
-    text = await readFile(values.data, 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InvalidInputError({ field: '--data', message: `cannot read ${values.data}: ${(error as Error).message}`, value: values.data, cause: error });
+    throw new InvalidInputError({ field: '--data', message: `cannot read ${path}: ${(error as Error).message}`, value: path, cause: error });
   }
   // Empty level or rating cells mean none (generated sets leave the column they do not use empty).
   let rows = parseCsv(text).map((row) => Object.fromEntries(Object.entries(row).filter(([key, value]) => !((key === 'level' || key === 'rating') && value === ''))));
@@ -95,19 +97,17 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
       return count < limit;
     });
   }
-  const { options: inference, resolved } = solveOptionsFromFlags(values);
-  const batchSize = numberOption(values, 'batch-size', 64, { integer: true, min: 1 });
-  const specialist = await loadSpecialist(task, values.model);
-  const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
-  const started = performance.now();
-  let results;
-  try {
-    results = await solver.solveMany(rows.map((row) => row.question!), { ...inference, batchSize });
-  } finally {
-    await solver.dispose();
-  }
-  const seconds = (performance.now() - started) / 1000;
+  return { rows, levels, limit };
+}
 
+/** Scores every answer against its row (by the task's correctness, from the printed answer) and sums the counts. */
+function evaluationReport(
+  task: TaskV1<any, any>,
+  specialist: SpecialistV1<any, any>,
+  rows: readonly Row[],
+  results: readonly SolveResult<any>[],
+  run: { dataset: string; seconds: number; settings: EvaluationReport['settings'] },
+): EvaluationReport {
   const total: Bucket = { count: 0, exact: 0, verified: 0 };
   const byLevel = new Map<string, Bucket>();
   const byRating = new Map<string, Bucket>();
@@ -152,11 +152,8 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const withAccuracy = (map: Map<string, Bucket>) =>
     Object.fromEntries([...map].map(([key, bucket]) => [key, { ...bucket, exactAccuracy: bucket.exact / bucket.count }]));
-  const settings = describeInference(resolved);
-  if (limit !== undefined) settings.limitPerLevel = limit;
-  if (levels) settings.levels = levels.join(',');
-  const report: EvaluationReport = {
-    dataset: basename(values.data),
+  return {
+    dataset: run.dataset,
     model: specialist.modelId,
     count: total.count,
     accuracyMetric: taskAccuracyMetric(task),
@@ -171,11 +168,14 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     haltedShare: halted / Math.max(1, total.count),
     haltedPrecision: halted > 0 ? haltedRight / halted : null,
     meanSampleSteps: sampleSteps / Math.max(1, total.count),
-    puzzlesPerSecond: total.count / seconds,
-    seconds,
-    settings,
+    puzzlesPerSecond: total.count / run.seconds,
+    seconds: run.seconds,
+    settings: run.settings,
   };
+}
 
+/** --plot writes the SVG; the report goes to stdout as JSON (--json) or as lines for people. */
+async function writeReport(report: EvaluationReport, values: EvalValues, io: CliIo) {
   if (values.plot) {
     try {
       await writeFile(values.plot, await renderEvaluation(report));
@@ -186,8 +186,6 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   }
   if (values.json) io.stdout(JSON.stringify(report));
   else printReport(report, io);
-  if (values.record && values.model) await recordMetrics(values.model, report, `pnpm trm eval ${argv.filter((arg) => arg !== '--record' && arg !== '--json').join(' ')}`);
-  return 0;
 }
 
 function safely<T>(read: () => T): T | undefined {

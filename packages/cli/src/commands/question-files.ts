@@ -8,7 +8,7 @@ import { numberOption } from '../arguments';
 import { solveOptionsFromFlags } from '../halting-options';
 import { runtimeFromFlags } from '../runtime-options';
 import { loadSpecialist } from '../tasks';
-import type { CliIo } from '../main';
+import type { CliIo } from '../cli-io';
 
 // Commands for tasks whose questions are whole files (task.files): solve FILE..., eval --data FOLDER, --adapt.
 
@@ -29,6 +29,7 @@ interface RunSettings {
   solve: SolveOptionsV1;
   adaptSteps: number;
   threads?: number;
+  device?: string;
   adaptWeights?: 'embedding' | 'all';
   onProgress?: (step: number, steps: number, loss: number) => void;
 }
@@ -54,12 +55,12 @@ async function runFile(task: FileTask, base: { specialist: SpecialistV1<any, any
     ...(plan.grid ? { grid: plan.grid } : {}),
     steps: settings.adaptSteps,
     train,
-    sessionOptions: { intraOpNumThreads: settings.threads ?? 2, interOpNumThreads: 1 },
+    ...(settings.threads ? { threads: settings.threads } : {}),
     onProgress: settings.onProgress ? (event) => settings.onProgress!(event.step, event.steps, event.loss) : undefined,
   });
   const adaptSeconds = (performance.now() - started) / 1000;
   const specialist = createSpecialist(task, { manifest: adapted.manifest, weights: adapted.weights });
-  const solver = await createSolver({ specialist, runtime: runtimeFromFlags(settings.threads ? { threads: String(settings.threads) } : {}) });
+  const solver = await createSolver({ specialist, runtime: runtimeFromFlags({ device: settings.device, ...(settings.threads ? { threads: String(settings.threads) } : {}) }) });
   try {
     let selfCheck: boolean | null = null;
     if (plan.selfCheck) {
@@ -81,6 +82,7 @@ function settingsFrom(values: Record<string, unknown>): Omit<RunSettings, 'onPro
     solve: solveOptionsFromFlags(values).options,
     adaptSteps: values.adapt === undefined ? 0 : numberOption(values, 'adapt', 0, { integer: true, min: 0, max: 100_000 }),
     threads: values.threads === undefined ? undefined : numberOption(values, 'threads', 1, { integer: true, min: 1 }),
+    device: values.device as string | undefined,
     ...(adaptWeights ? { adaptWeights } : {}),
   };
 }
@@ -160,13 +162,79 @@ interface FileScore {
   cpuSeconds: number;
 }
 
-/** `trm eval <task> --data FOLDER[,FOLDER]`: pass@k against the files' references, per file and overall, with CPU time per file. */
-export async function evalQuestionFiles(task: FileTask, values: Record<string, unknown>, io: CliIo): Promise<number> {
+/** The question files of `--data` with their references, within `--max-side` and `--limit`. */
+async function selectQuestions(task: FileTask, values: Record<string, unknown>, sideOf: (raw: unknown) => number | null) {
   const data = values.data as string | undefined;
   if (!data) throw new InvalidInputError({ field: '--data', message: `required: a folder of ${task.name} question files with their reference answers` });
-  let files = await questionFiles(data.split(',').map((path) => path.trim()).filter(Boolean));
+  const files = await questionFiles(data.split(',').map((path) => path.trim()).filter(Boolean));
   const limit = values.limit === undefined ? undefined : numberOption(values, 'limit', 0, { integer: true, min: 1 });
   const maxSide = values['max-side'] === undefined ? undefined : numberOption(values, 'max-side', 30, { integer: true, min: 1 });
+  const questions: { file: string; raw: unknown }[] = [];
+  for (const file of files) {
+    const raw = await readQuestionFile(task, file, '--data');
+    if (task.files.references(raw).some((reference) => reference === undefined)) throw new InvalidInputError({ field: '--data', message: `${file} has a question without its reference answer: nothing to score against`, value: file });
+    if (maxSide === undefined || (sideOf(raw) ?? Infinity) <= maxSide) questions.push({ file, raw });
+  }
+  if (limit !== undefined) questions.splice(limit);
+  return { data, questions, limit, maxSide };
+}
+
+/** One file's score: pass@k against its references, partial credit of the first attempts. */
+function scoreFile(task: FileTask, name: string, raw: unknown, run: FileRun, side: number | null, cpuSeconds: number): FileScore {
+  const references = task.files.references(raw);
+  let right = 0;
+  let credit = 0;
+  references.forEach((expected, index) => {
+    const attempts = run.answers[index]?.attempts ?? [];
+    if (attempts.some((attempt) => task.formatAnswer(attempt) === task.formatAnswer(expected))) right++;
+    if (task.files.partialCredit && attempts[0] !== undefined) credit += task.files.partialCredit(attempts[0], expected);
+  });
+  return {
+    name,
+    side,
+    tests: references.length,
+    right,
+    partialCredit: task.files.partialCredit ? credit / references.length : null,
+    selfCheck: run.selfCheck,
+    known: run.answers[0]?.known ?? false,
+    cpuSeconds: Number(cpuSeconds.toFixed(2)),
+  };
+}
+
+/** The whole run: pass@k (each file counts 1, split over its questions), by grid side, self-checks, CPU time. */
+function summarizeScores(task: FileTask, scores: FileScore[], context: { data: string; modelId: string; settings: RunSettings; adaptWeightsUsed?: string; maxSide?: number; limit?: number; seconds: number }) {
+  const { settings } = context;
+  const mean = (list: FileScore[], value: (score: FileScore) => number) => list.reduce((sum, score) => sum + value(score), 0) / Math.max(1, list.length);
+  const checked = scores.filter((score) => score.selfCheck !== null);
+  return {
+    type: 'summary',
+    dataset: context.data,
+    model: context.modelId,
+    tasks: scores.length,
+    testInputs: scores.reduce((sum, score) => sum + score.tests, 0),
+    passAtK: mean(scores, (score) => score.right / score.tests),
+    tasksFullyRight: scores.filter((score) => score.right === score.tests).length,
+    partialCredit: task.files.partialCredit ? mean(scores, (score) => score.partialCredit ?? 0) : null,
+    knownTasks: scores.filter((score) => score.known).length,
+    // By grid side: what the model trained at shows here.
+    bySide: Object.fromEntries(
+      [[1, 12], [13, 16], [17, 22], [23, 30], [31, Infinity]].flatMap(([low, high]) => {
+        const bucket = scores.filter((score) => score.side !== null && score.side >= low! && score.side <= high!);
+        return bucket.length === 0 ? [] : [[`${low}-${high === Infinity ? 'up' : high}`, { tasks: bucket.length, passAtK: mean(bucket, (score) => score.right / score.tests), partialCredit: mean(bucket, (score) => score.partialCredit ?? 0) }]];
+      }),
+    ),
+    adapted: settings.adaptSteps > 0,
+    adaptSteps: settings.adaptSteps,
+    // How often the self-check passed, and how often it was then right.
+    selfCheck: { checked: checked.length, passed: checked.filter((score) => score.selfCheck).length, passedAndRight: checked.filter((score) => score.selfCheck && score.right === score.tests).length, failedButRight: checked.filter((score) => !score.selfCheck && score.right === score.tests).length },
+    meanCpuSecondsPerTask: mean(scores, (score) => score.cpuSeconds),
+    seconds: Number(context.seconds.toFixed(1)),
+    settings: { variants: settings.variants ?? 'model', adaptSteps: settings.adaptSteps, ...(settings.adaptSteps > 0 ? { adaptWeights: context.adaptWeightsUsed ?? settings.adaptWeights ?? 'task default' } : {}), ...(context.maxSide ? { maxSide: context.maxSide } : {}), ...(context.limit ? { limit: context.limit } : {}) },
+  };
+}
+
+/** `trm eval <task> --data FOLDER[,FOLDER]`: pass@k against the files' references, per file and overall, with CPU time per file. */
+export async function evalQuestionFiles(task: FileTask, values: Record<string, unknown>, io: CliIo): Promise<number> {
   const settings = settingsFrom(values);
   const specialist = await loadSpecialist(task, values.model as string | undefined);
   const sideOf = (raw: unknown) => {
@@ -176,14 +244,7 @@ export async function evalQuestionFiles(task: FileTask, values: Record<string, u
       return null;
     }
   };
-  const questions: { file: string; raw: unknown }[] = [];
-  for (const file of files) {
-    const raw = await readQuestionFile(task, file, '--data');
-    if (task.files.references(raw).some((reference) => reference === undefined)) throw new InvalidInputError({ field: '--data', message: `${file} has a question without its reference answer: nothing to score against`, value: file });
-    if (maxSide === undefined || (sideOf(raw) ?? Infinity) <= maxSide) questions.push({ file, raw });
-  }
-  if (limit !== undefined) questions.splice(limit);
-  files = questions.map((question) => question.file);
+  const { data, questions, limit, maxSide } = await selectQuestions(task, values, sideOf);
   const solver = await createSolver({ specialist, runtime: runtimeFromFlags(values) });
   const scores: FileScore[] = [];
   let adaptWeightsUsed: string | undefined;
@@ -202,62 +263,17 @@ export async function evalQuestionFiles(task: FileTask, values: Record<string, u
         run = { answers: [], adapted: false, selfCheck: null, adaptSeconds: 0 };
       }
       const used = process.cpuUsage(cpu);
-      const references = task.files.references(raw);
-      let right = 0;
-      let credit = 0;
-      references.forEach((expected, index) => {
-        const attempts = run.answers[index]?.attempts ?? [];
-        if (attempts.some((attempt) => task.formatAnswer(attempt) === task.formatAnswer(expected))) right++;
-        if (task.files.partialCredit && attempts[0] !== undefined) credit += task.files.partialCredit(attempts[0], expected);
-      });
-      const score: FileScore = {
-        name,
-        side: sideOf(raw),
-        tests: references.length,
-        right,
-        partialCredit: task.files.partialCredit ? credit / references.length : null,
-        selfCheck: run.selfCheck,
-        known: run.answers[0]?.known ?? false,
-        cpuSeconds: Number(((used.user + used.system) / 1e6).toFixed(2)),
-      };
+      const score = scoreFile(task, name, raw, run, sideOf(raw), (used.user + used.system) / 1e6);
       adaptWeightsUsed ??= run.adaptWeights;
       scores.push(score);
       if (values.json) io.stdout(JSON.stringify({ type: 'task', ...score }));
-      else io.stderr(`${name}: ${right}/${score.tests} right${score.partialCredit === null ? '' : `, first attempt's partial credit ${(100 * score.partialCredit).toFixed(0)}%`}${score.selfCheck === null ? '' : `, self-check ${score.selfCheck ? 'passed' : 'failed'}`}, ${score.cpuSeconds} CPU s`);
+      else io.stderr(`${name}: ${score.right}/${score.tests} right${score.partialCredit === null ? '' : `, first attempt's partial credit ${(100 * score.partialCredit).toFixed(0)}%`}${score.selfCheck === null ? '' : `, self-check ${score.selfCheck ? 'passed' : 'failed'}`}, ${score.cpuSeconds} CPU s`);
     }
   } finally {
     await solver.dispose();
   }
-  // Each file counts 1, split over its questions.
-  const mean = (list: FileScore[], value: (score: FileScore) => number) => list.reduce((sum, score) => sum + value(score), 0) / Math.max(1, list.length);
-  const passAtK = mean(scores, (score) => score.right / score.tests);
-  const checked = scores.filter((score) => score.selfCheck !== null);
-  const summary = {
-    type: 'summary',
-    dataset: data,
-    model: specialist.modelId,
-    tasks: scores.length,
-    testInputs: scores.reduce((sum, score) => sum + score.tests, 0),
-    passAtK,
-    tasksFullyRight: scores.filter((score) => score.right === score.tests).length,
-    partialCredit: task.files.partialCredit ? mean(scores, (score) => score.partialCredit ?? 0) : null,
-    knownTasks: scores.filter((score) => score.known).length,
-    // By grid side: what the model trained at shows here.
-    bySide: Object.fromEntries(
-      [[1, 12], [13, 16], [17, 22], [23, 30], [31, Infinity]].flatMap(([low, high]) => {
-        const bucket = scores.filter((score) => score.side !== null && score.side >= low! && score.side <= high!);
-        return bucket.length === 0 ? [] : [[`${low}-${high === Infinity ? 'up' : high}`, { tasks: bucket.length, passAtK: mean(bucket, (score) => score.right / score.tests), partialCredit: mean(bucket, (score) => score.partialCredit ?? 0) }]];
-      }),
-    ),
-    adapted: settings.adaptSteps > 0,
-    adaptSteps: settings.adaptSteps,
-    // How often the self-check passed, and how often it was then right.
-    selfCheck: { checked: checked.length, passed: checked.filter((score) => score.selfCheck).length, passedAndRight: checked.filter((score) => score.selfCheck && score.right === score.tests).length, failedButRight: checked.filter((score) => !score.selfCheck && score.right === score.tests).length },
-    meanCpuSecondsPerTask: mean(scores, (score) => score.cpuSeconds),
-    seconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-    settings: { variants: settings.variants ?? 'model', adaptSteps: settings.adaptSteps, ...(settings.adaptSteps > 0 ? { adaptWeights: adaptWeightsUsed ?? settings.adaptWeights ?? 'task default' } : {}), ...(maxSide ? { maxSide } : {}), ...(limit ? { limit } : {}) },
-  };
+  const summary = summarizeScores(task, scores, { data, modelId: specialist.modelId, settings, adaptWeightsUsed, maxSide, limit, seconds: (performance.now() - started) / 1000 });
   if (values.json) io.stdout(JSON.stringify(summary));
-  else io.stdout(`pass@2 ${(100 * passAtK).toFixed(2)}% on ${scores.length} files (${summary.tasksFullyRight} fully right)${summary.partialCredit === null ? '' : `; first attempts' partial credit ${(100 * summary.partialCredit).toFixed(1)}%`}; ${summary.meanCpuSecondsPerTask.toFixed(1)} CPU s per file`);
+  else io.stdout(`pass@2 ${(100 * summary.passAtK).toFixed(2)}% on ${scores.length} files (${summary.tasksFullyRight} fully right)${summary.partialCredit === null ? '' : `; first attempts' partial credit ${(100 * summary.partialCredit).toFixed(1)}%`}; ${summary.meanCpuSecondsPerTask.toFixed(1)} CPU s per file`);
   return 0;
 }

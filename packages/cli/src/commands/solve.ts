@@ -6,7 +6,7 @@ import { haltingFlags, solveOptionsFromFlags } from '../halting-options';
 import { createRouter } from '@trm/router';
 import { builtInSpecialists, builtInTasks, loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
-import type { CliIo } from '../main';
+import type { CliIo } from '../cli-io';
 import { solveQuestionFiles } from './question-files';
 
 export const solveUsage = `trm solve --input FILE --json                  (mixed requests, each line routed; adds "task")
@@ -14,7 +14,7 @@ export const solveUsage = `trm solve --input FILE --json                  (mixed
   trm solve <task> --input FILE --json             (one puzzle per line, or a CSV with a "question" column)
   trm solve <task> FILE... [--json] [--adapt STEPS] [--adapt-weights embedding|all] [--variants V]   (tasks whose questions are whole files: the attempts for each question; --adapt trains on the file's demonstrations first)
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--seed S]
-               [--model manifest.json] [--device cpu|cuda|auto] [--threads N] [--batch-size 64]`;
+               [--model manifest.json] [--device auto|cpu|gpu (default auto: CUDA where it works, else CPU)] [--threads N] [--batch-size 64]`;
 
 /** One puzzle of an input file and the line it is on (1-based, counting blank lines). */
 export interface PuzzleLine {
@@ -63,16 +63,28 @@ async function solveRouted(values: Record<string, unknown> & { input?: string; j
   const { options } = solveOptionsFromFlags(values);
   let failures = 0;
   try {
-    const results = await router.solveMany(requests, options);
-    results.forEach((result, index) => {
-      if (result.status === 'fulfilled') {
-        const { task, answer, steps, verified, halted, converged, confidence, cost } = result.value;
+    // Every line is checked first; the valid ones are then solved in one call, fed to the
+    // batches at the pace they free up (a 10,000-line file never overflows the queue).
+    const checked = requests.map((request, index) => {
+      try {
+        return { index, routed: router.parse(request) };
+      } catch (reason) {
+        return { index, reason };
+      }
+    });
+    const valid = checked.filter((entry) => 'routed' in entry);
+    const results = await router.solveMany(valid.map((entry) => entry.routed!), options);
+    const byIndex = new Map(valid.map((entry, at) => [entry.index, results[at]!]));
+    checked.forEach(({ index, reason }) => {
+      const result = byIndex.get(index);
+      if (result) {
+        const { task, answer, steps, verified, halted, converged, confidence, cost } = result;
         const line = { task, input: lines[index], answer, steps, verified, halted, converged, confidence: Number(confidence.toFixed(4)), cost };
         io.stdout(values.json ? JSON.stringify(line) : `${task}: ${answer} (${steps} steps, ${verified ? 'verified' : 'not verified'})`);
       } else {
         failures++;
         // A line that breaks something below the SDK (a stack overflow on absurd nesting) is that line's error.
-        const error = TrmError.isInstance(result.reason) ? result.reason : new InvalidInputError({ field: 'input', message: `cannot be read: ${(result.reason as Error)?.message ?? String(result.reason)}`, cause: result.reason });
+        const error = TrmError.isInstance(reason) ? reason : new InvalidInputError({ field: 'input', message: `cannot be read: ${(reason as Error)?.message ?? String(reason)}`, cause: reason });
         const line = entries[index]!.line;
         const body = { task: null, input: lines[index], error: { name: error.name, field: `line ${line}: ${error.field ?? ''}`, message: error.message } };
         if (values.json) io.stdout(JSON.stringify(body));

@@ -1,12 +1,33 @@
 import { execSync } from 'node:child_process';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidInputError, type TaskV1, createSolver, parseModelManifest, runsAnyGridSize, tokenCorrectness, withGrid } from '@trm/core';
+import { InvalidInputError, type Recursion, type TaskV1, createSolver, parseDevice, parseModelManifest, runsAnyGridSize, tokenCorrectness, withGrid } from '@trm/core';
 import { createNodeRuntime, maxThreads } from '@trm/runtime-node';
-import { type TfjsBackendName, createWorkerTrainingData, exportModel, initializeTfjsBackend, parameterCount, parametersFromModel, progressiveDepthStages, runTraining } from '@trm/trainer';
+import {
+  type Mixer,
+  type TfjsBackendName,
+  type DepthStage,
+  type TrainingDataSource,
+  type TrainingEngine,
+  type TrainingEvent,
+  type TrainingRunOptions,
+  type TrmTrainer,
+  checkTask,
+  createWorkerTrainingData,
+  exportModel,
+  initializeTfjsBackend,
+  mixers,
+  parameterCount,
+  parametersFromModel,
+  progressiveDepthStages,
+  runTraining,
+  taskArchitecture,
+  taskRecursion,
+} from '@trm/trainer';
 import { modelBytes } from '../model-bytes';
 import { numberOption, parseCommandArguments } from '../arguments';
-import { type Mixer, builtInTasks, loadSpecialist, loadTask, mixers, taskArchitecture, taskArgument, taskFlags, taskOptionValues, taskRecursion, withoutTaskArgument } from '../tasks';
+import type { CliIo } from '../cli-io';
+import { type LoadedTask, builtInTasks, loadSpecialist, loadTask, taskArgument, taskFlags, taskOptionValues, withoutTaskArgument } from '../tasks';
 
 export const trainUsage = `trm train <task> [--steps N] [--out DIR] [--batch-size 64] [--hidden N (task default)] [--mixer mlp|attention|conv (task default)]
                 (<task>: ${Object.keys(builtInTasks).join(', ')}, a task module file, or an installed task package; or --task <task>)
@@ -17,50 +38,99 @@ export const trainUsage = `trm train <task> [--steps N] [--out DIR] [--batch-siz
                 [--cycles T] [--latent-steps n] [--lr 1e-3] [--weight-decay 0.1] [--warmup 200] [--seed 1]
                 [--checkpoint-every 50] [--max-minutes M] [--resume]
                 [--from MODEL (a manifest.json, or "default" for the task's shipped model: train on from its weights)]
-                [--engine ort|tfjs] [--threads N] [--device cpu|cuda] [--backend wasm|tensorflow|cpu (tfjs only)]
+                [--engine ort|tfjs] [--threads N] [--device auto|cpu|gpu (default auto: CUDA where it works, else CPU)] [--backend wasm|tensorflow|cpu (tfjs only)]
                 [--inline-data (make examples on the training thread instead of a worker)]
                 [--depth-curriculum (ort: shallower recursion for the first 60% of steps, CGAR)]
                 plus the task's own options (\`trm train <task> --help\` lists them)`;
 
-export async function trainCommand(argv: string[], io: { stdout: (line: string) => void; stderr: (line: string) => void }) {
+const trainFlags = {
+  steps: { type: 'string' },
+  out: { type: 'string' },
+  'batch-size': { type: 'string' },
+  hidden: { type: 'string' },
+  mixer: { type: 'string' },
+  cycles: { type: 'string' },
+  'latent-steps': { type: 'string' },
+  lr: { type: 'string' },
+  'weight-decay': { type: 'string' },
+  warmup: { type: 'string' },
+  seed: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  'max-minutes': { type: 'string' },
+  resume: { type: 'boolean' },
+  from: { type: 'string' },
+  backend: { type: 'string' },
+  engine: { type: 'string' },
+  threads: { type: 'string' },
+  device: { type: 'string' },
+  'depth-curriculum': { type: 'boolean' },
+  'inline-data': { type: 'boolean' },
+  kernel: { type: 'string' },
+  dilation: { type: 'string' },
+  size: { type: 'string' },
+  sizes: { type: 'string' },
+  'advance-at': { type: 'string' },
+  'eval-count': { type: 'string' },
+  'eval-every': { type: 'string' },
+  'advance-after': { type: 'string' },
+} as const;
+
+type TrainValues = ReturnType<typeof parseTrainArguments>;
+type TaskTraining = NonNullable<TaskV1<any, any>['training']>;
+
+/** Everything a run needs, read from the flags and the task once, before training starts. */
+interface TrainPlan {
+  readonly loaded: LoadedTask;
+  readonly task: TaskV1<any, any>;
+  readonly training: TaskTraining;
+  readonly values: TrainValues;
+  readonly taskOptions: Record<string, unknown>;
+  readonly grid: GridPlan;
+  readonly schedule: Schedule;
+  readonly model: Awaited<ReturnType<typeof planModel>>;
+  readonly engine: EnginePlan;
+  /** The command as run, and the code that trains: the commit at start (later commits during a long run do not count). */
+  readonly command: string;
+  readonly commit: string;
+  readonly startedAt: number;
+}
+
+export async function trainCommand(argv: string[], io: CliIo) {
   const spec = taskArgument(argv);
   const loaded = await loadTask(spec);
   const { task } = loaded;
   const training = task.training;
   if (!training) throw new InvalidInputError({ field: 'task', message: `task "${task.name}" declares no training data (task.training)`, value: spec });
-  const { values } = parseCommandArguments(withoutTaskArgument(argv, spec!), {
-    steps: { type: 'string' },
-    out: { type: 'string' },
-    'batch-size': { type: 'string' },
-    hidden: { type: 'string' },
-    mixer: { type: 'string' },
-    cycles: { type: 'string' },
-    'latent-steps': { type: 'string' },
-    lr: { type: 'string' },
-    'weight-decay': { type: 'string' },
-    warmup: { type: 'string' },
-    seed: { type: 'string' },
-    'checkpoint-every': { type: 'string' },
-    'max-minutes': { type: 'string' },
-    resume: { type: 'boolean' },
-    from: { type: 'string' },
-    backend: { type: 'string' },
-    engine: { type: 'string' },
-    threads: { type: 'string' },
-    device: { type: 'string' },
-    'depth-curriculum': { type: 'boolean' },
-    'inline-data': { type: 'boolean' },
-    kernel: { type: 'string' },
-    dilation: { type: 'string' },
-    size: { type: 'string' },
-    sizes: { type: 'string' },
-    'advance-at': { type: 'string' },
-    'eval-count': { type: 'string' },
-    'eval-every': { type: 'string' },
-    'advance-after': { type: 'string' },
-    ...taskFlags(training.options),
-  });
+  const values = parseTrainArguments(argv, spec!, training);
   const taskOptions = taskOptionValues(training.options, values);
+  const grid = planGrid(task, values);
+  const schedule = planSchedule(task, values);
+  const model = await planModel(task, training, values, taskOptions, grid, schedule.seed);
+  // A task whose parts disagree (encode length, decode, verify) fails here, naming the part, not at solve time.
+  checkTask(task, { architecture: model.architecture, data: model.checkData });
+  const engine = await planEngine(values, model.recursion, schedule.steps);
+  io.stderr(`training ${task.name}: ${parameterCount(model.architecture)} parameters, engine ${engine.engineName}, output ${schedule.outDirectory}`);
+  const plan: TrainPlan = { loaded, task, training, values, taskOptions, grid, schedule, model, engine, command: `pnpm trm train ${argv.join(' ')}`, startedAt: Date.now(), commit: currentCommit() };
+  await trainStages(plan, io);
+  io.stderr(`done in ${((Date.now() - plan.startedAt) / 1000).toFixed(0)} s`);
+}
+
+function parseTrainArguments(argv: string[], spec: string, training: TaskTraining) {
+  return parseCommandArguments(withoutTaskArgument(argv, spec), { ...trainFlags, ...taskFlags(training.options) }).values;
+}
+
+interface GridPlan {
+  readonly mixer: Mixer;
+  /** --sizes: a grid-size curriculum (conv), one stage per side. */
+  readonly sides?: number[];
+  /** --size: the one side to train at. */
+  readonly side?: number;
+  /** The sides the task takes (grid tasks with several sizes). */
+  readonly accepted?: { readonly min: number; readonly max: number };
+}
+
+/** The mixer and grid sizes asked for, checked against what the task takes. */
+function planGrid(task: TaskV1<any, any>, values: TrainValues): GridPlan {
   const mixer = (values.mixer ?? task.defaults.architecture.mixer ?? 'mlp') as Mixer;
   if (!mixers.includes(mixer)) throw new InvalidInputError({ field: '--mixer', message: `expected ${mixers.join(', ')}`, value: mixer });
   if (mixer === 'conv' && !task.codec.grid) throw new InvalidInputError({ field: '--mixer', message: `the conv mixer needs a grid task; ${task.name} has no codec.grid`, value: mixer });
@@ -72,26 +142,59 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
     if (side < accepted.min || side > accepted.max) throw new InvalidInputError({ field, message: `task ${task.name} takes sides from ${accepted.min} to ${accepted.max}`, value: side });
   };
   for (const side of sides ?? []) checkSide(side, '--sizes');
-  const advanceAt = numberOption(values, 'advance-at', 0.8, { min: 0, max: 1 });
-  const advanceAfter = numberOption(values, 'advance-after', 5, { integer: true, min: 1 });
-  const evalCount = numberOption(values, 'eval-count', 64, { integer: true, min: 1, max: 10_000 });
-  const evalEvery = values['eval-every'] === undefined ? undefined : numberOption(values, 'eval-every', 100, { integer: true, min: 1 });
-  const backendName = values.backend as TfjsBackendName | undefined;
-  if (backendName && !['wasm', 'tensorflow', 'cpu'].includes(backendName)) {
-    throw new InvalidInputError({ field: '--backend', message: 'expected wasm, tensorflow or cpu', value: backendName });
-  }
   const side = values.size === undefined ? undefined : numberOption(values, 'size', 30, { integer: true, min: 2, max: 256 });
   if (side !== undefined) checkSide(side, '--size');
-  // Checked once here, so a bad task option fails before any training starts; it also names the puzzles.
-  const seed = numberOption(values, 'seed', 1, { integer: true });
+  return { mixer, sides, side, accepted };
+}
+
+interface Schedule {
+  readonly seed: number;
+  readonly steps: number;
+  readonly batchSize: number;
+  readonly optimizer: { learningRate: number; weightDecay: number; warmupSteps: number };
+  readonly outDirectory: string;
+  readonly checkpointEvery: number;
+  readonly maxMinutes?: number;
+  /** Held-out evaluation: how many inputs, how often; and when a size curriculum moves on. */
+  readonly evalCount: number;
+  readonly evalEvery?: number;
+  readonly advanceAt: number;
+  readonly advanceAfter: number;
+}
+
+/** Steps, optimizer, checkpoints and held-out evaluations, from the flags. */
+function planSchedule(task: TaskV1<any, any>, values: TrainValues): Schedule {
+  return {
+    seed: numberOption(values, 'seed', 1, { integer: true }),
+    steps: numberOption(values, 'steps', 2000, { integer: true, min: 1 }),
+    batchSize: numberOption(values, 'batch-size', 64, { integer: true, min: 1 }),
+    optimizer: {
+      learningRate: numberOption(values, 'lr', 1e-3, { min: 0 }),
+      weightDecay: numberOption(values, 'weight-decay', 0.1, { min: 0 }),
+      warmupSteps: numberOption(values, 'warmup', 200, { integer: true, min: 0 }),
+    },
+    outDirectory: values.out ?? `runs/${task.name}`,
+    checkpointEvery: numberOption(values, 'checkpoint-every', 50, { integer: true, min: 1 }),
+    maxMinutes: values['max-minutes'] === undefined ? undefined : numberOption(values, 'max-minutes', 0, { min: 0 }),
+    evalCount: numberOption(values, 'eval-count', 64, { integer: true, min: 1, max: 10_000 }),
+    evalEvery: values['eval-every'] === undefined ? undefined : numberOption(values, 'eval-every', 100, { integer: true, min: 1 }),
+    advanceAt: numberOption(values, 'advance-at', 0.8, { min: 0, max: 1 }),
+    advanceAfter: numberOption(values, 'advance-after', 5, { integer: true, min: 1 }),
+  };
+}
+
+/** The network to train: the task's (or --from's) architecture and recursion, and the data that names its puzzles. */
+async function planModel(task: TaskV1<any, any>, training: TaskTraining, values: TrainValues, taskOptions: Record<string, unknown>, grid: GridPlan, seed: number) {
+  const { sides, side, accepted } = grid;
+  // Made once here, so a bad task option fails before any training starts; it also names the puzzles.
   const firstSide = accepted ? (sides?.[0] ?? side ?? task.codec.grid?.height) : undefined;
-  const checked = training.data({ seed, ...taskOptions, ...(firstSide !== undefined ? { side: firstSide } : {}) });
+  const checkData = training.data({ seed, ...taskOptions, ...(firstSide !== undefined ? { side: firstSide } : {}) });
   // --from: the shipped or given model's architecture and weights, its embeddings matched to this data's puzzles by name.
-  const from = values.from === undefined ? undefined : await warmStart(task, values.from, checked.puzzleNames, sides?.[0] ?? side, values);
+  const from = values.from === undefined ? undefined : await warmStart(task, values.from, checkData.puzzleNames, sides?.[0] ?? side, values);
   const architecture = from?.architecture ?? taskArchitecture(task, {
-    ...(checked.puzzleNames ? { puzzleIdentifiers: checked.puzzleNames.length + 1 } : {}),
+    ...(checkData.puzzleNames ? { puzzleIdentifiers: checkData.puzzleNames.length + 1 } : {}),
     ...(values.hidden === undefined ? {} : { hiddenSize: numberOption(values, 'hidden', 128, { integer: true, min: 8 }) }),
-    mixer,
+    mixer: grid.mixer,
     kernelSize: values.kernel === undefined ? undefined : oddKernel(values.kernel),
     dilation: values.dilation === undefined ? undefined : numberOption(values, 'dilation', 1, { integer: true, min: 1, max: 8 }),
     side: sides?.[0] ?? side,
@@ -102,153 +205,195 @@ export async function trainCommand(argv: string[], io: { stdout: (line: string) 
   const recursion = from
     ? { ...from.recursion, ...(cycles !== undefined ? { cycles } : {}), ...(latentSteps !== undefined ? { latentSteps } : {}) }
     : taskRecursion(task, { cycles, latentSteps });
-  const steps = numberOption(values, 'steps', 2000, { integer: true, min: 1 });
-  const outDirectory = values.out ?? `runs/${task.name}`;
-  const maxMinutes = values['max-minutes'] === undefined ? undefined : numberOption(values, 'max-minutes', 0, { min: 0 });
+  return { architecture, recursion, from, checkData };
+}
+
+interface EnginePlan {
+  readonly engine: TrainingEngine;
+  readonly device: TrainingRunOptions['device'];
+  readonly threads?: number;
+  /** For the manifest's training record, e.g. onnxruntime-node-cpu. */
+  readonly engineName: string;
+  readonly depthStages?: DepthStage[];
+}
+
+/** The engine that trains (onnxruntime or tfjs), where, and its recursion-depth curriculum. */
+async function planEngine(values: TrainValues, recursion: Recursion, steps: number): Promise<EnginePlan> {
+  const backendName = values.backend as TfjsBackendName | undefined;
+  if (backendName && !['wasm', 'tensorflow', 'cpu'].includes(backendName)) {
+    throw new InvalidInputError({ field: '--backend', message: 'expected wasm, tensorflow or cpu', value: backendName });
+  }
   const engine = values.engine ?? 'ort';
   if (engine !== 'ort' && engine !== 'tfjs') throw new InvalidInputError({ field: '--engine', message: 'expected ort or tfjs', value: engine });
-  const device = values.device ?? 'cpu';
-  if (device !== 'cpu' && device !== 'cuda') throw new InvalidInputError({ field: '--device', message: 'expected cpu or cuda', value: device });
+  // The shared device words and default ('auto': CUDA where it works, else the CPU); another word is an UnsupportedDeviceError.
+  const device = parseDevice(values.device, 'node');
   const threads = values.threads === undefined ? undefined : numberOption(values, 'threads', 1, { integer: true, min: 1, max: maxThreads });
   const engineName = engine === 'ort' ? `onnxruntime-node-${device}` : `tfjs-${await initializeTfjsBackend(backendName)}`;
-  // A resumed run draws its data from a seed of its resume step, so it does not replay the same puzzles.
-  // By default examples are made on a worker thread, ahead of need, so the trainer does not wait.
-  const makeData = async (stageSide: number | undefined) => {
-    const resumeStep = await checkpointStep(outDirectory);
-    const gridSide = accepted ? (stageSide ?? architecture.grid?.height) : undefined;
-    const options = { seed: seed + 1_000_003 * resumeStep, ...taskOptions, ...(gridSide !== undefined ? { side: gridSide } : {}) };
-    return values['inline-data']
-      ? training.data(options)
-      : await createWorkerTrainingData({ module: loaded.module, exportName: loaded.exportName, member: ['training', 'data'], options });
-  };
-  const judge = tokenCorrectness(task);
   if (values['depth-curriculum'] && engine !== 'ort') throw new InvalidInputError({ field: '--depth-curriculum', message: 'needs --engine ort' });
   const depthStages = values['depth-curriculum'] ? progressiveDepthStages(recursion, steps) : undefined;
-  const command = `pnpm trm train ${argv.join(' ')}`;
-  io.stderr(`training ${task.name}: ${parameterCount(architecture)} parameters, engine ${engineName}, output ${outDirectory}`);
-  const startedAt = Date.now();
-  // The code that trains is the code at start; later commits during a long run do not count.
-  const commit = currentCommit();
-  let lastPrint = 0;
-  let exactSum = 0;
-  let haltedSum = 0;
-  // Without --sizes one stage at the architecture's own size; with it, one resumed run per size.
-  const stages: (number | undefined)[] = sides ?? [undefined];
-  let stage = 0;
-  if (sides && values.resume) {
-    const trainedAt = await checkpointGrid(outDirectory);
-    // A resumed curriculum goes on at the size it trained at last, or the next larger one listed.
-    const next = trainedAt === undefined ? 0 : sides.findIndex((side) => side >= trainedAt);
-    stage = next < 0 ? sides.length - 1 : next;
-  }
-  const metricsFile = join(outDirectory, 'metrics.jsonl');
-  const checkpointEvery = numberOption(values, 'checkpoint-every', 50, { integer: true, min: 1 });
-  for (; stage < stages.length; stage++) {
+  return { engine, device, threads, engineName, depthStages };
+}
+
+/** One stage at the architecture's own size, or with --sizes one resumed run per size, each run by runTraining. */
+async function trainStages(plan: TrainPlan, io: CliIo) {
+  const { grid, schedule } = plan;
+  const stages: (number | undefined)[] = grid.sides ?? [undefined];
+  const onEvent = progressPrinter(schedule.steps, io);
+  for (let stage = await firstStage(plan); stage < stages.length; stage++) {
     const stageSide = stages[stage];
     const last = stage === stages.length - 1;
-    const data = await makeData(stageSide);
-    const heldOutSide = accepted ? (stageSide ?? architecture.grid?.height) : undefined;
-    const heldOut = training.heldOut && (sides || evalEvery) ? training.heldOut({ count: evalCount, seed: 900_001, ...taskOptions, ...(heldOutSide !== undefined ? { side: heldOutSide } : {}) }) : undefined;
+    const data = await makeData(plan, stageSide);
+    const heldOutSide = grid.accepted ? (stageSide ?? plan.model.architecture.grid?.height) : undefined;
+    const heldOut = plan.training.heldOut && (grid.sides || schedule.evalEvery) ? plan.training.heldOut({ count: schedule.evalCount, seed: 900_001, ...plan.taskOptions, ...(heldOutSide !== undefined ? { side: heldOutSide } : {}) }) : undefined;
     const stop = new AbortController();
-    if (stageSide !== undefined) io.stderr(`grid stage ${stage + 1}/${stages.length}: ${stageSide}x${stageSide}${last ? '' : `, until held-out accuracy >= ${advanceAt}`}`);
-    let lastEvaluated = -1;
-    let best = -1;
-    let sinceBest = 0;
+    if (stageSide !== undefined) io.stderr(`grid stage ${stage + 1}/${stages.length}: ${stageSide}x${stageSide}${last ? '' : `, until held-out accuracy >= ${schedule.advanceAt}`}`);
     const trainer = await runTraining({
-      architecture,
-      recursion,
+      architecture: plan.model.architecture,
+      recursion: plan.model.recursion,
       data,
       grid: stageSide !== undefined ? { height: stageSide, width: stageSide } : undefined,
       signal: stop.signal,
-      batchSize: numberOption(values, 'batch-size', 64, { integer: true, min: 1 }),
-      steps,
+      batchSize: schedule.batchSize,
+      steps: schedule.steps,
       // --max-minutes bounds the whole command, every stage together.
-      maxSeconds: maxMinutes === undefined ? undefined : Math.max(0, maxMinutes * 60 - (Date.now() - startedAt) / 1000),
-      seed,
-      optimizer: {
-        learningRate: numberOption(values, 'lr', 1e-3, { min: 0 }),
-        weightDecay: numberOption(values, 'weight-decay', 0.1, { min: 0 }),
-        warmupSteps: numberOption(values, 'warmup', 200, { integer: true, min: 0 }),
-      },
-      outDirectory,
-      checkpointEvery,
-      resume: (values.resume ?? false) || stage > 0,
-      engine,
-      threads,
-      device,
-      depthStages,
-      judge,
-      ...(from ? { from: { parameters: from.parameters, model: from.model } } : {}),
-      onEvent(event) {
-        if (event.type === 'step') {
-          const m = event.metrics;
-          if (m.haltedExactAccuracy !== null) {
-            exactSum += m.haltedExactAccuracy * m.halted;
-            haltedSum += m.halted;
-          }
-          const now = Date.now();
-          if (now - lastPrint > 2000 || m.step === steps) {
-            lastPrint = now;
-            const fraction = m.step / steps;
-            const bar = '#'.repeat(Math.round(fraction * 20)).padEnd(20, '.');
-            const exact = haltedSum > 0 ? ((100 * exactSum) / haltedSum).toFixed(1) : '-';
-            io.stderr(
-              `[${bar}] step ${m.step}/${steps} loss ${m.loss.toFixed(4)} train cell-acc ${(100 * m.tokenAccuracy).toFixed(1)}% train exact@halt ${exact}% ` +
-                `${m.samplesPerSecond.toFixed(1)} samples/s ${m.examples} examples, waited ${((m.dataWaitSeconds ?? 0) * 1000).toFixed(0)} ms for data`,
-            );
-            exactSum = 0;
-            haltedSum = 0;
-          }
-        } else if (event.type === 'checkpoint') {
-          io.stderr(`checkpoint at step ${event.step} in ${event.directory}`);
-        } else if (event.type === 'start' && event.resumed) {
-          io.stderr(`resumed at step ${event.step}`);
-        }
-      },
-      async onCheckpoint(trainer) {
-        // Every checkpoint also exports a runnable model, so it can be evaluated while training goes on.
-        const exported = await exportModel({
-          checkpointDirectory: outDirectory,
-          task: task.name,
-          vocabulary: task.codec.vocabulary,
-          training: {
-            engine: engineName,
-            data: data.description,
-            command,
-            commit,
-            hyperparameters: {
-              batchSize: trainer.batchSize,
-              learningRate: trainer.optimizer.learningRate,
-              weightDecay: trainer.optimizer.weightDecay,
-              warmupSteps: trainer.optimizer.warmupSteps,
-              emaDecay: trainer.optimizer.emaDecay,
-              gradientClip: trainer.optimizer.gradientClip,
-            },
-          },
-        });
-        if (!heldOut || (lastEvaluated >= 0 && trainer.step - lastEvaluated < (evalEvery ?? checkpointEvery))) return;
-        lastEvaluated = trainer.step;
-        const result = await evaluateHeldOut(task, exported.manifestPath, heldOut, threads);
-        const grid = trainer.architecture.grid;
-        const size = grid ? `${grid.height}x${grid.width}` : undefined;
-        await appendFile(metricsFile, `${JSON.stringify({ type: 'eval', time: new Date().toISOString(), step: trainer.step, cpuSeconds: await runCpuSeconds(outDirectory), ...(size ? { grid: size } : {}), ...result })}\n`);
-        io.stderr(`held-out${size ? ` ${size}` : ''}: ${(100 * result.accuracy).toFixed(1)}% right of ${result.count}, halted ${(100 * result.haltedShare).toFixed(0)}%, mean steps ${result.meanSteps.toFixed(1)}`);
-        if (result.accuracy > best) {
-          best = result.accuracy;
-          sinceBest = 0;
-        } else sinceBest++;
-        if (!last && (result.accuracy >= advanceAt || sinceBest >= advanceAfter)) {
-          io.stderr(result.accuracy >= advanceAt ? `reached ${advanceAt}: next size` : `no better than ${(100 * best).toFixed(1)}% for ${sinceBest} evaluations: next size`);
-          stop.abort();
-        }
-      },
+      maxSeconds: schedule.maxMinutes === undefined ? undefined : Math.max(0, schedule.maxMinutes * 60 - (Date.now() - plan.startedAt) / 1000),
+      seed: schedule.seed,
+      optimizer: schedule.optimizer,
+      outDirectory: schedule.outDirectory,
+      checkpointEvery: schedule.checkpointEvery,
+      resume: (plan.values.resume ?? false) || stage > 0,
+      engine: plan.engine.engine,
+      threads: plan.engine.threads,
+      device: plan.engine.device,
+      depthStages: plan.engine.depthStages,
+      judge: tokenCorrectness(plan.task),
+      ...(plan.model.from ? { from: { parameters: plan.model.from.parameters, model: plan.model.from.model } } : {}),
+      onEvent,
+      onCheckpoint: checkpointHandler(plan, { data, heldOut, last, stop }, io),
     });
     await (data as { close?: () => Promise<void> }).close?.();
     const reached = trainer.step;
     trainer.dispose();
-    if (reached >= steps || (maxMinutes !== undefined && Date.now() - startedAt >= maxMinutes * 60_000)) break;
+    if (reached >= schedule.steps || (schedule.maxMinutes !== undefined && Date.now() - plan.startedAt >= schedule.maxMinutes * 60_000)) break;
   }
-  io.stderr(`done in ${((Date.now() - startedAt) / 1000).toFixed(0)} s`);
+}
+
+/** The stage to start at: the first, or for a resumed curriculum the size it trained at last (or the next larger one listed). */
+async function firstStage(plan: TrainPlan): Promise<number> {
+  const sides = plan.grid.sides;
+  if (!sides || !plan.values.resume) return 0;
+  const trainedAt = await checkpointGrid(plan.schedule.outDirectory);
+  const next = trainedAt === undefined ? 0 : sides.findIndex((side) => side >= trainedAt);
+  return next < 0 ? sides.length - 1 : next;
+}
+
+/**
+ * A stage's training data. A resumed run draws from a seed of its resume step, so it does not
+ * replay the same puzzles; by default examples are made on a worker thread, ahead of need, so the
+ * trainer does not wait.
+ */
+async function makeData(plan: TrainPlan, stageSide: number | undefined): Promise<TrainingDataSource> {
+  const resumeStep = await checkpointStep(plan.schedule.outDirectory);
+  const gridSide = plan.grid.accepted ? (stageSide ?? plan.model.architecture.grid?.height) : undefined;
+  const options = { seed: plan.schedule.seed + 1_000_003 * resumeStep, ...plan.taskOptions, ...(gridSide !== undefined ? { side: gridSide } : {}) };
+  return plan.values['inline-data']
+    ? plan.training.data(options)
+    : await createWorkerTrainingData({ module: plan.loaded.module, exportName: plan.loaded.exportName, member: ['training', 'data'], options });
+}
+
+/** Prints a progress line at most every 2 s (and at the last step), with exact accuracy of the slots halted since the last line. */
+function progressPrinter(steps: number, io: CliIo): (event: TrainingEvent) => void {
+  let lastPrint = 0;
+  let exactSum = 0;
+  let haltedSum = 0;
+  return (event) => {
+    if (event.type === 'step') {
+      const m = event.metrics;
+      if (m.haltedExactAccuracy !== null) {
+        exactSum += m.haltedExactAccuracy * m.halted;
+        haltedSum += m.halted;
+      }
+      const now = Date.now();
+      if (now - lastPrint > 2000 || m.step === steps) {
+        lastPrint = now;
+        const fraction = m.step / steps;
+        const bar = '#'.repeat(Math.round(fraction * 20)).padEnd(20, '.');
+        const exact = haltedSum > 0 ? ((100 * exactSum) / haltedSum).toFixed(1) : '-';
+        io.stderr(
+          `[${bar}] step ${m.step}/${steps} loss ${m.loss.toFixed(4)} train cell-acc ${(100 * m.tokenAccuracy).toFixed(1)}% train exact@halt ${exact}% ` +
+            `${m.samplesPerSecond.toFixed(1)} samples/s ${m.examples} examples, waited ${((m.dataWaitSeconds ?? 0) * 1000).toFixed(0)} ms for data`,
+        );
+        exactSum = 0;
+        haltedSum = 0;
+      }
+    } else if (event.type === 'checkpoint') {
+      io.stderr(`checkpoint at step ${event.step} in ${event.directory}`);
+    } else if (event.type === 'start' && event.resumed) {
+      io.stderr(`resumed at step ${event.step}`);
+    }
+  };
+}
+
+interface StageRun {
+  readonly data: TrainingDataSource;
+  readonly heldOut?: unknown[];
+  readonly last: boolean;
+  /** Aborted when the size curriculum moves on to the next stage. */
+  readonly stop: AbortController;
+}
+
+/**
+ * After every checkpoint: export a runnable model (so it can be evaluated while training goes on);
+ * every --eval-every steps, evaluate it on held-out inputs, record that, and end a curriculum
+ * stage that reached --advance-at or stopped improving.
+ */
+function checkpointHandler(plan: TrainPlan, stage: StageRun, io: CliIo): (trainer: TrmTrainer) => Promise<void> {
+  const { schedule } = plan;
+  let lastEvaluated = -1;
+  let best = -1;
+  let sinceBest = 0;
+  return async (trainer) => {
+    const exported = await exportCheckpoint(plan, stage.data, trainer);
+    if (!stage.heldOut || (lastEvaluated >= 0 && trainer.step - lastEvaluated < (schedule.evalEvery ?? schedule.checkpointEvery))) return;
+    lastEvaluated = trainer.step;
+    const result = await evaluateHeldOut(plan.task, exported.manifestPath, stage.heldOut, plan.engine.threads);
+    const grid = trainer.architecture.grid;
+    const size = grid ? `${grid.height}x${grid.width}` : undefined;
+    await appendFile(join(schedule.outDirectory, 'metrics.jsonl'), `${JSON.stringify({ type: 'eval', time: new Date().toISOString(), step: trainer.step, cpuSeconds: await runCpuSeconds(schedule.outDirectory), ...(size ? { grid: size } : {}), ...result })}\n`);
+    io.stderr(`held-out${size ? ` ${size}` : ''}: ${(100 * result.accuracy).toFixed(1)}% right of ${result.count}, halted ${(100 * result.haltedShare).toFixed(0)}%, mean steps ${result.meanSteps.toFixed(1)}`);
+    if (result.accuracy > best) {
+      best = result.accuracy;
+      sinceBest = 0;
+    } else sinceBest++;
+    if (!stage.last && (result.accuracy >= schedule.advanceAt || sinceBest >= schedule.advanceAfter)) {
+      io.stderr(result.accuracy >= schedule.advanceAt ? `reached ${schedule.advanceAt}: next size` : `no better than ${(100 * best).toFixed(1)}% for ${sinceBest} evaluations: next size`);
+      stage.stop.abort();
+    }
+  };
+}
+
+/** The checkpoint as a model (EMA weights and a manifest with the training record) in the output directory. */
+function exportCheckpoint(plan: TrainPlan, data: TrainingDataSource, trainer: TrmTrainer) {
+  return exportModel({
+    checkpointDirectory: plan.schedule.outDirectory,
+    task: plan.task.name,
+    vocabulary: plan.task.codec.vocabulary,
+    training: {
+      // What ran: 'auto' resolved by the onnxruntime trainer to cpu or gpu.
+      engine: trainer.device ? `onnxruntime-node-${trainer.device}` : plan.engine.engineName,
+      data: data.description,
+      command: plan.command,
+      commit: plan.commit,
+      hyperparameters: {
+        batchSize: trainer.batchSize,
+        learningRate: trainer.optimizer.learningRate,
+        weightDecay: trainer.optimizer.weightDecay,
+        warmupSteps: trainer.optimizer.warmupSteps,
+        emaDecay: trainer.optimizer.emaDecay,
+        gradientClip: trainer.optimizer.gradientClip,
+      },
+    },
+  });
 }
 
 /** A trained model to start from: its architecture (grid and puzzle table from this run) and weights. */
@@ -256,7 +401,7 @@ async function warmStart(task: TaskV1<any, any>, source: string, puzzleNames: re
   for (const flag of ['hidden', 'mixer', 'kernel', 'dilation'] as const) {
     if (values[flag] !== undefined) throw new InvalidInputError({ field: `--${flag}`, message: `--from ${source} fixes the architecture: leave --${flag} out`, value: values[flag] });
   }
-  const specialist = await loadSpecialist(task, source === 'default' ? undefined : source);
+  const specialist = await loadSpecialist(task, source === 'default' ? undefined : source, '--from');
   const manifest = parseModelManifest(specialist.model.manifest);
   if (manifest.task !== task.name) throw new InvalidInputError({ field: '--from', message: `the model is for task ${manifest.task}, not ${task.name}`, value: source });
   const weights = await modelBytes(specialist.model);
@@ -290,7 +435,7 @@ function oddKernel(text: string): number {
 /** Right answers (the task's correctness, checked by its rules) on held-out inputs with the model just exported (adaptive halting, 16 steps). */
 async function evaluateHeldOut(task: TaskV1<any, any>, manifestPath: string, inputs: readonly unknown[], threads: number | undefined) {
   const specialist = await loadSpecialist(task, manifestPath);
-  const solver = await createSolver({ specialist, runtime: createNodeRuntime({ device: 'cpu', ...(threads ? { intraOpThreads: threads } : {}) }) });
+  const solver = await createSolver({ specialist, runtime: createNodeRuntime({ device: 'cpu', ...(threads ? { threads } : {}) }) });
   try {
     const results = await solver.solveMany(inputs, { maxSteps: 16 });
     return {

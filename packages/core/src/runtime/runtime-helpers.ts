@@ -1,10 +1,10 @@
-import { InvalidInputError } from '../errors/invalid-input-error';
-import { ModelLoadError } from '../errors/model-load-error';
-import type { ModelManifest } from '../manifest/model-manifest';
-import { hasGrid, runsAnyGridSize, withGrid } from '../manifest/architecture';
+import { InvalidInputError } from '../contracts/errors/invalid-input-error';
+import { ModelLoadError } from '../contracts/errors/model-load-error';
+import type { ModelManifest } from '../contracts/manifest/model-manifest';
+import { hasGrid, runsAnyGridSize, withGrid } from '../contracts/manifest/architecture';
 import { sha256Hex } from '../util/sha256';
 import { createRandom } from '../util/random';
-import type { LoadedModelV1, StepInputV1 } from './inference-runtime';
+import type { LoadedModelV1, StepInputV1 } from '../contracts/inference-runtime';
 
 /** Shared by runtimes: checks weights against the manifest's size and sha256. */
 export async function verifyWeights(bytes: Uint8Array, manifest: ModelManifest, source: string): Promise<void> {

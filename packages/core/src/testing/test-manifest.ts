@@ -1,5 +1,5 @@
-import type { Architecture } from '../manifest/architecture';
-import type { ModelManifest } from '../manifest/model-manifest';
+import type { Architecture } from '../contracts/manifest/architecture';
+import type { ModelManifest } from '../contracts/manifest/model-manifest';
 
 /** A valid manifest for tests of code that never reads the weights. */
 export function testManifest(architecture: Partial<Architecture> = {}): ModelManifest {

@@ -5,7 +5,8 @@ import { exportStepToOnnx } from '../onnx/export-onnx';
 import { parametersFromModel } from '../onnx/model-parameters';
 import { applyAdamW } from '../training/adamw';
 import { StreamingCarry } from '../training/streaming-carry';
-import type { OptimizerSettings, TrainingDataSource } from '../training/train-trm';
+import type { OptimizerSettings } from '../training/optimizer-settings';
+import type { TrainingDataSource } from '../training/training-data-source';
 
 /** What adaptation needs of an onnxruntime (onnxruntime-node or onnxruntime-web, passed in). */
 export interface OrtModuleLike {
@@ -17,7 +18,7 @@ export type AdaptEvent = { type: 'step'; step: number; steps: number; loss: numb
 
 export interface AdaptModelOptions {
   ort: OrtModuleLike;
-  manifest: ModelManifest | unknown;
+  manifest: ModelManifest;
   /** The model's ONNX bytes (its step graph; the weights are read from its initializers). */
   weights: Uint8Array;
   /** Examples of the puzzles to adapt to; `puzzleNames` names identifiers 1..N of the new table. */
@@ -34,7 +35,9 @@ export interface AdaptModelOptions {
   learningRate?: number;
   weightsLearningRate?: number;
   seed?: number;
-  /** Session options passed to InferenceSession.create (threads, execution providers). */
+  /** Threads a step uses (the same word as every runtime; default: the onnxruntime's own). */
+  threads?: number;
+  /** Other session options passed to InferenceSession.create (execution providers). */
   sessionOptions?: Record<string, unknown>;
   onProgress?: (event: AdaptEvent) => void;
   signal?: AbortSignal;
@@ -63,6 +66,7 @@ export async function adaptModel(options: AdaptModelOptions): Promise<AdaptedMod
   if (!Number.isInteger(options.steps) || options.steps < 1 || options.steps > 100_000) throw new InvalidInputError({ field: 'steps', message: 'expected an integer from 1 to 100000', value: options.steps });
   const batchSize = options.batchSize ?? 16;
   if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024) throw new InvalidInputError({ field: 'batchSize', message: 'expected an integer from 1 to 1024', value: batchSize });
+  if (options.threads !== undefined && (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 256)) throw new InvalidInputError({ field: 'threads', message: 'expected an integer from 1 to 256', value: options.threads });
   const which = options.train ?? 'embedding';
   if (which !== 'embedding' && which !== 'all') throw new InvalidInputError({ field: 'train', message: "expected 'embedding' or 'all'", value: which });
   if (!data?.puzzleNames || data.puzzleNames.length === 0) throw new InvalidInputError({ field: 'data.puzzleNames', message: 'name the puzzles being adapted to (identifiers 1..N)' });
@@ -77,7 +81,8 @@ export async function adaptModel(options: AdaptModelOptions): Promise<AdaptedMod
   const specs = trmParameterSpecs(architecture);
   const learned = specs.filter((spec) => spec.trainable && (which === 'all' || spec.name === 'embedding.puzzle')).map((spec) => spec.name);
   const { bytes } = buildTrainingGraph({ architecture, recursion: manifest.recursion, batchSize });
-  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...options.sessionOptions });
+  const threads = options.threads === undefined ? {} : { intraOpNumThreads: options.threads, interOpNumThreads: 1 };
+  const session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all', ...threads, ...options.sessionOptions });
   const carry = StreamingCarry.forTrainer({ architecture, recursion: manifest.recursion, batchSize, seed: options.seed ?? 1 });
   const zerosLike = () => new Map(learned.map((name) => [name, new Float32Array(parameters.get(name)!.length)]));
   const firstMoment = zerosLike();

@@ -3,7 +3,8 @@ import { createRandom } from '@trm/core';
 import { initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
 import { tinyArchitecture } from '../testing/test-models';
 import { OrtTrmTrainer } from '../training/ort-trainer';
-import type { TrainerState, TrainingDataSource } from '../training/train-trm';
+import type { TrainerState } from '../training/trainer-state';
+import type { TrainingDataSource } from '../training/training-data-source';
 
 /**
  * Independent of any other autodiff: the graph's gradient, projected on random directions, must

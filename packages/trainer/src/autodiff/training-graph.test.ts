@@ -5,7 +5,9 @@ import { initializeParameters, trmParameterSpecs } from '../network/trm-paramete
 import { initializeTfjsBackend } from '../tfjs/tfjs-backend';
 import { tinyArchitecture } from '../testing/test-models';
 import { OrtTrmTrainer } from '../training/ort-trainer';
-import { TfjsTrmTrainer, type TrainerState, type TrainingDataSource } from '../training/train-trm';
+import { TfjsTrmTrainer } from '../training/train-trm';
+import type { TrainerState } from '../training/trainer-state';
+import type { TrainingDataSource } from '../training/training-data-source';
 
 /** Random weights everywhere (halting head and puzzle embedding too), so every gradient is non-trivial. */
 function randomState(architecture: Architecture, seed: number): TrainerState {

@@ -4,7 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { type Architecture, InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, parseModelManifest, runsAnyGridSize, withGrid } from '@trm/core';
 import { exportStepToOnnx } from '../onnx/export-onnx';
 import { loadCheckpoint } from '../training/checkpoint';
-import { type DepthStage, recursionAtStep } from '../training/ort-trainer';
+import { type DepthStage, recursionAtStep } from '../training/depth-stages';
 
 
 /**

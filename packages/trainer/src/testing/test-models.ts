@@ -1,5 +1,5 @@
 import { type Architecture, type ModelManifest, type Recursion, createRandom } from '@trm/core';
-import type { TrainingDataSource } from '../training/train-trm';
+import type { TrainingDataSource } from '../training/training-data-source';
 import { createHash } from 'node:crypto';
 
 /** A small architecture for tests: fast to export, run and differentiate. */

@@ -1,5 +1,5 @@
 import type { ParameterValues } from '../network/trm-parameters';
-import type { OptimizerSettings } from './train-trm';
+import type { OptimizerSettings } from './optimizer-settings';
 
 /**
  * AdamW with global-norm clipping and a warmed-up EMA, on plain Float32Arrays (for engines whose

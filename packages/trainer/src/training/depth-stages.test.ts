@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { noisyCopy, tinyArchitecture } from '../testing/test-models';
-import { OrtTrmTrainer, progressiveDepthStages } from './ort-trainer';
+import { progressiveDepthStages } from './depth-stages';
+import { OrtTrmTrainer } from './ort-trainer';
 
 describe('progressive recursion depth (CGAR)', () => {
   it('halves the depth for the first 30%, then the cycles, then trains at full depth', () => {

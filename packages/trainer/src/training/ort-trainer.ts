@@ -1,10 +1,14 @@
 import * as ort from 'onnxruntime-node';
-import { type Architecture, type Recursion, UnsupportedDeviceError, fullSequenceLength } from '@trm/core';
+import { type Architecture, type Recursion, fullSequenceLength } from '@trm/core';
+import { type NodeDevice, createNodeSession } from '@trm/runtime-node';
 import { buildTrainingGraph, trainingGraphNames as names } from '../autodiff/training-graph';
 import { type ParameterValues, initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
 import { applyAdamW } from './adamw';
+import { type DepthStage, recursionAtStep } from './depth-stages';
+import { type OptimizerSettings, defaultOptimizerSettings, warmedUpLearningRate } from './optimizer-settings';
 import { StreamingCarry } from './streaming-carry';
-import { type OptimizerSettings, type StepMetrics, type TrainerState, type TrainingDataSource, defaultOptimizerSettings, warmedUpLearningRate } from './train-trm';
+import type { TrainingDataSource } from './training-data-source';
+import type { StepMetrics, TrainerState } from './trainer-state';
 
 export interface OrtTrainerOptions {
   architecture: Architecture;
@@ -14,8 +18,12 @@ export interface OrtTrainerOptions {
   seed: number;
   explorationProbability?: number;
   initial?: TrainerState;
-  /** 'cpu' (default) or 'cuda' for machines with NVIDIA GPUs and onnxruntime-node's CUDA binaries. */
-  device?: 'cpu' | 'cuda';
+  /**
+   * The shared device words: 'auto' (default) trains on CUDA where onnxruntime-node's CUDA binaries
+   * and an NVIDIA GPU work, else on the CPU; 'gpu' (or 'cuda') CUDA or a typed error; 'cpu'.
+   */
+  device?: NodeDevice;
+  /** Threads a training step uses (default: onnxruntime's choice, all cores). */
   threads?: number;
   /**
    * Progressive recursion depth (CGAR, arXiv 2511.08653): shallower recursion for early steps,
@@ -26,29 +34,6 @@ export interface OrtTrainerOptions {
   judge?: (tokens: Int32Array, predicted: Int32Array) => boolean;
 }
 
-/** From `fromStep` on (until the next stage), train with this recursion depth. */
-export interface DepthStage {
-  fromStep: number;
-  cycles: number;
-  latentSteps: number;
-}
-
-/** The recursion trained at `step` under `stages` (the model's own before or without them). */
-export function recursionAtStep(recursion: Recursion, stages: readonly DepthStage[] | undefined, step: number): Recursion {
-  const stage = stages?.filter((candidate) => candidate.fromStep <= step).at(-1);
-  return stage ? { ...recursion, cycles: stage.cycles, latentSteps: stage.latentSteps } : recursion;
-}
-
-/** The stages of the default CGAR-style schedule: 30% at about half depth, 30% between, then full. */
-export function progressiveDepthStages(recursion: Recursion, totalSteps: number): DepthStage[] {
-  const half = (value: number) => Math.max(1, Math.ceil(value / 2));
-  return [
-    { fromStep: 0, cycles: half(recursion.cycles), latentSteps: half(recursion.latentSteps) },
-    { fromStep: Math.round(0.3 * totalSteps), cycles: recursion.cycles, latentSteps: half(recursion.latentSteps) },
-    { fromStep: Math.round(0.6 * totalSteps), cycles: recursion.cycles, latentSteps: recursion.latentSteps },
-  ];
-}
-
 /**
  * The TRM trainer on onnxruntime: forward, loss and backward of one supervision step run as one
  * ONNX graph built from the same network description; AdamW and the EMA run in JS between runs.
@@ -56,6 +41,8 @@ export function progressiveDepthStages(recursion: Recursion, totalSteps: number)
  */
 export class OrtTrmTrainer {
   readonly engine = 'ort';
+  /** Where training runs, in the shared words (set when the first training graph loads). */
+  device: 'cpu' | 'gpu' = 'cpu';
   readonly architecture: Architecture;
   readonly recursion: Recursion;
   readonly batchSize: number;
@@ -115,21 +102,9 @@ export class OrtTrmTrainer {
     if (this.current?.key === key) return this.current.session;
     const { bytes, trainable } = buildTrainingGraph({ architecture: this.architecture, recursion, batchSize: this.batchSize });
     if (trainable.join() !== this.trainable.join()) throw new Error('training graph parameters differ from the network parameters');
-    const sessionOptions: ort.InferenceSession.SessionOptions = {
-      graphOptimizationLevel: 'all',
-      interOpNumThreads: 1,
-      ...(this.options.threads ? { intraOpNumThreads: this.options.threads } : {}),
-    };
-    let session: ort.InferenceSession;
-    if (this.options.device === 'cuda') {
-      try {
-        session = await ort.InferenceSession.create(bytes, { ...sessionOptions, executionProviders: ['cuda'], logSeverityLevel: 4 });
-      } catch (error) {
-        throw new UnsupportedDeviceError({ device: 'cuda', supported: ['cpu'], message: 'device "cuda" is not available to onnxruntime-node here; use "cpu"', cause: error });
-      }
-    } else {
-      session = await ort.InferenceSession.create(bytes, { ...sessionOptions, executionProviders: ['cpu'] });
-    }
+    // The runtime's device mapping (words to execution providers, typed errors), for training graphs too.
+    const { session, device } = await createNodeSession(bytes, { device: this.options.device, threads: this.options.threads || undefined, label: `training graph ${key}` });
+    this.device = device;
     if (this.current) void this.current.session.release();
     this.current = { key, session };
     return session;

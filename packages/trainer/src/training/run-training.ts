@@ -2,10 +2,14 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Architecture, InvalidInputError, type Recursion, runsAnyGridSize, withGrid } from '@trm/core';
+import type { NodeDevice } from '@trm/runtime-node';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
-import { type DepthStage, OrtTrmTrainer } from './ort-trainer';
+import type { DepthStage } from './depth-stages';
+import type { OptimizerSettings } from './optimizer-settings';
+import { OrtTrmTrainer } from './ort-trainer';
 import { type ParameterValues, trmParameterSpecs } from '../network/trm-parameters';
-import { type OptimizerSettings, type StepMetrics, type TrainerState, type TrainingDataSource, TfjsTrmTrainer } from './train-trm';
+import type { StepMetrics, TrainerState } from './trainer-state';
+import type { TrainingDataSource } from './training-data-source';
 
 /** What runTraining needs of an engine; the tfjs and onnxruntime trainers both provide it. */
 export interface TrmTrainer {
@@ -16,6 +20,8 @@ export interface TrmTrainer {
   readonly step: number;
   readonly examples: number;
   readonly wallSeconds: number;
+  /** Where it trains, in the shared device words (the onnxruntime engine; tfjs says nothing). */
+  readonly device?: 'cpu' | 'gpu';
   trainStep(data: TrainingDataSource): StepMetrics | Promise<StepMetrics>;
   parameterValues(which?: 'ema' | 'live'): Map<string, Float32Array>;
   state(): TrainerState;
@@ -47,9 +53,9 @@ export interface TrainingRunOptions {
   resume: boolean;
   /** 'ort' (onnxruntime, default) or 'tfjs' (needs a tfjs backend initialised first). */
   engine?: TrainingEngine;
-  /** onnxruntime only: intra-op threads and device. */
+  /** onnxruntime only: threads a step uses, and the device ('auto' | 'cpu' | 'gpu', default 'auto'; 'cuda' = 'gpu'). */
   threads?: number;
-  device?: 'cpu' | 'cuda';
+  device?: NodeDevice;
   /** onnxruntime only: progressive recursion depth (CGAR); see progressiveDepthStages. */
   depthStages?: readonly DepthStage[];
   /**
@@ -80,76 +86,122 @@ export interface TrainingRunOptions {
 export async function runTraining(options: TrainingRunOptions): Promise<TrmTrainer> {
   await mkdir(options.outDirectory, { recursive: true });
   const engine = options.engine ?? 'ort';
-  const create = async (settings: { architecture: Architecture; recursion: Recursion; seed: number; initial?: TrainerState }): Promise<TrmTrainer> => {
+  const { trainer, record, resumed } = await startTrainer(options, engine);
+  recordDataAndGrid(options.data, trainer, record);
+  const cpuSeconds = cpuClock(record.cpuSecondsBefore);
+  options.onEvent?.({ type: 'start', step: trainer.step, resumed, engine });
+  const checkpoint = () => writeCheckpoint(options, trainer, record.config, cpuSeconds);
+  await trainSteps(options, trainer, checkpoint, cpuSeconds);
+  if (trainer.step % options.checkpointEvery !== 0) await checkpoint();
+  options.onEvent?.({ type: 'done', step: trainer.step, wallSeconds: trainer.wallSeconds });
+  return trainer;
+}
+
+/** What a checkpoint records beside the weights: the settings, and what earlier processes of a resumed run did. */
+interface RunRecord {
+  config: Record<string, unknown>;
+  /** Which data trained which steps: a resumed run may change its data. */
+  dataHistory: { fromStep: number; description: string }[];
+  gridHistory: { fromStep: number; height: number; width: number }[];
+  /** CPU seconds of every earlier process that trained this run (the data worker's included). */
+  cpuSecondsBefore: number;
+  /** The checkpoint's puzzle names, which a resumed run must keep. */
+  puzzleNames?: string[];
+}
+
+type TrainerSettings = { architecture: Architecture; recursion: Recursion; seed: number; initial?: TrainerState };
+
+/** A new trainer, a resumed one, or one warm-started from a model's weights. */
+async function startTrainer(options: TrainingRunOptions, engine: TrainingEngine): Promise<{ trainer: TrmTrainer; record: RunRecord; resumed: boolean }> {
+  const create = trainerFactory(options, engine);
+  const record: RunRecord = {
+    config: { batchSize: options.batchSize, optimizer: options.optimizer ?? {}, engine, ...(options.depthStages ? { depthStages: options.depthStages } : {}) },
+    dataHistory: [],
+    gridHistory: [],
+    cpuSecondsBefore: 0,
+  };
+  const resumed = options.resume && existsSync(join(options.outDirectory, 'checkpoint.json'));
+  let trainer: TrmTrainer;
+  if (resumed) trainer = await resumeTrainer(options, create, record);
+  else if (options.from) trainer = await warmStartTrainer(options, options.from, create, record);
+  else trainer = await create({ architecture: resizeTo(options.grid, options.architecture), recursion: options.recursion, seed: options.seed });
+  return { trainer, record, resumed };
+}
+
+function trainerFactory(options: TrainingRunOptions, engine: TrainingEngine): (settings: TrainerSettings) => Promise<TrmTrainer> {
+  return async (settings) => {
     const common = { ...settings, batchSize: options.batchSize, optimizer: options.optimizer, judge: options.judge };
     if (engine === 'ort') return OrtTrmTrainer.create({ ...common, threads: options.threads, device: options.device, depthStages: options.depthStages });
     if (options.depthStages?.length) throw new Error('depth stages need the onnxruntime engine');
+    // Loaded on demand, so that training on onnxruntime never loads tfjs.
+    const { TfjsTrmTrainer } = await import('./train-trm');
     return new TfjsTrmTrainer(common);
   };
-  let trainer: TrmTrainer;
-  const resumed = options.resume && existsSync(join(options.outDirectory, 'checkpoint.json'));
-  const config: Record<string, unknown> = { batchSize: options.batchSize, optimizer: options.optimizer ?? {}, engine, ...(options.depthStages ? { depthStages: options.depthStages } : {}) };
-  // Which data trained which steps: a resumed run may change its data.
-  let dataHistory: { fromStep: number; description: string }[] = [];
-  let gridHistory: { fromStep: number; height: number; width: number }[] = [];
-  // CPU seconds of every process that trained this run (the data worker's included).
-  let cpuSecondsBefore = 0;
-  let checkpointPuzzleNames: string[] | undefined;
-  const resize = (architecture: Architecture): Architecture => {
-    if (!options.grid) return architecture;
-    if (!runsAnyGridSize(architecture)) {
-      const own = architecture.grid;
-      if (own?.height === options.grid.height && own.width === options.grid.width) return architecture;
-      throw new InvalidInputError({ field: 'grid', message: `only conv models train at several grid sizes; this one is ${architecture.mixer}`, value: options.grid });
-    }
-    return withGrid(architecture, options.grid);
-  };
-  if (resumed) {
-    const { header, groups } = await loadCheckpoint(options.outDirectory);
-    dataHistory = (header.config.dataHistory as typeof dataHistory | undefined) ?? [];
-    gridHistory = (header.config.gridHistory as typeof gridHistory | undefined) ?? [];
-    cpuSecondsBefore = (header.config.cpuSeconds as number | undefined) ?? 0;
-    checkpointPuzzleNames = header.config.puzzleNames as string[] | undefined;
-    if (header.config.from) config.from = header.config.from;
-    trainer = await create({
-      architecture: resize(header.architecture),
-      recursion: header.recursion,
-      seed: header.seed + header.step,
-      initial: {
-        step: header.step,
-        examples: header.examples,
-        wallSeconds: header.wallSeconds,
-        parameters: groups.parameters,
-        ema: groups.ema,
-        firstMoment: groups.firstMoment,
-        secondMoment: groups.secondMoment,
-      },
-    });
-  } else if (options.from) {
-    const architecture = resize(options.architecture);
-    const { parameters } = options.from;
-    for (const spec of trmParameterSpecs(architecture)) {
-      const size = spec.shape.reduce((a, b) => a * b, 1);
-      if (parameters.get(spec.name)?.length !== size) throw new InvalidInputError({ field: 'from', message: `parameter ${spec.name}: the model's weights do not fit this architecture (${parameters.get(spec.name)?.length ?? 'missing'} values, expected ${size})`, value: spec.name });
-    }
-    const trainable = trmParameterSpecs(architecture).filter((spec) => spec.trainable).map((spec) => spec.name);
-    const copy = (names: string[]) => new Map(names.map((name) => [name, parameters.get(name)!.slice()]));
-    const zeros = () => new Map(trainable.map((name) => [name, new Float32Array(parameters.get(name)!.length)]));
-    trainer = await create({
-      architecture,
-      recursion: options.recursion,
-      seed: options.seed,
-      initial: { step: 0, examples: 0, wallSeconds: 0, parameters: copy(trmParameterSpecs(architecture).map((spec) => spec.name)), ema: copy(trainable), firstMoment: zeros(), secondMoment: zeros() },
-    });
-    config.from = options.from.model;
-  } else {
-    trainer = await create({ architecture: resize(options.architecture), recursion: options.recursion, seed: options.seed });
+}
+
+/** The architecture at the run's grid size (conv models only: no weight depends on the size). */
+function resizeTo(grid: TrainingRunOptions['grid'], architecture: Architecture): Architecture {
+  if (!grid) return architecture;
+  if (!runsAnyGridSize(architecture)) {
+    const own = architecture.grid;
+    if (own?.height === grid.height && own.width === grid.width) return architecture;
+    throw new InvalidInputError({ field: 'grid', message: `only conv models train at several grid sizes; this one is ${architecture.mixer}`, value: grid });
   }
-  if (dataHistory.at(-1)?.description !== options.data.description) dataHistory.push({ fromStep: trainer.step, description: options.data.description });
-  const puzzleNames = options.data.puzzleNames;
+  return withGrid(architecture, grid);
+}
+
+async function resumeTrainer(options: TrainingRunOptions, create: (settings: TrainerSettings) => Promise<TrmTrainer>, record: RunRecord): Promise<TrmTrainer> {
+  const { header, groups } = await loadCheckpoint(options.outDirectory);
+  record.dataHistory = (header.config.dataHistory as RunRecord['dataHistory'] | undefined) ?? [];
+  record.gridHistory = (header.config.gridHistory as RunRecord['gridHistory'] | undefined) ?? [];
+  record.cpuSecondsBefore = (header.config.cpuSeconds as number | undefined) ?? 0;
+  record.puzzleNames = header.config.puzzleNames as string[] | undefined;
+  if (header.config.from) record.config.from = header.config.from;
+  return create({
+    architecture: resizeTo(options.grid, header.architecture),
+    recursion: header.recursion,
+    seed: header.seed + header.step,
+    initial: {
+      step: header.step,
+      examples: header.examples,
+      wallSeconds: header.wallSeconds,
+      parameters: groups.parameters,
+      ema: groups.ema,
+      firstMoment: groups.firstMoment,
+      secondMoment: groups.secondMoment,
+    },
+  });
+}
+
+/** A trainer that starts from a model's weights, with fresh optimizer state. */
+async function warmStartTrainer(options: TrainingRunOptions, from: NonNullable<TrainingRunOptions['from']>, create: (settings: TrainerSettings) => Promise<TrmTrainer>, record: RunRecord): Promise<TrmTrainer> {
+  const architecture = resizeTo(options.grid, options.architecture);
+  const { parameters } = from;
+  for (const spec of trmParameterSpecs(architecture)) {
+    const size = spec.shape.reduce((a, b) => a * b, 1);
+    if (parameters.get(spec.name)?.length !== size) throw new InvalidInputError({ field: 'from', message: `parameter ${spec.name}: the model's weights do not fit this architecture (${parameters.get(spec.name)?.length ?? 'missing'} values, expected ${size})`, value: spec.name });
+  }
+  const trainable = trmParameterSpecs(architecture).filter((spec) => spec.trainable).map((spec) => spec.name);
+  const copy = (names: string[]) => new Map(names.map((name) => [name, parameters.get(name)!.slice()]));
+  const zeros = () => new Map(trainable.map((name) => [name, new Float32Array(parameters.get(name)!.length)]));
+  const trainer = await create({
+    architecture,
+    recursion: options.recursion,
+    seed: options.seed,
+    initial: { step: 0, examples: 0, wallSeconds: 0, parameters: copy(trmParameterSpecs(architecture).map((spec) => spec.name)), ema: copy(trainable), firstMoment: zeros(), secondMoment: zeros() },
+  });
+  record.config.from = from.model;
+  return trainer;
+}
+
+/** Records the data and grid this process trains on; the puzzle names must be the checkpoint's and fit the embedding table. */
+function recordDataAndGrid(data: TrainingDataSource, trainer: TrmTrainer, record: RunRecord) {
+  const { config, dataHistory, gridHistory } = record;
+  if (dataHistory.at(-1)?.description !== data.description) dataHistory.push({ fromStep: trainer.step, description: data.description });
+  const puzzleNames = data.puzzleNames;
   if (puzzleNames) {
     // The identifiers are the embedding table's rows: a resumed run must keep every one of them.
-    const before = checkpointPuzzleNames;
+    const before = record.puzzleNames;
     if (before && before.some((name, index) => puzzleNames[index] !== name)) {
       throw new InvalidInputError({ field: 'data.puzzleNames', message: `the checkpoint's puzzles differ from this data's (first: ${before.find((name, index) => puzzleNames[index] !== name)}); train the same puzzles in the same order`, value: puzzleNames.length });
     }
@@ -163,31 +215,39 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
   const lastGrid = gridHistory.at(-1);
   if (grid && (lastGrid?.height !== grid.height || lastGrid.width !== grid.width)) gridHistory.push({ fromStep: trainer.step, ...grid });
   if (gridHistory.length > 0) config.gridHistory = gridHistory;
-  const cpuStart = process.cpuUsage();
-  const cpuSeconds = () => {
-    const used = process.cpuUsage(cpuStart);
-    return cpuSecondsBefore + (used.user + used.system) / 1e6;
+}
+
+/** CPU seconds of the whole run: earlier processes' plus this one's since now. */
+function cpuClock(before: number): () => number {
+  const start = process.cpuUsage();
+  return () => {
+    const used = process.cpuUsage(start);
+    return before + (used.user + used.system) / 1e6;
   };
-  options.onEvent?.({ type: 'start', step: trainer.step, resumed, engine });
-  const checkpoint = async () => {
-    const state = trainer.state();
-    config.cpuSeconds = Number(cpuSeconds().toFixed(2));
-    await saveCheckpoint(
-      options.outDirectory,
-      {
-        architecture: trainer.architecture,
-        recursion: trainer.recursion,
-        step: state.step,
-        examples: state.examples,
-        wallSeconds: state.wallSeconds,
-        seed: options.seed,
-        config,
-      },
-      { parameters: state.parameters, ema: state.ema, firstMoment: state.firstMoment, secondMoment: state.secondMoment },
-    );
-    options.onEvent?.({ type: 'checkpoint', step: state.step, directory: options.outDirectory });
-    await options.onCheckpoint?.(trainer);
-  };
+}
+
+async function writeCheckpoint(options: TrainingRunOptions, trainer: TrmTrainer, config: Record<string, unknown>, cpuSeconds: () => number) {
+  const state = trainer.state();
+  config.cpuSeconds = Number(cpuSeconds().toFixed(2));
+  await saveCheckpoint(
+    options.outDirectory,
+    {
+      architecture: trainer.architecture,
+      recursion: trainer.recursion,
+      step: state.step,
+      examples: state.examples,
+      wallSeconds: state.wallSeconds,
+      seed: options.seed,
+      config,
+    },
+    { parameters: state.parameters, ema: state.ema, firstMoment: state.firstMoment, secondMoment: state.secondMoment },
+  );
+  options.onEvent?.({ type: 'checkpoint', step: state.step, directory: options.outDirectory });
+  await options.onCheckpoint?.(trainer);
+}
+
+/** Optimizer steps until the step count, the time bound or the signal; each appends its metrics and checkpoints on schedule. */
+async function trainSteps(options: TrainingRunOptions, trainer: TrmTrainer, checkpoint: () => Promise<void>, cpuSeconds: () => number) {
   // Time the trainer spends making or awaiting examples, so a slow data source shows in the metrics.
   let dataSeconds = 0;
   const timedData = {
@@ -213,7 +273,4 @@ export async function runTraining(options: TrainingRunOptions): Promise<TrmTrain
     options.onEvent?.({ type: 'step', metrics });
     if (trainer.step % options.checkpointEvery === 0) await checkpoint();
   }
-  if (trainer.step % options.checkpointEvery !== 0) await checkpoint();
-  options.onEvent?.({ type: 'done', step: trainer.step, wallSeconds: trainer.wallSeconds });
-  return trainer;
 }

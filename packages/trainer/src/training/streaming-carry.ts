@@ -1,5 +1,5 @@
 import { type Architecture, type Random, type Recursion, createRandom } from '@trm/core';
-import type { TrainingDataSource } from './train-trm';
+import type { TrainingDataSource } from './training-data-source';
 
 /**
  * The reference's streaming carry, shared by every engine: each slot of the batch holds one

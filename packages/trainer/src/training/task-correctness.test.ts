@@ -4,7 +4,8 @@ import { initializeTfjsBackend } from '../tfjs/tfjs-backend';
 import { tinyArchitecture } from '../testing/test-models';
 import { OrtTrmTrainer } from './ort-trainer';
 import { StreamingCarry } from './streaming-carry';
-import { TfjsTrmTrainer, type TrainingDataSource } from './train-trm';
+import { TfjsTrmTrainer } from './train-trm';
+import type { TrainingDataSource } from './training-data-source';
 
 const length = 81;
 function data(seed: number): TrainingDataSource {

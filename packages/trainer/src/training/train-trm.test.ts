@@ -8,7 +8,8 @@ import { initializeTfjsBackend } from '../tfjs/tfjs-backend';
 import { tinyArchitecture } from '../testing/test-models';
 import { loadCheckpoint } from './checkpoint';
 import { runTraining } from './run-training';
-import { TfjsTrmTrainer, type TrainingDataSource } from './train-trm';
+import { TfjsTrmTrainer } from './train-trm';
+import type { TrainingDataSource } from './training-data-source';
 
 /** Copy task: the answer is the input. Easy enough to learn in a few dozen steps. */
 function copyData(seed: number): TrainingDataSource {

@@ -4,96 +4,10 @@ import { createTrmNetwork } from '../network/trm-network';
 import { type ParameterValues, initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
 import { createTfjsOps } from '../tfjs/tfjs-ops';
 import { binaryCrossEntropyWithLogits, stableMaxCrossEntropy } from './losses';
+import { type OptimizerSettings, defaultOptimizerSettings, warmedUpLearningRate } from './optimizer-settings';
 import { StreamingCarry } from './streaming-carry';
-
-export interface TrainingExample {
-  /** [sequenceLength] input token ids. */
-  readonly tokens: Int32Array;
-  /** [sequenceLength] target token ids: the answer. */
-  readonly labels: Int32Array;
-  readonly puzzleIdentifier?: number;
-  /**
-   * Optional per-step targets (Deep Improvement Supervision, arXiv 2511.16886): supervision step
-   * s (from 0) trains its cross-entropy on stepLabels[s] while s < stepLabels.length, then on
-   * `labels`. Halting and exact accuracy always judge against `labels`, the answer.
-   */
-  readonly stepLabels?: readonly Int32Array[];
-}
-
-export interface TrainingDataSource {
-  /** Describes the data for the manifest's training record. */
-  readonly description: string;
-  /** Per-puzzle embeddings: the name of identifier i + 1 (see TaskTrainingDataV1.puzzleNames). */
-  readonly puzzleNames?: readonly string[];
-  next(): TrainingExample;
-  /** Sources that make examples elsewhere (a worker) resolve this once `count` can be taken. */
-  ready?(count: number): Promise<void>;
-}
-
-export interface OptimizerSettings {
-  learningRate: number;
-  warmupSteps: number;
-  weightDecay: number;
-  beta1: number;
-  beta2: number;
-  epsilon: number;
-  /** Global gradient-norm clip; 0 disables. */
-  gradientClip: number;
-  /** Final EMA decay; warmed up as min(decay, (1 + k) / (10 + k)). */
-  emaDecay: number;
-}
-
-export const defaultOptimizerSettings: OptimizerSettings = {
-  learningRate: 1e-3,
-  warmupSteps: 200,
-  weightDecay: 0.1,
-  beta1: 0.9,
-  beta2: 0.95,
-  epsilon: 1e-8,
-  gradientClip: 1,
-  emaDecay: 0.999,
-};
-
-/** Linear warm-up to the base learning rate, then constant (as in the reference). */
-export function warmedUpLearningRate(optimizer: OptimizerSettings, step: number): number {
-  const { learningRate, warmupSteps } = optimizer;
-  return warmupSteps > 0 ? learningRate * Math.min(1, (step + 1) / warmupSteps) : learningRate;
-}
-
-export interface TrainerState {
-  step: number;
-  examples: number;
-  wallSeconds: number;
-  parameters: ParameterValues;
-  ema: ParameterValues;
-  firstMoment: ParameterValues;
-  secondMoment: ParameterValues;
-}
-
-export interface StepMetrics {
-  step: number;
-  examples: number;
-  loss: number;
-  crossEntropy: number;
-  haltLoss: number;
-  /** Cell accuracy over the batch at this supervision step. */
-  tokenAccuracy: number;
-  /** Exact accuracy of the slots that halted at this step (null when none halted). */
-  haltedExactAccuracy: number | null;
-  halted: number;
-  /** Mean supervision steps of the slots that halted. */
-  meanHaltSteps: number | null;
-  /** Slots whose answer was not the label but the task's judge accepted (tasks with several valid answers). */
-  acceptedOtherAnswers: number;
-  learningRate: number;
-  stepSeconds: number;
-  /** Slots processed per second (each slot runs one supervision step per optimizer step). */
-  samplesPerSecond: number;
-  /** Seconds this step waited for training data before it could start (set by runTraining). */
-  dataWaitSeconds?: number;
-  /** CPU seconds the run has used so far, over all its resumed processes (set by runTraining). */
-  cpuSeconds?: number;
-}
+import type { TrainingDataSource } from './training-data-source';
+import type { StepMetrics, TrainerState } from './trainer-state';
 
 /**
  * The TRM deep-supervision trainer on tfjs. Each optimizer step runs one supervision step for every

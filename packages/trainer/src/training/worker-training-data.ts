@@ -1,7 +1,7 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { TrainingDataSource, TrainingExample } from './train-trm';
+import type { TrainingDataSource, TrainingExample } from './training-data-source';
 
 export interface WorkerTrainingDataOptions {
   /** URL or absolute path of an ES module exporting the data factory. */

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ManifestError } from '../errors/manifest-error';
+import { testManifest } from '../../testing/test-manifest';
+import { parseModelManifest } from './model-manifest';
+
+describe('parseModelManifest', () => {
+  it('accepts a complete manifest', () => {
+    expect(parseModelManifest(testManifest()).id).toBe('test:mock');
+  });
+
+  it('names the offending field', () => {
+    const bad = { ...testManifest(), weights: [{ path: 'x.onnx', format: 'onnx', sha256: 'nothex', bytes: 3 }] };
+    expect(() => parseModelManifest(bad)).toThrow(ManifestError);
+    try {
+      parseModelManifest(bad);
+    } catch (error) {
+      expect((error as ManifestError).field).toBe('weights.0.sha256');
+    }
+  });
+
+  it('rejects a vocabulary that disagrees with the architecture', () => {
+    const manifest = testManifest();
+    const bad = { ...manifest, vocabulary: { size: 5, labels: ['a', 'b', 'c', 'd', 'e'] } };
+    expect(() => parseModelManifest(bad)).toThrow(/vocabulary.size/);
+  });
+
+  it('requires the id to start with the task', () => {
+    expect(() => parseModelManifest({ ...testManifest(), id: 'other:mock' })).toThrow(/must start with task/);
+  });
+
+  it('per-puzzle embeddings: the names and the identifier count must agree (0 = unseen)', () => {
+    const manifest = { ...testManifest({ puzzleIdentifiers: 3 }), puzzles: { names: ['a@0', 'a@1'] } };
+    expect(parseModelManifest(manifest).puzzles?.names).toEqual(['a@0', 'a@1']);
+    const wrong = { ...testManifest({ puzzleIdentifiers: 2 }), puzzles: { names: ['a@0', 'a@1'] } };
+    expect(() => parseModelManifest(wrong)).toThrow(expect.objectContaining({ field: 'puzzles.names' }));
+  });
+
+  it('prefixToCells belongs to the conv mixer only', () => {
+    expect(() => parseModelManifest(testManifest({ prefixToCells: true }))).toThrow(expect.objectContaining({ field: 'architecture.prefixToCells' }));
+    expect(parseModelManifest(testManifest({ mixer: 'conv', grid: { height: 9, width: 9 }, prefixToCells: true })).architecture.prefixToCells).toBe(true);
+  });
+});

@@ -1,0 +1,77 @@
+import { InvalidInputError } from '../contracts/errors/invalid-input-error';
+import { type SolveManyOptionsV1, type SolveOptionsV1, type SolveStepEvent, solveOptionsSchema } from '../contracts/solve-options';
+import { parseWithSchema } from '../contracts/parse-with-schema';
+import type { Halting } from './halting';
+
+/** Checked options, in the one internal form the engine runs on. */
+export interface ResolvedSolveOptions {
+  readonly halting: Halting;
+  /** Think-longer bound while the answer does not verify (adaptive only). */
+  readonly verifySteps?: number;
+  readonly copies: number;
+  readonly noise: number;
+  readonly seed: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A call's options resolved at its door: the shared options plus the call's own keys. */
+export interface ResolvedCall<Answer> {
+  readonly options: ResolvedSolveOptions;
+  readonly onStep?: (event: SolveStepEvent<Answer>) => void;
+  /** Slots per step for this call (the engine's default when absent). */
+  readonly batchSize?: number;
+  readonly scheduling: 'continuous' | 'static';
+}
+
+function checkObject(options: unknown, field: string): Record<string, unknown> {
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) {
+    throw new InvalidInputError({ field, message: 'expected an object of solve options', value: options });
+  }
+  return (options ?? {}) as Record<string, unknown>;
+}
+
+/** Validates solve options (an InvalidInputError names the key), applying `defaults` under them. */
+export function resolveSolveOptions(options: unknown, field = 'options', defaults: SolveOptionsV1 = {}): ResolvedSolveOptions {
+  // Keys given as undefined fall back to the defaults, as absent ones do.
+  const given = Object.fromEntries(Object.entries(checkObject(options, field)).filter(([, value]) => value !== undefined));
+  const merged = given.fixedSteps !== undefined ? { ...given } : { ...defaults, ...given };
+  const parsed = parseWithSchema(solveOptionsSchema, merged, field);
+  const halting: Halting =
+    parsed.fixedSteps !== undefined
+      ? { mode: 'fixed', steps: parsed.fixedSteps }
+      : { mode: 'adaptive', minSteps: parsed.minSteps ?? 1, maxSteps: parsed.maxSteps ?? 16, ...(parsed.patience !== undefined ? { patience: parsed.patience } : {}) };
+  return { halting, verifySteps: parsed.verifySteps, copies: parsed.copies ?? 1, noise: parsed.noise ?? 0, seed: parsed.seed ?? 0, signal: parsed.signal };
+}
+
+/**
+ * The one door of every solving call (solver and router, single and many): the call's own keys
+ * (`onStep`, and for many inputs `batchSize`, `scheduling`) are split off and checked, the rest
+ * checked strictly as the shared solve options.
+ */
+export function resolveCall<Answer>(options: unknown, settings: { many: boolean; field?: string; defaults?: SolveOptionsV1 }): ResolvedCall<Answer> {
+  const field = settings.field ?? 'options';
+  const { onStep, batchSize, scheduling, ...shared } = checkObject(options, field) as SolveManyOptionsV1<Answer>;
+  if (!settings.many && (batchSize !== undefined || scheduling !== undefined)) {
+    throw new InvalidInputError({ field: `${field}.${batchSize !== undefined ? 'batchSize' : 'scheduling'}`, message: 'applies to solveMany only', value: batchSize ?? scheduling });
+  }
+  if (onStep !== undefined && typeof onStep !== 'function') throw new InvalidInputError({ field: `${field}.onStep`, message: 'expected a function', value: onStep });
+  if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 65_536)) {
+    throw new InvalidInputError({ field: `${field}.batchSize`, message: 'must be an integer from 1 to 65536', value: batchSize });
+  }
+  if (scheduling !== undefined && scheduling !== 'continuous' && scheduling !== 'static') {
+    throw new InvalidInputError({ field: `${field}.scheduling`, message: "expected 'continuous' or 'static'", value: scheduling });
+  }
+  return { options: resolveSolveOptions(shared, field, settings.defaults), onStep, batchSize, scheduling: scheduling ?? 'continuous' };
+}
+
+/** The options as recorded with a measurement (a manifest's metric settings). */
+export function describeSolveOptions(options: ResolvedSolveOptions): Record<string, string | number | boolean> {
+  const { halting } = options;
+  const settings: Record<string, string | number | boolean> =
+    halting.mode === 'fixed' ? { halting: 'fixed', steps: halting.steps } : { halting: 'adaptive', minSteps: halting.minSteps, maxSteps: halting.maxSteps };
+  if (halting.mode === 'adaptive' && halting.patience !== undefined) settings.patience = halting.patience;
+  if (options.verifySteps !== undefined) settings.verifySteps = options.verifySteps;
+  if (options.copies > 1) settings.copies = options.copies;
+  if (options.noise > 0) settings.noise = options.noise;
+  return settings;
+}

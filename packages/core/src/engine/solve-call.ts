@@ -1,0 +1,98 @@
+import { AbortedError } from '../contracts/errors/aborted-error';
+import type { SolveResultV1 } from '../contracts/solve-options';
+import type { SpecialistV1 } from '../contracts/specialist';
+import type { ContinuousBatcher } from './continuous-batcher';
+import { batchRequestFor, chooseAnswers, expandCopies, toResults } from './copies';
+import type { ResolvedCall } from './resolve-options';
+import { StepStream } from './step-stream';
+
+/** Where the engine puts an input of a call: the batcher of the model at that input's grid. */
+export type BatcherFor<Input> = (input: Input) => ContinuousBatcher;
+
+/**
+ * One call of the engine: its inputs, each a request of one or more slots (its copies) that
+ * enter a batch together. The call feeds its inputs at the pace its slots free up, and owns
+ * their cancellation: the caller's signal, or the first failure among its inputs, ends the rest
+ * with one mark per batcher (not a listener per request).
+ */
+export class SolveCall<Input, Answer> {
+  private readonly owner = {};
+  private readonly used = new Set<ContinuousBatcher>();
+  private readonly results: SolveResultV1<Answer>[];
+  private readonly stream: StepStream<Input, Answer> | undefined;
+  private failure: { error: unknown } | undefined;
+  private next = 0;
+
+  constructor(
+    private readonly specialist: SpecialistV1<Input, Answer>,
+    private readonly inputs: readonly Input[],
+    private readonly call: ResolvedCall<Answer>,
+    private readonly batcherFor: BatcherFor<Input>,
+    /** Why the engine refuses more work (disposed), if it does. */
+    private readonly closed: () => Error | null,
+  ) {
+    this.results = new Array(inputs.length);
+    this.stream = call.onStep ? new StepStream(specialist, inputs, call.onStep, (error) => this.fail(error)) : undefined;
+  }
+
+  /** Batchers this call has used so far. */
+  get batchers(): ReadonlySet<ContinuousBatcher> {
+    return this.used;
+  }
+
+  /** Runs every input; results keep the input order. The first failure is the call's. */
+  async run(batchSize: number): Promise<SolveResultV1<Answer>[]> {
+    const { signal } = this.call.options;
+    if (signal?.aborted) throw new AbortedError({ cause: signal.reason });
+    // The first input is admitted against the queue bound, so a refusal leaves nothing behind;
+    // the rest follow unbounded, at the pace the call's own slots free up.
+    const first = this.start(this.next++, true);
+    const onAbort = () => this.fail(new AbortedError({ cause: signal!.reason }));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    // Enough inputs in flight to refill every freed slot at the next step, and no more.
+    const inFlight = Math.min(this.inputs.length, Math.max(1, Math.ceil((2 * batchSize) / this.call.options.copies)));
+    try {
+      await Promise.all([this.feed(first), ...Array.from({ length: inFlight - 1 }, () => this.feed())]);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+    if (this.failure) throw this.failure.error;
+    return this.results;
+  }
+
+  private async feed(initial?: Promise<void>): Promise<void> {
+    if (initial) await initial.catch((error: unknown) => this.fail(error));
+    while (this.next < this.inputs.length && !this.failure) {
+      try {
+        await this.start(this.next++, false);
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+  }
+
+  /** Submits one input's copies (throws at once when refused) and settles its result. */
+  private start(index: number, bounded: boolean): Promise<void> {
+    const closed = this.closed();
+    if (closed) throw new AbortedError({ cause: closed });
+    if (this.failure) throw new AbortedError({ cause: this.failure.error });
+    const { specialist, call } = this;
+    const input = this.inputs[index]!;
+    const batcher = this.batcherFor(input);
+    this.used.add(batcher);
+    const copies = expandCopies(specialist, [input], call.options);
+    const stream = this.stream;
+    const requests = copies.map((copy, at) => batchRequestFor(specialist, copy, call.options, { owner: this.owner, onStep: stream && ((state) => stream.update(index, copies, at, state)) }));
+    return Promise.all(batcher.submitGroup(requests, { bounded })).then((samples) => {
+      this.results[index] = toResults(specialist, chooseAnswers(specialist, [input], copies, samples))[0]!;
+    });
+  }
+
+  /** The call's first failure ends the rest of it. */
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = { error };
+    const reason = AbortedError.isInstance(error) ? error.cause : error;
+    for (const batcher of this.used) batcher.cancel(this.owner, reason);
+  }
+}
