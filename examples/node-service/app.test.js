@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMazeGenerator, formatMaze, isValidShortestPath, parseMazeString } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
+import { createNodeRuntime } from '@trm/runtime-node';
 import { buildApp } from './app.js';
 import { trickleBody } from './slow-client-for-tests.js';
 
@@ -74,6 +75,37 @@ describe('node service', () => {
     const tasks = (await app.inject({ method: 'GET', url: '/tasks' })).json();
     expect(tasks.map((task) => task.task)).toEqual(['sudoku', 'maze']);
     expect(tasks[0].inputJsonSchema.anyOf).toHaveLength(3);
+  });
+});
+
+describe('node service admission', () => {
+  it('a request refused with 503 leaves none of its copies behind: only admitted requests cost steps', async () => {
+    // Counts the slots every step runs.
+    const base = createNodeRuntime({ device: 'cpu', threads: 1 });
+    let slotSteps = 0;
+    const counting = {
+      ...base,
+      async load(source) {
+        const model = await base.load(source);
+        return { ...model, doStep: (input) => ((slotSteps += input.batchSize), model.doStep(input)) };
+      },
+    };
+    const app = await buildApp({ runtime: counting, maxQueue: 4 });
+    try {
+      const generator = createSudokuGenerator({ seed: 5 });
+      // 64 slots + 4 waiting: eight requests of 8 copies fit (64); the ninth (72 > 68) and the rest are refused whole.
+      const flood = Array.from({ length: 20 }, () => ({ input: formatSudoku(generator.next().puzzle), options: { copies: 8, fixedSteps: 1 } }));
+      const statuses = (await app.inject({ method: 'POST', url: '/solve', payload: flood })).json().map((entry) => entry.status);
+      expect(statuses.filter((status) => status === 200)).toHaveLength(8);
+      expect(statuses.filter((status) => status === 503)).toHaveLength(12);
+      // One step of the 64 admitted copies, and not one slot-step for a refused request's copies.
+      expect(slotSteps).toBe(64);
+      const puzzle = formatSudoku(generator.next().puzzle);
+      expect((await app.inject({ method: 'POST', url: '/solve', payload: JSON.stringify(puzzle), headers: { 'content-type': 'application/json' } })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/health' })).json()).toMatchObject({ inFlight: 0 });
+    } finally {
+      await app.close();
+    }
   });
 });
 

@@ -5,8 +5,23 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs with errors that name the flag. */
 export function parseCommandArguments<T extends OptionSpec>(argv: string[], options: T) {
+  // parseArgs takes the "-1" of "--max-steps -1" for a flag and calls it ambiguous; no flag is a
+  // digit, so it is the value, and reaches the flag's range check ("expected an integer >= 1").
+  const args: string[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === '--') {
+      args.push(...argv.slice(index));
+      break;
+    }
+    const next = argv[index + 1];
+    if (arg.startsWith('--') && options[arg.slice(2)]?.type === 'string' && next !== undefined && /^-\.?\d/.test(next)) {
+      args.push(`${arg}=${next}`);
+      index++;
+    } else args.push(arg);
+  }
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true } as const);
+    return parseArgs({ args, options, allowPositionals: true, strict: true } as const);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const flag = /'(-{1,2}[\w-]+)/.exec(message)?.[1] ?? 'arguments';

@@ -1,8 +1,16 @@
 import { InvalidInputError } from '@trm/core';
 
+/**
+ * Drops a leading UTF-8 byte-order mark. Node's 'utf8' decoding keeps it, and editors such as
+ * Excel ("CSV UTF-8") write one: left in, it joins the first header name or the first puzzle.
+ */
+export function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** Parses simple CSV (quoted fields allowed, no embedded newlines) into header-keyed rows. */
 export function parseCsv(text: string, field = '--data'): Record<string, string>[] {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = withoutByteOrderMark(text).split(/\r?\n/).filter((line) => line.trim() !== '');
   if (lines.length === 0) throw new InvalidInputError({ field, message: 'the file is empty' });
   const header = splitCsvLine(lines[0]!);
   return lines.slice(1).map((line, index) => {

@@ -1,4 +1,4 @@
-import { InvalidInputError, type ResolvedSolveOptions, type SolveOptionsV1, describeSolveOptions, resolveSolveOptions } from '@trm/core';
+import { InvalidInputError, type ResolvedSolveOptions, type SolveOptionsV1, describeSolveOptions, resolveSolveOptions, solveOptionsSchema } from '@trm/core';
 import { numberOption } from './arguments';
 
 /** The solve options as flags: one name each, the same meaning as in the solver, router and service. */
@@ -13,7 +13,7 @@ export const haltingFlags = {
   seed: { type: 'string' },
 } as const;
 
-const flagOf: Record<string, string> = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '--fixed-steps', verifySteps: '--verify-steps', patience: '--patience', copies: '--copies', noise: '--noise', seed: '--seed' };
+const flagOf = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '--fixed-steps', verifySteps: '--verify-steps', patience: '--patience', copies: '--copies', noise: '--noise', seed: '--seed' } as const;
 
 /**
  * --max-steps N: adaptive halting within N steps; --fixed-steps N: exactly N. --verify-steps N:
@@ -22,26 +22,24 @@ const flagOf: Record<string, string> = { maxSteps: '--max-steps', minSteps: '--m
  * test-time augmentation; --noise S: latent noise on every copy but the first; --seed.
  */
 export function solveOptionsFromFlags(values: Record<string, unknown>): { options: SolveOptionsV1; resolved: ResolvedSolveOptions } {
-  const read = (flag: string, integer = true) => (values[flag] === undefined ? undefined : numberOption(values, flag, 0, { integer, min: integer ? 0 : -Infinity }));
+  // Each flag is checked against the library's own bounds (read from its schema), so a message
+  // states the range the solver accepts (1-4096 for steps) and cannot drift from it.
+  const read = (key: keyof typeof flagOf) => {
+    const flag = flagOf[key].slice(2);
+    if (values[flag] === undefined) return undefined;
+    const bounds = solveOptionsSchema.shape[key].unwrap();
+    return numberOption(values, flag, 0, { integer: bounds.isInt, min: bounds.minValue ?? -Infinity, max: bounds.maxValue ?? Infinity });
+  };
   const options: SolveOptionsV1 = Object.fromEntries(
-    Object.entries({
-      maxSteps: read('max-steps'),
-      minSteps: read('min-steps'),
-      fixedSteps: read('fixed-steps'),
-      verifySteps: read('verify-steps'),
-      patience: read('patience'),
-      copies: read('copies'),
-      noise: read('noise', false),
-      seed: read('seed'),
-    }).filter(([, value]) => value !== undefined),
+    (Object.keys(flagOf) as (keyof typeof flagOf)[]).map((key) => [key, read(key)] as const).filter(([, value]) => value !== undefined),
   );
   try {
     return { options, resolved: resolveSolveOptions(options, 'flags') };
   } catch (error) {
     if (!InvalidInputError.isInstance(error)) throw error;
     // Name the flag, not the option key behind it.
-    const key = (error.field ?? '').replace(/^flags\.?/, '');
-    throw new InvalidInputError({ field: flagOf[key] ?? 'flags', message: error.message.replace(/^[^:]*: /, ''), value: options[key as keyof SolveOptionsV1], cause: error });
+    const key = (error.field ?? '').replace(/^flags\.?/, '') as keyof typeof flagOf;
+    throw new InvalidInputError({ field: flagOf[key] ?? 'flags', message: error.message.replace(/^[^:]*: /, ''), value: options[key], cause: error });
   }
 }
 

@@ -249,4 +249,24 @@ describe('trm solve without a task routes each line', () => {
     expect(lines[3].answer).toBe(lines[0].answer); // same puzzle, same answer, whatever shares the batch
     await rm(directory, { recursive: true, force: true });
   });
+
+  it('answers every line of a file larger than the queue (1,200 lines; 150 with 8 copies each), none lost', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'trm-route-'));
+    const generator = createSudokuGenerator({ seed: 32 });
+    const puzzles = Array.from({ length: 40 }, () => formatSudoku(generator.next().puzzle));
+    const file = join(directory, 'many.txt');
+    // The router's queue takes 1,024 waiting requests: the file is fed as slots free up, not all at once.
+    await writeFile(file, Array.from({ length: 1200 }, (_, index) => puzzles[index % puzzles.length]).join('\n'));
+    const many = await run(['solve', '--input', file, '--json', '--fixed-steps', '1']);
+    expect(many.code).toBe(0);
+    const answers = many.stdout.map((line) => JSON.parse(line));
+    expect(answers).toHaveLength(1200);
+    expect(answers.every((line, index) => line.task === 'sudoku' && line.input === puzzles[index % puzzles.length] && /^[0-9]{81}$/.test(line.answer))).toBe(true);
+    const few = join(directory, 'few.txt');
+    await writeFile(few, Array.from({ length: 150 }, (_, index) => puzzles[index % puzzles.length]).join('\n'));
+    const copies = await run(['solve', '--input', few, '--json', '--fixed-steps', '1', '--copies', '8']);
+    expect(copies.code, copies.stderr.join('\n')).toBe(0);
+    expect(copies.stdout.map((line) => JSON.parse(line).cost.copies)).toEqual(Array.from({ length: 150 }, () => 8));
+    await rm(directory, { recursive: true, force: true });
+  });
 });

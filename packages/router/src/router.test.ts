@@ -177,6 +177,25 @@ describe('createRouter', () => {
     await expect(router.solve('2345', { copies: 2 })).resolves.toMatchObject({ cost: { copies: 2 } });
     await router.dispose();
   });
+
+  it('quotes a megabyte-long task name or option key short in its errors, never whole', async () => {
+    const router = createRouter({ specialists, runtime: runtimeFor([]) });
+    const huge = 'x'.repeat(1_000_000);
+    const refusals: unknown[] = [];
+    try {
+      router.route({ task: huge, input: '1234' });
+    } catch (error) {
+      refusals.push(error);
+    }
+    refusals.push(await router.solve('1234', { [huge]: 1 } as never).catch((error: unknown) => error));
+    expect(refusals).toHaveLength(2);
+    for (const error of refusals) expect(InvalidInputError.isInstance(error)).toBe(true);
+    const [task, option] = refusals as InvalidInputError[];
+    expect(task!.message).toMatch(/^task: no specialist for "x{57}\.\.\."; available: up, down$/);
+    expect(option!.message).toMatch(/^options: Unrecognized key: "x+\.\.\.$/);
+    for (const { message, field, received } of [task!, option!]) expect(message.length + field!.length + received.length).toBeLessThan(500);
+    await router.dispose();
+  });
 });
 
 describe('router.dispose', () => {

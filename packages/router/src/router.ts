@@ -125,7 +125,11 @@ function createRouting(specialists: ReadonlyMap<string, SpecialistV1<any, any>>)
   return (input: unknown): RouteDecision => {
     const { task, payload } = splitRequest(input);
     if (task !== undefined) {
-      if (!specialists.has(task)) throw new InvalidInputError({ field: 'task', message: `no specialist for "${task}"; available: ${[...specialists.keys()].join(', ')}`, value: task });
+      if (!specialists.has(task)) {
+        // The name is the caller's and may be megabytes long: quoted short, never whole.
+        const named = JSON.stringify(task.length > 60 ? `${task.slice(0, 57)}...` : task);
+        throw new InvalidInputError({ field: 'task', message: `no specialist for ${named}; available: ${[...specialists.keys()].join(', ')}`, value: task });
+      }
       return { task, score: 1, reason: 'explicit task' };
     }
     const scores = [...specialists.values()].map((specialist) => ({ task: specialist.task, score: scoreOf(specialist, payload) }));

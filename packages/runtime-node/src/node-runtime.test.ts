@@ -18,6 +18,27 @@ describe('createNodeRuntime', () => {
     await model.dispose();
   });
 
+  it('a step larger than positionsPerRun runs in parts whose outputs equal runs of those parts bit for bit, state carried', async () => {
+    // The tiny model has 81 + 1 positions per slot: 200 positions is 2 slots a run.
+    const parted = await createNodeRuntime({ device: 'cpu', threads: 1, positionsPerRun: 200 }).load({ manifest, weights: onnx });
+    const whole = await createNodeRuntime({ device: 'cpu', threads: 1, positionsPerRun: 1_000_000 }).load({ manifest, weights: onnx });
+    const tokens = Int32Array.from({ length: 5 * 81 }, (_, index) => 1 + ((index * 7) % 9));
+    // Two steps of 5 slots in parts of 2, 2, 1 ...
+    const first = await parted.doStep({ batchSize: 5, tokens, state: null });
+    const second = await parted.doStep({ batchSize: 5, tokens, state: first.state });
+    // ... against the same slots run as batches of 2, 2 and 1 by a runtime that never splits.
+    for (const [start, count] of [[0, 2], [2, 2], [4, 1]] as const) {
+      const mine = tokens.subarray(start * 81, (start + count) * 81);
+      const a = await whole.doStep({ batchSize: count, tokens: mine, state: null });
+      const b = await whole.doStep({ batchSize: count, tokens: mine, state: a.state });
+      expect(Array.from(second.logits.subarray(start * 81 * 11, (start + count) * 81 * 11))).toEqual(Array.from(b.logits));
+      expect(Array.from(second.qHalt.subarray(start, start + count))).toEqual(Array.from(b.qHalt));
+    }
+    expect(() => createNodeRuntime({ positionsPerRun: 0 })).toThrow(expect.objectContaining({ field: 'positionsPerRun' }));
+    await parted.dispose();
+    await whole.dispose();
+  });
+
   it('a reset slot restarts from exactly the initial state, so its output equals a fresh first step bit for bit', async () => {
     const model = await createNodeRuntime({ device: 'cpu' }).load({ manifest, weights: onnx });
     const tokens = new Int32Array(81).fill(4);

@@ -19,6 +19,25 @@ describe('solveSudoku', () => {
     expect(() => solveSudoku([1, 2, 3])).toThrow(expect.objectContaining({ field: 'grid' }));
     expect(() => solveSudoku(Array(81).fill(10))).toThrow(expect.objectContaining({ field: 'grid' }));
     expect(() => solveSudoku(puzzle, { limit: 0 })).toThrow(expect.objectContaining({ field: 'limit' }));
+    expect(() => solveSudoku(puzzle, { maxNodes: 0 })).toThrow(expect.objectContaining({ field: 'maxNodes' }));
+  });
+
+  it('stops at maxNodes and says the question is undecided rather than reporting no solution', () => {
+    // Solvable, but this search needs about 23 million nodes (seconds) to find its solution.
+    const slow = '.....6....59......2....8....45........3........6..3.54...325..6..................';
+    const bounded = solveSudoku(slow, { limit: 1, maxNodes: 1000 });
+    expect(bounded).toMatchObject({ solutions: 0, undecided: true, nodes: 1000, solution: null });
+    // Within its budget the answer is decided and the count says what it cost.
+    const easy = solveSudoku(puzzle, { maxNodes: 1000 });
+    expect(easy.undecided).toBe(false);
+    expect(easy.solutions).toBe(1);
+    expect(easy.nodes).toBeGreaterThan(0);
+    expect(easy.nodes).toBeLessThan(1000);
+  });
+
+  it('proves a blank cell with no candidate unsolvable within a budget of one node', () => {
+    const text = '12345678.' + '........9' + '.'.repeat(63);
+    expect(solveSudoku(text, { limit: 1, maxNodes: 1 })).toMatchObject({ solutions: 0, undecided: false, nodes: 1 });
   });
 });
 

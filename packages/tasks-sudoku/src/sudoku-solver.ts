@@ -24,13 +24,26 @@ export interface SolveStatistics {
   deadEnds: number;
   /** The first solution found, if any. */
   solution: Uint8Array | null;
+  /** Search nodes visited (one per partial grid examined), the unit `maxNodes` counts. */
+  nodes: number;
+  /**
+   * True when the search stopped at `maxNodes` before it could decide: `solutions` is then a
+   * lower bound, and 0 proves nothing.
+   */
+  undecided: boolean;
 }
 
 /**
  * Counts solutions up to `limit`, choosing the most constrained cell first. `order` shuffles the
- * digit order (for random full grids).
+ * digit order (for random full grids). `maxNodes` bounds the work: some givens with no solution
+ * take this search millions of nodes (seconds) to exhaust, so a caller that must answer fast
+ * gets `undecided` instead. The first node always runs, so a cell with no candidate is still
+ * proved within any budget.
  */
-export function solveSudoku(input: ArrayLike<number> | string, options: { limit?: number; digitOrder?: () => number[] } = {}): SolveStatistics {
+export function solveSudoku(
+  input: ArrayLike<number> | string,
+  options: { limit?: number; digitOrder?: () => number[]; maxNodes?: number } = {},
+): SolveStatistics {
   // Text is parsed (81 cells, '.' or '0' blank); numbers must be 81 integers 0-9. A string read as
   // an array of characters would silently find no solution.
   const grid = typeof input === 'string' ? parseSudokuString(input, 'grid') : input;
@@ -42,11 +55,15 @@ export function solveSudoku(input: ArrayLike<number> | string, options: { limit?
   }
   const limit = options.limit ?? 2;
   if (!Number.isInteger(limit) || limit < 1) throw new InvalidInputError({ field: 'limit', message: 'must be a positive integer', value: limit });
+  const maxNodes = options.maxNodes ?? Infinity;
+  if (maxNodes !== Infinity && (!Number.isInteger(maxNodes) || maxNodes < 1)) {
+    throw new InvalidInputError({ field: 'maxNodes', message: 'must be a positive integer', value: maxNodes });
+  }
   const cells = new Uint8Array(81);
   const rows = new Uint16Array(9);
   const columns = new Uint16Array(9);
   const boxes = new Uint16Array(9);
-  const result: SolveStatistics = { solutions: 0, deadEnds: 0, solution: null };
+  const result: SolveStatistics = { solutions: 0, deadEnds: 0, solution: null, nodes: 0, undecided: false };
   for (let cell = 0; cell < 81; cell++) {
     const digit = grid[cell];
     if (digit === 0) continue;
@@ -59,6 +76,11 @@ export function solveSudoku(input: ArrayLike<number> | string, options: { limit?
   }
 
   const search = (): boolean => {
+    if (result.nodes >= maxNodes) {
+      result.undecided = true;
+      return true;
+    }
+    result.nodes++;
     let bestCell = -1;
     let bestCount = 10;
     let bestCandidates = 0;

@@ -79,7 +79,7 @@ describe('sudoku specialist', () => {
   });
 
   it('refuses a model of another task', () => {
-    const manifest = { ...(specialist.model.manifest as object), task: 'maze', id: 'maze:x' };
+    const manifest = { ...specialist.model.manifest, task: 'maze', id: 'maze:x' };
     expect(() => createSudoku({ model: { manifest, weights: new Uint8Array() } })).toThrow(/not sudoku/);
   });
 

@@ -11,6 +11,8 @@ export { taskArchitecture, taskRecursion, mixers, type Mixer, type ArchitectureO
 export { checkTask, type CheckTaskOptions } from './training/check-task';
 export { runTraining, type TrainingEvent, type TrainingRunOptions, type TrmTrainer, type TrainingEngine } from './training/run-training';
 export { saveCheckpoint, loadCheckpoint, type CheckpointHeader } from './training/checkpoint';
+export { TrainingDivergedError } from './training/training-diverged-error';
+export { writeFileAtomic, writeFilesAtomic, type FileContent } from './util/write-file-atomic';
 export { exportStepToOnnx, stepGraphNames } from './onnx/export-onnx';
 export { OnnxGraphBuilder, OnnxType } from './onnx/onnx-graph';
 export { OrtTrmTrainer, type OrtTrainerOptions } from './training/ort-trainer';

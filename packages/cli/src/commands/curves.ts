@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import { InvalidInputError } from '@trm/core';
+import { writeFileAtomic } from '@trm/trainer';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { numberOption, parseCommandArguments } from '../arguments';
@@ -114,6 +115,11 @@ export async function curvesCommand(argv: string[], io: { stdout: (line: string)
     points.push(...curvePoints(text, labels[index]!, every));
   }
   if (points.length === 0) throw new InvalidInputError({ field: '--metrics', message: 'no points: the files hold no steps with cpuSeconds', value: values.metrics });
-  await writeFile(values.out, await renderCurves(points, values.title ?? 'learning curves'));
+  const svg = await renderCurves(points, values.title ?? 'learning curves');
+  try {
+    await writeFileAtomic(values.out, svg);
+  } catch (error) {
+    throw new InvalidInputError({ field: '--out', message: `cannot write ${values.out}: ${(error as Error).message}`, value: values.out, cause: error });
+  }
   io.stdout(`wrote ${values.out} (${points.length} points from ${files.length} run${files.length > 1 ? 's' : ''})`);
 }

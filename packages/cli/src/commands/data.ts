@@ -1,7 +1,7 @@
-import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { InvalidInputError } from '@trm/core';
+import { writeFileAtomic } from '@trm/trainer';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { loadTask, taskArgument, taskFlags, taskOptionValues, withoutTaskArgument } from '../tasks';
 import type { CliIo } from '../cli-io';
@@ -35,24 +35,38 @@ export async function dataCommand(argv: string[], io: CliIo): Promise<number> {
   if (values.size !== undefined && !sides) throw new InvalidInputError({ field: '--size', message: `task ${task.name} has one size`, value: values.size });
   const side = sides && values.size !== undefined ? numberOption(values, 'size', 0, { integer: true, min: sides.min, max: sides.max }) : undefined;
   const rows = task.dataset.generate({ count, seed, split, ...(side !== undefined ? { side } : {}), ...taskOptionValues(task.dataset.options, values) });
-  await mkdir(dirname(values.out), { recursive: true });
-  const stream = createWriteStream(values.out);
+  const out = values.out;
   let written = 0;
-  let withLevel = false;
-  for (const row of rows) {
-    if (written >= count) break;
-    // The reference format (source,question,answer,rating), with a level column when the task grades its rows.
-    if (written === 0) {
-      withLevel = row.level !== undefined;
-      stream.write(`source,question,answer,${withLevel ? 'level,' : ''}rating\n`);
+  // Failures of the task's generator are its own; only the file's are --out's.
+  let generatorFailure: unknown;
+  async function* lines() {
+    let withLevel = false;
+    try {
+      for (const row of rows) {
+        if (written >= count) break;
+        // The reference format (source,question,answer,rating), with a level column when the task grades its rows.
+        if (written === 0) {
+          withLevel = row.level !== undefined;
+          yield `source,question,answer,${withLevel ? 'level,' : ''}rating\n`;
+        }
+        const source = row.source ?? `trm-${task.name}-${split}-seed${seed}`;
+        const cells = [source, row.question, row.answer, ...(withLevel ? [row.level ?? ''] : []), row.rating === undefined ? '' : String(row.rating)];
+        yield `${cells.map(csvField).join(',')}\n`;
+        written++;
+      }
+    } catch (error) {
+      generatorFailure = error;
+      throw error;
     }
-    const source = row.source ?? `trm-${task.name}-${split}-seed${seed}`;
-    const cells = [source, row.question, row.answer, ...(withLevel ? [row.level ?? ''] : []), row.rating === undefined ? '' : String(row.rating)];
-    // Waits when the file is slower than the generator, so memory stays flat on big sets.
-    if (!stream.write(`${cells.map(csvField).join(',')}\n`)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
-    written++;
   }
-  await new Promise<void>((resolve, reject) => stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-  io.stderr(`wrote ${written} ${task.name} rows (${split} split, seed ${seed}${side !== undefined ? `, ${side}x${side}` : ''}) to ${values.out}`);
+  try {
+    await mkdir(dirname(out), { recursive: true });
+    // Whole or not at all: a full disk or a failing generator leaves no truncated CSV (nor an old one half replaced).
+    await writeFileAtomic(out, lines());
+  } catch (error) {
+    if (error === generatorFailure) throw error;
+    throw new InvalidInputError({ field: '--out', message: `cannot write ${out}: ${(error as Error).message}`, value: out, cause: error });
+  }
+  io.stderr(`wrote ${written} ${task.name} rows (${split} split, seed ${seed}${side !== undefined ? `, ${side}x${side}` : ''}) to ${out}`);
   return 0;
 }

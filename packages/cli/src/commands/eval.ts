@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { InvalidInputError, type MeasuredMetric, type SolveResult, type SpecialistV1, type TaskV1, createSolver, isCorrectAnswer, parseModelManifest, taskAccuracyMetric } from '@trm/core';
+import { writeFileAtomic } from '@trm/trainer';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv } from '../csv';
 import { describeInference, haltingFlags, solveOptionsFromFlags } from '../halting-options';
@@ -178,7 +179,7 @@ function evaluationReport(
 async function writeReport(report: EvaluationReport, values: EvalValues, io: CliIo) {
   if (values.plot) {
     try {
-      await writeFile(values.plot, await renderEvaluation(report));
+      await writeFileAtomic(values.plot, await renderEvaluation(report));
     } catch (error) {
       throw new InvalidInputError({ field: '--plot', message: `cannot write ${values.plot}: ${(error as Error).message}`, value: values.plot, cause: error });
     }
@@ -233,5 +234,10 @@ async function recordMetrics(manifestPath: string, report: EvaluationReport, com
   ];
   const same = (a: MeasuredMetric, b: MeasuredMetric) => a.dataset === b.dataset && a.subset === b.subset && JSON.stringify(a.settings) === JSON.stringify(b.settings);
   const metrics = [...manifest.metrics.filter((old) => !entries.some((entry) => same(old, entry))), ...entries];
-  await writeFile(manifestPath, `${JSON.stringify({ ...manifest, metrics }, null, 2)}\n`);
+  try {
+    // Replaced whole: a full disk leaves the manifest as it was, never half written (the model would no longer load).
+    await writeFileAtomic(manifestPath, `${JSON.stringify({ ...manifest, metrics }, null, 2)}\n`);
+  } catch (error) {
+    throw new InvalidInputError({ field: '--record', message: `cannot write ${manifestPath}: ${(error as Error).message}`, value: manifestPath, cause: error });
+  }
 }

@@ -5,6 +5,7 @@ import { InvalidInputError, type ModelSourceV1, type SolveOptionsV1, type Solver
 import { adaptModel } from '@trm/trainer/adapt';
 import { modelBytes } from '../model-bytes';
 import { numberOption } from '../arguments';
+import { withoutByteOrderMark } from '../csv';
 import { solveOptionsFromFlags } from '../halting-options';
 import { runtimeFromFlags } from '../runtime-options';
 import { loadSpecialist } from '../tasks';
@@ -90,7 +91,7 @@ function settingsFrom(values: Record<string, unknown>): Omit<RunSettings, 'onPro
 async function readQuestionFile(task: FileTask, file: string, field: string): Promise<unknown> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = withoutByteOrderMark(await readFile(file, 'utf8'));
   } catch (error) {
     throw new InvalidInputError({ field, message: `cannot read ${file}: ${(error as Error).message}`, value: file, cause: error });
   }

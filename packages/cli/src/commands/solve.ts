@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError, type SolveResult, TrmError, createSolver } from '@trm/core';
 import { numberOption, parseCommandArguments } from '../arguments';
-import { parseCsv } from '../csv';
+import { parseCsv, withoutByteOrderMark } from '../csv';
 import { haltingFlags, solveOptionsFromFlags } from '../halting-options';
 import { createRouter } from '@trm/router';
 import { builtInSpecialists, builtInTasks, loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
@@ -22,11 +22,19 @@ export interface PuzzleLine {
   readonly text: string;
 }
 
+/**
+ * A refused line as printed beside its error: cut like an error's `received` (its line number
+ * says which it was), so a 10 MB line is not written back whole.
+ */
+function echoedInput(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
 /** Reads puzzles from a file: a CSV with a `question` column, or one puzzle per line. */
 export async function readPuzzleFile(path: string): Promise<PuzzleLine[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = withoutByteOrderMark(await readFile(path, 'utf8'));
   } catch (error) {
     throw new InvalidInputError({ field: '--input', message: `cannot read ${path}: ${(error as Error).message}`, value: path, cause: error });
   }
@@ -86,7 +94,7 @@ async function solveRouted(values: Record<string, unknown> & { input?: string; j
         // A line that breaks something below the SDK (a stack overflow on absurd nesting) is that line's error.
         const error = TrmError.isInstance(reason) ? reason : new InvalidInputError({ field: 'input', message: `cannot be read: ${(reason as Error)?.message ?? String(reason)}`, cause: reason });
         const line = entries[index]!.line;
-        const body = { task: null, input: lines[index], error: { name: error.name, field: `line ${line}: ${error.field ?? ''}`, message: error.message } };
+        const body = { task: null, input: echoedInput(lines[index]!), error: { name: error.name, field: `line ${line}: ${error.field ?? ''}`, message: error.message } };
         if (values.json) io.stdout(JSON.stringify(body));
         else io.stderr(`${error.name}: ${error.message} (line ${line})`);
       }
@@ -133,7 +141,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const print = (entry: (typeof parsed)[number], result?: SolveResult<unknown>) => {
     if (entry.error || !result) {
-      if (values.json) io.stdout(JSON.stringify({ task: task.name, input: entry.puzzle.text, error: entry.error }));
+      if (values.json) io.stdout(JSON.stringify({ task: task.name, input: echoedInput(entry.puzzle.text), error: entry.error }));
       else io.stderr(`${entry.error!.name}: ${entry.error!.message} (${entry.error!.field})`);
       return;
     }

@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidInputError, type Recursion, type TaskV1, createSolver, parseDevice, parseModelManifest, runsAnyGridSize, tokenCorrectness, withGrid } from '@trm/core';
 import { createNodeRuntime, maxThreads } from '@trm/runtime-node';
@@ -109,6 +109,7 @@ export async function trainCommand(argv: string[], io: CliIo) {
   // A task whose parts disagree (encode length, decode, verify) fails here, naming the part, not at solve time.
   checkTask(task, { architecture: model.architecture, data: model.checkData });
   const engine = await planEngine(values, model.recursion, schedule.steps);
+  await makeOutputFolder(schedule.outDirectory);
   io.stderr(`training ${task.name}: ${parameterCount(model.architecture)} parameters, engine ${engine.engineName}, output ${schedule.outDirectory}`);
   const plan: TrainPlan = { loaded, task, training, values, taskOptions, grid, schedule, model, engine, command: `pnpm trm train ${argv.join(' ')}`, startedAt: Date.now(), commit: currentCommit() };
   await trainStages(plan, io);
@@ -234,48 +235,69 @@ async function planEngine(values: TrainValues, recursion: Recursion, steps: numb
   return { engine, device, threads, engineName, depthStages };
 }
 
+/** The run's folder, made before any training starts, so a path that cannot be one fails naming --out. */
+async function makeOutputFolder(directory: string) {
+  try {
+    await mkdir(directory, { recursive: true });
+  } catch (error) {
+    throw new InvalidInputError({ field: '--out', message: `cannot make the folder: ${(error as Error).message}`, value: directory, cause: error });
+  }
+}
+
 /** One stage at the architecture's own size, or with --sizes one resumed run per size, each run by runTraining. */
 async function trainStages(plan: TrainPlan, io: CliIo) {
   const { grid, schedule } = plan;
   const stages: (number | undefined)[] = grid.sides ?? [undefined];
   const onEvent = progressPrinter(schedule.steps, io);
   for (let stage = await firstStage(plan); stage < stages.length; stage++) {
-    const stageSide = stages[stage];
-    const last = stage === stages.length - 1;
-    const data = await makeData(plan, stageSide);
-    const heldOutSide = grid.accepted ? (stageSide ?? plan.model.architecture.grid?.height) : undefined;
-    const heldOut = plan.training.heldOut && (grid.sides || schedule.evalEvery) ? plan.training.heldOut({ count: schedule.evalCount, seed: 900_001, ...plan.taskOptions, ...(heldOutSide !== undefined ? { side: heldOutSide } : {}) }) : undefined;
-    const stop = new AbortController();
-    if (stageSide !== undefined) io.stderr(`grid stage ${stage + 1}/${stages.length}: ${stageSide}x${stageSide}${last ? '' : `, until held-out accuracy >= ${schedule.advanceAt}`}`);
-    const trainer = await runTraining({
-      architecture: plan.model.architecture,
-      recursion: plan.model.recursion,
-      data,
-      grid: stageSide !== undefined ? { height: stageSide, width: stageSide } : undefined,
-      signal: stop.signal,
-      batchSize: schedule.batchSize,
-      steps: schedule.steps,
-      // --max-minutes bounds the whole command, every stage together.
-      maxSeconds: schedule.maxMinutes === undefined ? undefined : Math.max(0, schedule.maxMinutes * 60 - (Date.now() - plan.startedAt) / 1000),
-      seed: schedule.seed,
-      optimizer: schedule.optimizer,
-      outDirectory: schedule.outDirectory,
-      checkpointEvery: schedule.checkpointEvery,
-      resume: (plan.values.resume ?? false) || stage > 0,
-      engine: plan.engine.engine,
-      threads: plan.engine.threads,
-      device: plan.engine.device,
-      depthStages: plan.engine.depthStages,
-      judge: tokenCorrectness(plan.task),
-      ...(plan.model.from ? { from: { parameters: plan.model.from.parameters, model: plan.model.from.model } } : {}),
-      onEvent,
-      onCheckpoint: checkpointHandler(plan, { data, heldOut, last, stop }, io),
-    });
-    await (data as { close?: () => Promise<void> }).close?.();
+    const data = await makeData(plan, stages[stage]);
+    let trainer: TrmTrainer;
+    // Whatever fails from here (a checkpoint, a diverged loss, the disk), the data worker is ended, so the command exits.
+    try {
+      trainer = await trainStage(plan, stage, data, onEvent, io);
+    } finally {
+      await (data as { close?: () => Promise<void> }).close?.();
+    }
     const reached = trainer.step;
     trainer.dispose();
     if (reached >= schedule.steps || (schedule.maxMinutes !== undefined && Date.now() - plan.startedAt >= schedule.maxMinutes * 60_000)) break;
   }
+}
+
+/** One stage of the run (the whole run without --sizes): its held-out inputs, then runTraining. */
+async function trainStage(plan: TrainPlan, stage: number, data: TrainingDataSource, onEvent: (event: TrainingEvent) => void, io: CliIo): Promise<TrmTrainer> {
+  const { grid, schedule } = plan;
+  const stages: (number | undefined)[] = grid.sides ?? [undefined];
+  const stageSide = stages[stage];
+  const last = stage === stages.length - 1;
+  const heldOutSide = grid.accepted ? (stageSide ?? plan.model.architecture.grid?.height) : undefined;
+  const heldOut = plan.training.heldOut && (grid.sides || schedule.evalEvery) ? plan.training.heldOut({ count: schedule.evalCount, seed: 900_001, ...plan.taskOptions, ...(heldOutSide !== undefined ? { side: heldOutSide } : {}) }) : undefined;
+  const stop = new AbortController();
+  if (stageSide !== undefined) io.stderr(`grid stage ${stage + 1}/${stages.length}: ${stageSide}x${stageSide}${last ? '' : `, until held-out accuracy >= ${schedule.advanceAt}`}`);
+  return await runTraining({
+    architecture: plan.model.architecture,
+    recursion: plan.model.recursion,
+    data,
+    grid: stageSide !== undefined ? { height: stageSide, width: stageSide } : undefined,
+    signal: stop.signal,
+    batchSize: schedule.batchSize,
+    steps: schedule.steps,
+    // --max-minutes bounds the whole command, every stage together.
+    maxSeconds: schedule.maxMinutes === undefined ? undefined : Math.max(0, schedule.maxMinutes * 60 - (Date.now() - plan.startedAt) / 1000),
+    seed: schedule.seed,
+    optimizer: schedule.optimizer,
+    outDirectory: schedule.outDirectory,
+    checkpointEvery: schedule.checkpointEvery,
+    resume: (plan.values.resume ?? false) || stage > 0,
+    engine: plan.engine.engine,
+    threads: plan.engine.threads,
+    device: plan.engine.device,
+    depthStages: plan.engine.depthStages,
+    judge: tokenCorrectness(plan.task),
+    ...(plan.model.from ? { from: { parameters: plan.model.from.parameters, model: plan.model.from.model } } : {}),
+    onEvent,
+    onCheckpoint: checkpointHandler(plan, { data, heldOut, last, stop }, io),
+  });
 }
 
 /** The stage to start at: the first, or for a resumed curriculum the size it trained at last (or the next larger one listed). */
@@ -359,7 +381,10 @@ function checkpointHandler(plan: TrainPlan, stage: StageRun, io: CliIo): (traine
     const result = await evaluateHeldOut(plan.task, exported.manifestPath, stage.heldOut, plan.engine.threads);
     const grid = trainer.architecture.grid;
     const size = grid ? `${grid.height}x${grid.width}` : undefined;
-    await appendFile(join(schedule.outDirectory, 'metrics.jsonl'), `${JSON.stringify({ type: 'eval', time: new Date().toISOString(), step: trainer.step, cpuSeconds: await runCpuSeconds(schedule.outDirectory), ...(size ? { grid: size } : {}), ...result })}\n`);
+    const line = `${JSON.stringify({ type: 'eval', time: new Date().toISOString(), step: trainer.step, cpuSeconds: await runCpuSeconds(schedule.outDirectory), ...(size ? { grid: size } : {}), ...result })}\n`;
+    await appendFile(join(schedule.outDirectory, 'metrics.jsonl'), line).catch((error: Error) => {
+      throw new InvalidInputError({ field: '--out', message: `cannot write metrics.jsonl: ${error.message}`, value: schedule.outDirectory, cause: error });
+    });
     io.stderr(`held-out${size ? ` ${size}` : ''}: ${(100 * result.accuracy).toFixed(1)}% right of ${result.count}, halted ${(100 * result.haltedShare).toFixed(0)}%, mean steps ${result.meanSteps.toFixed(1)}`);
     if (result.accuracy > best) {
       best = result.accuracy;

@@ -6,7 +6,14 @@ export function parseWithSchema<Schema extends z.ZodType>(schema: Schema, value:
   const result = schema.safeParse(value);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new InvalidInputError({ field: [field, ...(issue?.path ?? [])].join('.'), message: issue?.message ?? 'invalid', value, cause: result.error });
+    // Zod quotes the keys it refuses ('Unrecognized key: "..."') and paths hold the caller's keys:
+    // both are cut, so a megabyte-long key is never sent back in an error.
+    const path = (issue?.path ?? []).map((segment) => clip(String(segment), 60));
+    throw new InvalidInputError({ field: [field, ...path].join('.'), message: clip(issue?.message ?? 'invalid', 200), value, cause: result.error });
   }
   return result.data;
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }

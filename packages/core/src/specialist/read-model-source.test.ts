@@ -55,6 +55,18 @@ describe('createSpecialist with a manifest path or URL', () => {
     const linkedFolder = modelFolder('sub/model.onnx');
     symlinkSync(outside, join(linkedFolder, 'sub'));
     await expect(createSpecialist(task, join(linkedFolder, 'manifest.json'))).rejects.toMatchObject({ field: 'weights[0].path' });
+    // The parent folder itself is outside too.
+    await expect(createSpecialist(task, join(modelFolder('..'), 'manifest.json'))).rejects.toMatchObject({ field: 'weights[0].path' });
+  });
+
+  it('accepts a file whose name starts with two dots: only a whole ".." segment leaves the folder', async () => {
+    for (const name of ['..w.onnx', 'sub/..w.onnx', '...onnx']) {
+      const folder = modelFolder(name);
+      mkdirSync(join(folder, 'sub'), { recursive: true });
+      writeFileSync(join(folder, name), 'abcd');
+      const specialist = await createSpecialist(task, join(folder, 'manifest.json'));
+      expect(specialist.model.weights).toBe(join(folder, name));
+    }
   });
 
   it('names what is wrong: a missing file, a folder, a bad manifest, a wrong model argument', async () => {

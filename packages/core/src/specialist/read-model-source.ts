@@ -53,7 +53,7 @@ async function readFromFile(location: string | URL): Promise<ModelSourceV1> {
   const fsName = 'node:fs/promises';
   const pathName = 'node:path';
   const urlName = 'node:url';
-  const [{ readFile, realpath, stat }, { basename, dirname, isAbsolute, relative, resolve }, { fileURLToPath }] = await Promise.all([
+  const [{ readFile, realpath, stat }, { basename, dirname, isAbsolute, relative, resolve, sep }, { fileURLToPath }] = await Promise.all([
     import(/* @vite-ignore */ fsName) as Promise<typeof import('node:fs/promises')>,
     import(/* @vite-ignore */ pathName) as Promise<typeof import('node:path')>,
     import(/* @vite-ignore */ urlName) as Promise<typeof import('node:url')>,
@@ -78,7 +78,8 @@ async function readFromFile(location: string | URL): Promise<ModelSourceV1> {
     const real = await realpath(target).catch(() => realpath(dirname(target)).then((parent) => resolve(parent, basename(target)), () => target));
     for (const candidate of [target, real]) {
       const rest = relative(folder, candidate);
-      if (rest.startsWith('..') || isAbsolute(rest)) throw new ModelLoadError({ source: path, message: `weights path ${JSON.stringify(file)} leaves the manifest's folder`, field: `weights[${index}].path` });
+      // Only a whole '..' segment climbs out: '..w.onnx' is a file in the folder.
+      if (rest === '..' || rest.startsWith(`..${sep}`) || isAbsolute(rest)) throw new ModelLoadError({ source: path, message: `weights path ${JSON.stringify(file)} leaves the manifest's folder`, field: `weights[${index}].path` });
     }
     return target;
   };

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type Architecture, InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, parseModelManifest, runsAnyGridSize, withGrid } from '@trm/core';
+import * as ort from 'onnxruntime-node';
+import { type Architecture, InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, fullSequenceLength, parseModelManifest, runsAnyGridSize, stepGraphNames, withGrid } from '@trm/core';
 import { exportStepToOnnx } from '../onnx/export-onnx';
+import { TrainingDivergedError } from '../training/training-diverged-error';
 import { loadCheckpoint } from '../training/checkpoint';
 import { type DepthStage, recursionAtStep } from '../training/depth-stages';
-
+import { writeFilesAtomic } from '../util/write-file-atomic';
 
 /**
  * Exports a checkpoint's EMA weights as an ONNX step graph plus a manifest beside it. Metrics
@@ -44,8 +46,11 @@ export async function exportModel(options: {
   const name = `trm-${architecture.mixer}-h${architecture.hiddenSize}-t${recursion.cycles}n${recursion.latentSteps}`;
   const id = `${task}:${name}`;
   const onnx = exportStepToOnnx({ architecture, recursion, parameters, metadata: { id, step: String(header.step) } });
-  await mkdir(dirname(onnxPath), { recursive: true });
-  await writeFile(onnxPath, onnx);
+  // Finite weights can still overflow (a run that diverged one step later): such a model answers NaN, so it is not exported.
+  const overflowing = await firstNonFiniteOutput(onnx, architecture);
+  if (overflowing) {
+    throw new TrainingDivergedError({ step: header.step, field: 'weights', message: `the ${which} weights give non-finite ${overflowing} on a blank input: the run diverged, nothing is exported (lower the learning rate)` });
+  }
   const sha256 = createHash('sha256').update(onnx).digest('hex');
   const training = options.training ?? runManifest?.training ?? previous?.training;
   if (!training) throw new InvalidInputError({ field: '--checkpoint', message: 'no training record: export from a training run, or beside an existing manifest' });
@@ -73,8 +78,38 @@ export async function exportModel(options: {
     metrics: previous && previous.weights[0]?.sha256 === sha256 ? previous.metrics : [],
     createdAt: new Date().toISOString(),
   });
-  await writeFile(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  try {
+    await mkdir(dirname(onnxPath), { recursive: true });
+    // Both whole or neither, the weights renamed into place first: a manifest never names weights that are half written.
+    await writeFilesAtomic([
+      [onnxPath, onnx],
+      [manifestPath, `${JSON.stringify(manifest, null, 2)}\n`],
+    ]);
+  } catch (error) {
+    throw new InvalidInputError({ field: 'out', message: `cannot write ${onnxPath} and its manifest: ${(error as Error).message}`, value: onnxPath, cause: error });
+  }
   return { onnxPath, manifestPath, manifest };
+}
+
+/** One step of the graph from the initial state on a blank input; the first output holding NaN or Infinity, if any. */
+async function firstNonFiniteOutput(onnx: Uint8Array, architecture: Architecture): Promise<string | undefined> {
+  const session = await ort.InferenceSession.create(onnx);
+  try {
+    const state = () => new ort.Tensor('float32', new Float32Array(fullSequenceLength(architecture) * architecture.hiddenSize), [1, fullSequenceLength(architecture), architecture.hiddenSize]);
+    const outputs = await session.run({
+      [stepGraphNames.tokens]: new ort.Tensor('int32', new Int32Array(architecture.sequenceLength), [1, architecture.sequenceLength]),
+      [stepGraphNames.puzzleIdentifiers]: new ort.Tensor('int32', new Int32Array(1), [1, 1]),
+      [stepGraphNames.y]: state(),
+      [stepGraphNames.z]: state(),
+      [stepGraphNames.reset]: new ort.Tensor('float32', Float32Array.of(1), [1, 1, 1]),
+    });
+    for (const name of [stepGraphNames.logits, stepGraphNames.qHalt, stepGraphNames.yOut, stepGraphNames.zOut]) {
+      if ((outputs[name]!.data as Float32Array).some((value) => !Number.isFinite(value))) return name;
+    }
+    return undefined;
+  } finally {
+    await session.release();
+  }
 }
 
 /** The exported architecture at another grid: only conv weights are size-free. */

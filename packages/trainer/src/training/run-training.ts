@@ -9,6 +9,7 @@ import type { OptimizerSettings } from './optimizer-settings';
 import { OrtTrmTrainer } from './ort-trainer';
 import { type ParameterValues, trmParameterSpecs } from '../network/trm-parameters';
 import type { StepMetrics, TrainerState } from './trainer-state';
+import { TrainingDivergedError } from './training-diverged-error';
 import type { TrainingDataSource } from './training-data-source';
 
 /** What runTraining needs of an engine; the tfjs and onnxruntime trainers both provide it. */
@@ -84,17 +85,27 @@ export interface TrainingRunOptions {
 
 /** Trains with checkpoints and resume; metrics go to `metrics.jsonl` in the output directory. */
 export async function runTraining(options: TrainingRunOptions): Promise<TrmTrainer> {
-  await mkdir(options.outDirectory, { recursive: true });
+  try {
+    await mkdir(options.outDirectory, { recursive: true });
+  } catch (error) {
+    throw new InvalidInputError({ field: 'outDirectory', message: `cannot make the folder: ${(error as Error).message}`, value: options.outDirectory, cause: error });
+  }
   const engine = options.engine ?? 'ort';
   const { trainer, record, resumed } = await startTrainer(options, engine);
-  recordDataAndGrid(options.data, trainer, record);
-  const cpuSeconds = cpuClock(record.cpuSecondsBefore);
-  options.onEvent?.({ type: 'start', step: trainer.step, resumed, engine });
-  const checkpoint = () => writeCheckpoint(options, trainer, record.config, cpuSeconds);
-  await trainSteps(options, trainer, checkpoint, cpuSeconds);
-  if (trainer.step % options.checkpointEvery !== 0) await checkpoint();
-  options.onEvent?.({ type: 'done', step: trainer.step, wallSeconds: trainer.wallSeconds });
-  return trainer;
+  try {
+    recordDataAndGrid(options.data, trainer, record);
+    const cpuSeconds = cpuClock(record.cpuSecondsBefore);
+    options.onEvent?.({ type: 'start', step: trainer.step, resumed, engine });
+    const checkpoint = () => writeCheckpoint(options, trainer, record.config, cpuSeconds);
+    await trainSteps(options, trainer, checkpoint, cpuSeconds);
+    if (trainer.step % options.checkpointEvery !== 0) await checkpoint();
+    options.onEvent?.({ type: 'done', step: trainer.step, wallSeconds: trainer.wallSeconds });
+    return trainer;
+  } catch (error) {
+    // The caller gets no trainer to dispose when the run fails.
+    trainer.dispose();
+    throw error;
+  }
 }
 
 /** What a checkpoint records beside the weights: the settings, and what earlier processes of a resumed run did. */
@@ -152,6 +163,7 @@ function resizeTo(grid: TrainingRunOptions['grid'], architecture: Architecture):
 
 async function resumeTrainer(options: TrainingRunOptions, create: (settings: TrainerSettings) => Promise<TrmTrainer>, record: RunRecord): Promise<TrmTrainer> {
   const { header, groups } = await loadCheckpoint(options.outDirectory);
+  checkResumedArchitecture(options, header.architecture);
   record.dataHistory = (header.config.dataHistory as RunRecord['dataHistory'] | undefined) ?? [];
   record.gridHistory = (header.config.gridHistory as RunRecord['gridHistory'] | undefined) ?? [];
   record.cpuSecondsBefore = (header.config.cpuSeconds as number | undefined) ?? 0;
@@ -171,6 +183,27 @@ async function resumeTrainer(options: TrainingRunOptions, create: (settings: Tra
       secondMoment: groups.secondMoment,
     },
   });
+}
+
+/**
+ * A resumed run trains the checkpoint's network: one asked for with other settings (another
+ * hidden size, another task's vocabulary) is refused, not silently swapped. The grid may differ
+ * (a size curriculum resizes conv models); puzzle identifiers are checked against the data later.
+ */
+function checkResumedArchitecture(options: TrainingRunOptions, saved: Architecture) {
+  const asked = resizeTo(options.grid, options.architecture);
+  const resumed = resizeTo(options.grid, saved);
+  const keys = new Set([...Object.keys(asked), ...Object.keys(resumed)] as (keyof Architecture)[]);
+  for (const key of keys) {
+    if (key === 'puzzleIdentifiers') continue;
+    if (JSON.stringify(asked[key]) !== JSON.stringify(resumed[key])) {
+      throw new InvalidInputError({
+        field: `architecture.${key}`,
+        message: `the checkpoint in ${options.outDirectory} has ${key} ${JSON.stringify(resumed[key])}, this run asks for ${JSON.stringify(asked[key])}: resume with the run's own settings, or train into another folder`,
+        value: asked[key],
+      });
+    }
+  }
 }
 
 /** A trainer that starts from a model's weights, with fresh optimizer state. */
@@ -269,8 +302,21 @@ async function trainSteps(options: TrainingRunOptions, trainer: TrmTrainer, chec
     await options.data.ready?.(options.batchSize);
     dataSeconds = (performance.now() - waitStarted) / 1000;
     const metrics = { ...(await trainer.trainStep(timedData)), dataWaitSeconds: dataSeconds, cpuSeconds: cpuSeconds() };
-    await appendFile(metricsFile, `${JSON.stringify({ time: new Date().toISOString(), ...metrics })}\n`);
+    await appendMetrics(metricsFile, `${JSON.stringify({ time: new Date().toISOString(), ...metrics })}\n`);
+    // Once the loss is NaN or infinite every later step is too, and so are the weights: stop before they are saved.
+    if (!Number.isFinite(metrics.loss)) {
+      throw new TrainingDivergedError({ step: metrics.step, field: 'loss', message: `the loss is ${metrics.loss} (learning rate ${metrics.learningRate}); nothing from this step is saved (lower the learning rate)` });
+    }
     options.onEvent?.({ type: 'step', metrics });
     if (trainer.step % options.checkpointEvery === 0) await checkpoint();
+  }
+}
+
+/** One line of metrics.jsonl; a disk that refuses it is the output folder's error, typed. */
+async function appendMetrics(file: string, line: string) {
+  try {
+    await appendFile(file, line);
+  } catch (error) {
+    throw new InvalidInputError({ field: 'outDirectory', message: `cannot write ${file}: ${(error as Error).message}`, value: file, cause: error });
   }
 }

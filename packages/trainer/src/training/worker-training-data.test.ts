@@ -70,3 +70,28 @@ describe('training data made on a worker thread', () => {
     await worker.close();
   });
 });
+
+describe('a worker data source and the process', () => {
+  // Handles that keep the event loop alive (unref'd ones are not listed).
+  const alive = () => process.getActiveResourcesInfo().filter((name) => name === 'MessagePort' || name === 'Worker').length;
+
+  it('an idle source keeps nothing alive, so a run that fails without closing it still exits', async () => {
+    const path = await writeDataModule();
+    const before = alive();
+    const worker = await createWorkerTrainingData({ module: path, exportName: 'createCountingData', options: { seed: 5 }, bufferSize: 8 });
+    await worker.ready(8);
+    expect(alive()).toBe(before);
+    await worker.close();
+  });
+
+  it('a wait for examples does keep the process alive until they come', async () => {
+    const path = await writeDataModule();
+    const worker = await createWorkerTrainingData({ module: path, exportName: 'createCountingData', options: { seed: 6 }, bufferSize: 4 });
+    const before = alive();
+    const waiting = worker.ready(5000);
+    expect(alive()).toBeGreaterThan(before);
+    await waiting;
+    expect(alive()).toBe(before);
+    await worker.close();
+  });
+});

@@ -64,9 +64,9 @@ export async function createWorkerTrainingData(options: WorkerTrainingDataOption
   const bufferSize = options.bufferSize ?? 256;
   const module = isAbsolute(options.module) ? pathToFileURL(options.module).href : options.module;
   const worker = new Worker(workerSource, { eval: true, workerData: { module, exportName: options.exportName, member: options.member ? [...options.member] : undefined, options: options.options } });
-  worker.unref();
   const buffer: TrainingExample[] = [];
   let requested = 0;
+  let waiting = 0;
   let failure: Error | null = null;
   let waiters: (() => void)[] = [];
   const wake = () => {
@@ -74,7 +74,7 @@ export async function createWorkerTrainingData(options: WorkerTrainingDataOption
     waiters = [];
     for (const resolve of current) resolve();
   };
-  const { description, puzzleNames } = await new Promise<{ description: string; puzzleNames?: string[] }>((resolve, reject) => {
+  const started = new Promise<{ description: string; puzzleNames?: string[] }>((resolve, reject) => {
     worker.on('message', (message: { type: 'ready'; description: string; puzzleNames?: string[] } | { type: 'examples'; examples: TrainingExample[] } | { type: 'error'; message: string }) => {
       if (message.type === 'ready') resolve({ description: message.description, puzzleNames: message.puzzleNames });
       else if (message.type === 'examples') {
@@ -93,6 +93,17 @@ export async function createWorkerTrainingData(options: WorkerTrainingDataOption
       wake();
     });
   });
+  let description: string;
+  let puzzleNames: string[] | undefined;
+  try {
+    ({ description, puzzleNames } = await started);
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  // Only now: adding a 'message' listener refs the worker's port again, so an unref before it
+  // would let a source nobody closed (a run that failed) hold the process open for ever.
+  worker.unref();
   const topUp = () => {
     const missing = bufferSize - buffer.length - requested;
     // Small requests would cost a message each; ask in chunks of at least a quarter buffer.
@@ -113,7 +124,13 @@ export async function createWorkerTrainingData(options: WorkerTrainingDataOption
           requested += shortfall;
           worker.postMessage(shortfall);
         }
-        await new Promise<void>((resolve) => waiters.push(resolve));
+        // Waiting on the worker keeps the process alive; an idle source does not.
+        if (waiting++ === 0) worker.ref();
+        try {
+          await new Promise<void>((resolve) => waiters.push(resolve));
+        } finally {
+          if (--waiting === 0) worker.unref();
+        }
       }
       topUp();
     },
