@@ -54,7 +54,7 @@ export interface NodeRuntimeSettings {
    * Positions (slots x sequence length) one onnxruntime run takes on the CPU; a larger step runs
    * in consecutive parts of equal size, at least one slot each (default 2048). Past it the
    * activations outgrow the caches: on 2 cores a 30x30 maze batch of 64 ran 1.6x the maze-steps/s
-   * in runs of 2 slots than in one run, and a sudoku batch of 256 fell 20% below batch 64 in one run.
+   * in runs of 2 slots than in one run, and a sudoku batch of 256 in one run did 5-15% less than batch 64.
    */
   positionsPerRun?: number;
 }
