@@ -11,6 +11,7 @@ import { createNodeRuntime } from '@trm/runtime-node';
 import { sudoku } from '@trm/tasks-sudoku';
 import { main } from '@trm/cli';
 import { isValidCompletion, randomLatinSquare, randomPuzzle, task } from './latin-square.js';
+import { rowsAndColumnsHold } from './latin-check-for-tests.js';
 
 const taskFile = fileURLToPath(new URL('./latin-square.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'trm-latin-'));
@@ -22,17 +23,6 @@ function cli(argv) {
   return main(argv, { stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) }).then((code) => ({ code, stdout, stderr }));
 }
 
-/** An independent check: every row and column a permutation of 1-6, givens kept (no shared code with the task). */
-function rowsAndColumnsHold(question, answer) {
-  if (!/^[1-6]{36}$/.test(answer)) return false;
-  for (let index = 0; index < 36; index++) if (question[index] !== '.' && question[index] !== answer[index]) return false;
-  const lines = [];
-  for (let line = 0; line < 6; line++) {
-    lines.push(answer.slice(line * 6, line * 6 + 6));
-    lines.push(Array.from({ length: 6 }, (_, row) => answer[row * 6 + line]).join(''));
-  }
-  return lines.every((text) => [...text].sort().join('') === '123456');
-}
 
 describe('a custom task (6x6 Latin squares) through the SDK tools', () => {
   it('is a valid task: its generator makes Latin squares, its verifier refuses broken ones', () => {
@@ -78,7 +68,7 @@ describe('a custom task (6x6 Latin squares) through the SDK tools', () => {
     expect(line.answer).toHaveLength(36);
     expect(line.verified).toBe(rowsAndColumnsHold(question, line.answer));
 
-    const specialist = createSpecialist(task, { manifest: parseModelManifest(JSON.parse(readFileSync(join(work, 'model', 'manifest.json'), 'utf8'))), weights: join(work, 'model', 'latin.onnx') });
+    const specialist = await createSpecialist(task, join(work, 'model', 'manifest.json'));
     const router = createRouter({ specialists: [specialist, sudoku], runtime: createNodeRuntime({ threads: 1 }) });
     try {
       expect(router.route(question)).toMatchObject({ task: 'latin-square' });

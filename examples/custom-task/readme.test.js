@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { rowsAndColumnsHold } from './latin-check-for-tests.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bin = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
@@ -32,17 +33,6 @@ function trmArguments(line) {
   return words.slice(2);
 }
 
-/** An independent check of a completion: every row and column a permutation of 1-6, givens kept. */
-function rowsAndColumnsHold(question, answer) {
-  if (!/^[1-6]{36}$/.test(answer)) return false;
-  for (let index = 0; index < 36; index++) if (question[index] !== '.' && question[index] !== answer[index]) return false;
-  const lines = [];
-  for (let line = 0; line < 6; line++) {
-    lines.push(answer.slice(line * 6, line * 6 + 6));
-    lines.push(Array.from({ length: 6 }, (_, row) => answer[row * 6 + line]).join(''));
-  }
-  return lines.every((text) => [...text].sort().join('') === '123456');
-}
 
 describe('custom-task README: loading a model made by trm train', () => {
   const question = /"([0-6.]{36})"/.exec(commands[1])[1];

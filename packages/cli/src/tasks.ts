@@ -4,11 +4,11 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   InvalidInputError,
-  ModelLoadError,
   type SpecialistV1,
   type TaskOptionV1,
   type TaskV1,
   createSpecialist,
+  readModelSource,
   parseTaskDefinition,
 } from '@trm/core';
 
@@ -130,14 +130,8 @@ export async function loadSpecialist(task: TaskV1<any, any>, manifestPath?: stri
     }
     return createSpecialist(task);
   }
-  try {
-    // Core reads it: weights beside the manifest and inside its folder, extra files hashed.
-    return await createSpecialist(task, manifestPath);
-  } catch (error) {
-    // The reader names `model`; a CLI user needs the flag.
-    if (ModelLoadError.isInstance(error) && error.field === 'model') throw new ModelLoadError({ source: error.source, message: error.message.slice(error.source.length + 2), field: flag, cause: error.cause });
-    throw error;
-  }
+  // Core reads it (weights beside the manifest and inside its folder, extra files hashed), naming the flag.
+  return createSpecialist(task, await readModelSource(manifestPath, { field: flag }));
 }
 
 

@@ -182,7 +182,11 @@ export function createRouter(settings: RouterSettings): Router {
     const shared = { ...call.options, signal: controller.signal };
     let failure: { error: unknown } | undefined;
     const byTask = new Map<string, number[]>();
-    parsed.forEach((entry, index) => byTask.set(entry.task, [...(byTask.get(entry.task) ?? []), index]));
+    parsed.forEach((entry, index) => {
+      const indices = byTask.get(entry.task);
+      if (indices) indices.push(index);
+      else byTask.set(entry.task, [index]);
+    });
     const results: RouterResult[] = new Array(parsed.length);
     const answers: (SolveStepAnswer<unknown> | undefined)[] = new Array(parsed.length).fill(undefined);
     let step = 0;

@@ -30,6 +30,7 @@ import {
   resetFlags,
   parseDevice,
   verifyWeights,
+  checkSettingKeys,
 } from '@trm/core';
 
 /** The device words Node takes: the shared 'auto' | 'cpu' | 'gpu', and 'cuda' (= 'gpu'). */
@@ -119,12 +120,8 @@ export interface NodeRuntime extends InferenceRuntimeV1 {
 
 /** Runs TRM step graphs with onnxruntime-node. */
 export function createNodeRuntime(settings: NodeRuntimeSettings = {}): NodeRuntime {
-  // A misspelt setting would silently do nothing: refuse it.
-  for (const key of Object.keys(settings ?? {})) {
-    const value = (settings as Record<string, unknown>)[key];
-    if (renamedSettings[key]) throw new InvalidInputError({ field: key, message: renamedSettings[key], value });
-    if (!settingKeys.includes(key)) throw new InvalidInputError({ field: key, message: `unknown runtime setting; expected ${settingKeys.join(', ')}`, value });
-  }
+  // A misspelt setting would silently do nothing: refuse it (an old name says what replaced it).
+  checkSettingKeys(settings ?? {}, settingKeys, '', renamedSettings);
   const device = parseDevice(settings.device, 'node');
   const threads = settings.threads;
   // More threads than a few per core only add contention; 100,000 of them exhausted memory.

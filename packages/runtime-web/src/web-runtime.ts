@@ -24,6 +24,7 @@ import {
   parseDevice,
   resetFlags,
   verifyWeights,
+  checkSettingKeys,
 } from '@trm/core';
 
 /** The device words the browser takes: the shared 'auto' | 'cpu' | 'gpu', and 'wasm' (= 'cpu') and 'webgpu' (= 'gpu'). */
@@ -104,20 +105,16 @@ function loadOrt(device: 'webgpu' | 'wasm'): Promise<Ort> {
   return import('onnxruntime-web');
 }
 
+const settingKeys: readonly string[] = ['device', 'threads', 'wasmPaths', 'onProgress'] satisfies (keyof WebRuntimeSettings)[];
+
 /**
  * Runs TRM step graphs with onnxruntime-web. On WebGPU the recursion state stays in GPU buffers
  * between steps (outputs fed back as inputs, replaced buffers disposed); only logits and q_halt
  * come back to the CPU. Session runs are serialised.
  */
-const settingKeys: readonly string[] = ['device', 'threads', 'wasmPaths', 'onProgress'] satisfies (keyof WebRuntimeSettings)[];
-
 export function createWebRuntime(settings: WebRuntimeSettings = {}): WebRuntime {
-  // A misspelt setting would silently do nothing: refuse it.
-  for (const key of Object.keys(settings ?? {})) {
-    const value = (settings as Record<string, unknown>)[key];
-    if (key === 'intraOpThreads') throw new InvalidInputError({ field: key, message: 'renamed: use threads (the WebAssembly threads a step uses)', value });
-    if (!settingKeys.includes(key)) throw new InvalidInputError({ field: key, message: `unknown runtime setting; expected ${settingKeys.join(', ')}`, value });
-  }
+  // A misspelt setting would silently do nothing: refuse it (an old name says what replaced it).
+  checkSettingKeys(settings ?? {}, settingKeys, '', { intraOpThreads: 'renamed: use threads (the WebAssembly threads a step uses)' });
   const requested = parseDevice(settings.device, 'web');
   if (settings.threads !== undefined && (!Number.isInteger(settings.threads) || settings.threads < 1)) {
     throw new InvalidInputError({ field: 'threads', message: 'must be a positive integer', value: settings.threads });

@@ -56,9 +56,16 @@ export interface TrainingDataOptionsV1 {
 
 /** One training example in token space (what the trainer consumes). */
 export interface TaskTrainingExampleV1 {
+  /** [sequenceLength] input token ids. */
   readonly tokens: Int32Array;
+  /** [sequenceLength] target token ids: the answer. */
   readonly labels: Int32Array;
   readonly puzzleIdentifier?: number;
+  /**
+   * Optional per-step targets (Deep Improvement Supervision, arXiv 2511.16886): supervision step
+   * s (from 0) trains its cross-entropy on stepLabels[s] while s < stepLabels.length, then on
+   * `labels`. Halting and exact accuracy always judge against `labels`, the answer.
+   */
   readonly stepLabels?: readonly Int32Array[];
 }
 

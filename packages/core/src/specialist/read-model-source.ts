@@ -16,16 +16,18 @@ function isUrlText(text: string): boolean {
  * path or file: URL in Node, an http(s) URL anywhere. The weights are the manifest's own files,
  * resolved beside it and kept inside its folder; the runtime checks their size and sha256 at load.
  */
-export async function readModelSource(location: string | URL): Promise<ModelSourceV1> {
+export async function readModelSource(location: string | URL, options: { readonly field?: string } = {}): Promise<ModelSourceV1> {
+  // The name the caller knows the location by (`model`, or a CLI's `--model`).
+  const field = options.field ?? 'model';
   const text = location instanceof URL ? location.href : location;
-  if (typeof text !== 'string' || text === '') throw new ModelLoadError({ source: String(location), message: 'expected the path or URL of a manifest.json', field: 'model' });
+  if (typeof text !== 'string' || text === '') throw new ModelLoadError({ source: String(location), message: 'expected the path or URL of a manifest.json', field });
   const url = location instanceof URL ? location : isUrlText(text) ? new URL(text) : undefined;
-  if (url && url.protocol !== 'file:') return readFromUrl(url);
-  return readFromFile(url ?? text);
+  if (url && url.protocol !== 'file:') return readFromUrl(url, field);
+  return readFromFile(url ?? text, field);
 }
 
-async function readFromUrl(url: URL): Promise<ModelSourceV1> {
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ModelLoadError({ source: url.href, message: `cannot read a manifest over ${url.protocol} (use a file path, file:, http: or https:)`, field: 'model' });
+async function readFromUrl(url: URL, field: string): Promise<ModelSourceV1> {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ModelLoadError({ source: url.href, message: `cannot read a manifest over ${url.protocol} (use a file path, file:, http: or https:)`, field });
   let json: unknown;
   try {
     const response = await fetch(url);
@@ -34,7 +36,7 @@ async function readFromUrl(url: URL): Promise<ModelSourceV1> {
     if (body.length > maxManifestBytes) throw new Error(`${body.length} bytes: a manifest is a small JSON file (at most 1 MB)`);
     json = JSON.parse(body);
   } catch (error) {
-    throw new ModelLoadError({ source: url.href, message: `cannot read manifest: ${(error as Error).message}`, field: 'model', cause: error });
+    throw new ModelLoadError({ source: url.href, message: `cannot read manifest: ${(error as Error).message}`, field, cause: error });
   }
   const manifest = parseModelManifest(json);
   const folder = new URL('./', url);
@@ -48,7 +50,7 @@ async function readFromUrl(url: URL): Promise<ModelSourceV1> {
   return { manifest, weights: weights[0]! };
 }
 
-async function readFromFile(location: string | URL): Promise<ModelSourceV1> {
+async function readFromFile(location: string | URL, field: string): Promise<ModelSourceV1> {
   // Node only, loaded when asked for, so browsers never see these imports.
   const fsName = 'node:fs/promises';
   const pathName = 'node:path';
@@ -58,7 +60,7 @@ async function readFromFile(location: string | URL): Promise<ModelSourceV1> {
     import(/* @vite-ignore */ pathName) as Promise<typeof import('node:path')>,
     import(/* @vite-ignore */ urlName) as Promise<typeof import('node:url')>,
   ]).catch((error: unknown) => {
-    throw new ModelLoadError({ source: String(location), message: 'a manifest path is read with Node; in a browser give an http(s) URL', field: 'model', cause: error });
+    throw new ModelLoadError({ source: String(location), message: 'a manifest path is read with Node; in a browser give an http(s) URL', field, cause: error });
   });
   const path = resolve(typeof location === 'string' ? location : fileURLToPath(location));
   let json: unknown;
@@ -67,7 +69,7 @@ async function readFromFile(location: string | URL): Promise<ModelSourceV1> {
     if (!info.isFile() || info.size > maxManifestBytes) throw new Error(info.isFile() ? `${info.size} bytes: a manifest is a small JSON file (at most 1 MB)` : 'not a regular file');
     json = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new ModelLoadError({ source: path, message: `cannot read manifest: ${(error as Error).message}`, field: 'model', cause: error });
+    throw new ModelLoadError({ source: path, message: `cannot read manifest: ${(error as Error).message}`, field, cause: error });
   }
   const manifest = parseModelManifest(json);
   // Every weight file stays inside the manifest's folder, links resolved (a link cannot point outside).
