@@ -5,7 +5,7 @@ import { createRouter } from '@trm/router';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { maze } from '@trm/tasks-maze';
 import { sudoku } from '@trm/tasks-sudoku';
-import { describeError, httpOptions, installErrorHandler, onHangUp, refuseBody, sendResults, solveEntry, toJson } from './common.js';
+import { describeError, httpOptions, installBodyParsers, installErrorHandler, onHangUp, refuseBody, sendResults, solveEntry, toJson } from './common.js';
 
 // patience 4: an answer that has not changed for 4 steps stops (on Kaggle sudoku this never
 // cost a solve; a stuck maze stops after 5 steps instead of 16).
@@ -66,6 +66,7 @@ export async function buildApp({
     return sendResults(reply, many, results);
   });
 
+  installBodyParsers(app);
   installErrorHandler(app);
   return app;
 }

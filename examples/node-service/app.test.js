@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMazeGenerator, formatMaze, isValidShortestPath, parseMazeString } from '@trm/tasks-maze';
-import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
+import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString, sudoku } from '@trm/tasks-sudoku';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { buildApp } from './app.js';
 import { trickleBody } from './slow-client-for-tests.js';
@@ -75,6 +75,33 @@ describe('node service', () => {
     const tasks = (await app.inject({ method: 'GET', url: '/tasks' })).json();
     expect(tasks.map((task) => task.task)).toEqual(['sudoku', 'maze']);
     expect(tasks[0].inputJsonSchema.anyOf).toHaveLength(3);
+  });
+});
+
+describe('node service bodies', () => {
+  const puzzle = formatSudoku(createSudokuGenerator({ seed: 78 }).next().puzzle);
+  let app;
+  beforeAll(async () => {
+    app = await buildApp({ specialists: [sudoku] });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('a text/plain body (a request any web page can make through a visitor) is 415, naming the content type to send', async () => {
+    const response = await app.inject({ method: 'POST', url: '/solve', payload: puzzle, headers: { 'content-type': 'text/plain' } });
+    expect(response.statusCode).toBe(415);
+    expect(response.json().error.message).toMatch(/content-type: application\/json/);
+  });
+
+  it('a "__proto__" key is a 400 that says why, not "not valid JSON"; renamed, it meets the router’s own check', async () => {
+    const response = await app.inject({ method: 'POST', url: '/solve', payload: `{"input":${JSON.stringify(puzzle)},"__proto__":{"x":1}}`, headers: { 'content-type': 'application/json' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({ name: 'InvalidInputError', field: 'body' });
+    expect(response.json().error.message).toMatch(/"__proto__".*rename them/);
+    const renamed = await app.inject({ method: 'POST', url: '/solve', payload: `{"input":${JSON.stringify(puzzle)},"proto":{"x":1}}`, headers: { 'content-type': 'application/json' } });
+    expect(renamed.statusCode).toBe(400); // an unknown key is the router's own typed error
+    expect(renamed.json().error.message).not.toMatch(/__proto__/);
   });
 });
 

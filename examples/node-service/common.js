@@ -1,6 +1,7 @@
 // What the single-process service (app.js) and the queue front and workers (queue.js) share:
 // request splitting, the checks made before any work, and how results and errors become JSON.
-import { AbortedError, QueueFullError, TrmError } from '@trm/core';
+import { resolve } from 'node:path';
+import { AbortedError, QueueFullError, TrmError, createSpecialist } from '@trm/core';
 
 export const errorBody = (name, field, message) => ({ error: { name, ...(field ? { field } : {}), message } });
 
@@ -80,13 +81,48 @@ export function httpOptions({ logger, requestTimeoutMs, deadlineMs }) {
   };
 }
 
+/**
+ * Bodies are JSON only: a text/plain POST is a "simple" cross-origin request that any web page can
+ * make through a visitor's browser without asking, so it would spend this service's compute (every
+ * type but JSON gets 415). JSON keys that could reach Object.prototype are refused by name.
+ */
+export function installBodyParsers(app) {
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => {
+    if (text.length === 0) return done(badBody('the body is empty: send a JSON request'));
+    try {
+      done(null, JSON.parse(text, refusePrototypeKeys));
+    } catch (error) {
+      done(badBody(error instanceof PrototypeKeyError ? error.message : `the body is not valid JSON (${error.message})`));
+    }
+  });
+}
+
+class PrototypeKeyError extends Error {}
+
+function refusePrototypeKeys(key, value) {
+  if (key === '__proto__' || (key === 'constructor' && typeof value === 'object' && value !== null && Object.hasOwn(value, 'prototype'))) {
+    throw new PrototypeKeyError(`keys named "__proto__", or "constructor" holding a "prototype", are refused (they could reach every object in the server): rename them`);
+  }
+  return value;
+}
+
+function badBody(message) {
+  return Object.assign(new Error(message), { statusCode: 400 });
+}
+
 /** Malformed JSON and oversized bodies arrive here with a 4xx status from Fastify; the rest is a logged 500. */
 export function installErrorHandler(app) {
   app.setErrorHandler((error, request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'request failed');
-    reply.code(status).send(status < 500 ? errorBody('InvalidInputError', 'body', error.message) : errorBody('InternalError', 'body', 'internal error'));
+    reply.code(status).send(status < 500 ? errorBody('InvalidInputError', 'body', clientMessage(error)) : errorBody('InternalError', 'body', 'internal error'));
   });
+}
+
+function clientMessage(error) {
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return `${error.message}: send JSON with content-type: application/json`;
+  return error.message;
 }
 
 /** Calls `onHangUp` once if the client goes away before its answer is written. */
@@ -94,4 +130,27 @@ export function onHangUp(reply, onHangUp) {
   reply.raw.on('close', () => {
     if (!reply.raw.writableFinished) onHangUp();
   });
+}
+
+/**
+ * The specialists of `--task MODULE[=MANIFEST]` flags: a user's task file, with its model (default:
+ * the task's packaged one). Its detect, parseInput and verify run in a worker thread, each call
+ * bounded by `budgetMs`: a hook that loops costs one request that long, never the service.
+ */
+export async function loadTaskSpecialists(specs = [], { budgetMs = 1000 } = {}) {
+  if (specs.length === 0) return [];
+  const { loadIsolatedTask } = await import('@trm/core/node');
+  return Promise.all(
+    specs.map(async (spec) => {
+      const [module, model] = spec.split('=');
+      const task = await loadIsolatedTask(resolve(module), { budgetMs });
+      return model ? createSpecialist(task, resolve(model)) : createSpecialist(task);
+    }),
+  );
+}
+
+/** Exits with the typed error's one line (exit 2), as for a bad flag. */
+export function exitOnError(error) {
+  console.error(TrmError.isInstance(error) ? `${error.name}: ${error.message}` : String(error?.stack ?? error));
+  process.exit(2);
 }

@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import Fastify from 'fastify';
 import { Job, Queue, QueueEvents, Worker } from 'bullmq';
 import { TrmError } from '@trm/core';
-import { deadlineExceeded, describeError, errorBody, httpOptions, installErrorHandler, onHangUp, refuseBody, sendResults, solveEntry, toJson } from './common.js';
+import { deadlineExceeded, describeError, errorBody, httpOptions, installBodyParsers, installErrorHandler, onHangUp, refuseBody, sendResults, solveEntry, toJson } from './common.js';
 
 const cancelChannel = (queueName) => `trm:${queueName}:cancel`;
 let workersStarted = 0; // names workers apart when one process runs several
@@ -129,6 +129,10 @@ export async function buildQueueApp({
   requestTimeoutMs = 10_000,
   enqueueTimeoutMs = 2_000,
   startupTimeoutMs = 10_000,
+  // Admission: requests this front waits for, and jobs waiting in the queue across all fronts.
+  // Past either, 503 QueueFullError with Retry-After, before anything is enqueued.
+  maxPending = 2048,
+  maxWaiting = 4096,
   logger = false,
 } = {}) {
   const base = redisOptions(redis);
@@ -214,6 +218,21 @@ export async function buildQueueApp({
     const inputs = many ? body : [body];
     const refused = refuseBody(body, { maxRequestsPerCall, maxDepth });
     if (refused) return reply.code(refused.status).send(refused.body);
+    const full = (message) => reply.code(503).header('retry-after', '1').send(errorBody('QueueFullError', 'queue', message));
+    const unavailable = (error) => {
+      // Redis's own words go to the log, not to the client.
+      request.log.warn({ err: error }, 'queue unavailable');
+      return { status: 503, body: errorBody('QueueUnavailable', 'queue', 'the queue (Redis) is not reachable now; retry later') };
+    };
+    if (pending.size + inputs.length > maxPending) return full(`this front already waits for ${pending.size} requests (at most ${maxPending}); retry later`);
+    let waiting;
+    try {
+      waiting = await withTimeout(queue.getWaitingCount(), enqueueTimeoutMs, 'count timed out');
+    } catch (error) {
+      const { status, body: refusal } = unavailable(error);
+      return reply.code(status).send(refusal);
+    }
+    if (waiting + inputs.length > maxWaiting) return full(`${waiting} requests wait in the queue (at most ${maxWaiting}); retry later`);
     const deadline = Date.now() + deadlineMs;
     const ids = inputs.map(() => crypto.randomUUID());
     const answers = ids.map((id) => new Promise((resolve) => pending.set(id, { resolve })));
@@ -232,7 +251,7 @@ export async function buildQueueApp({
         'enqueue timed out',
       );
     } catch (error) {
-      forget({ status: 503, body: errorBody('QueueUnavailable', 'queue', `cannot enqueue: ${error.message}`) });
+      forget(unavailable(error));
     }
     if (hungUp) cancel(ids).catch(() => {}); // it hung up while the jobs were being added
     // At the deadline: read back what is still open (a missed event), then 504 and cancel the rest.
@@ -248,6 +267,7 @@ export async function buildQueueApp({
     for (const result of results) if (result.status === 500) request.log.error({ reason: result.reason }, 'queued solve failed');
     return sendResults(reply, many, results.map(({ status, body }) => ({ status, body: status === 500 ? errorBody('InternalError', undefined, 'the worker failed') : body })));
   });
+  installBodyParsers(app);
   installErrorHandler(app);
   return app;
 }

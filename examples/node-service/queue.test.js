@@ -146,6 +146,42 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
       expect(response.statusCode).toBe(400);
       expect(response.json().error).toMatchObject({ name: 'InvalidInputError', field: 'body' });
     });
+
+    it('admission: past a front’s pending bound or the queue’s waiting bound, a typed 503 with Retry-After, and nothing enqueued', async () => {
+      // A queue no worker serves: what is admitted stays waiting.
+      const idle = `admission-${process.pid}-${Date.now()}`;
+      const front = await buildQueueApp({ redis: redis.url, queueName: idle, maxPending: 3, maxWaiting: 5 });
+      const other = await buildQueueApp({ redis: redis.url, queueName: idle, maxWaiting: 5 });
+      const queue = new Queue(idle, { connection: redisOptions(redis.url) });
+      try {
+        const waitingFor = (count) => until(async () => (await queue.getWaitingCount()) === count, 5_000, `${count} waiting`);
+        const held = [0, 1, 2].map(() => front.inject({ method: 'POST', url: '/solve', payload: { input: nextSudoku() } }));
+        await waitingFor(3);
+        const overFront = await front.inject({ method: 'POST', url: '/solve', payload: { input: nextSudoku() } });
+        expect(overFront.statusCode).toBe(503);
+        expect(overFront.headers['retry-after']).toBe('1');
+        expect(overFront.json().error).toMatchObject({ name: 'QueueFullError', field: 'queue' });
+        held.push(other.inject({ method: 'POST', url: '/solve', payload: [nextSudoku(), nextSudoku()] }));
+        await waitingFor(5);
+        // The queue holds 5: one more from any front is refused whole, an array too.
+        for (const payload of [{ input: nextSudoku() }, [nextSudoku()]]) {
+          const overQueue = await other.inject({ method: 'POST', url: '/solve', payload });
+          expect(overQueue.statusCode).toBe(503);
+          expect(overQueue.json().error.message).toMatch(/5 requests wait in the queue \(at most 5\)/);
+        }
+        expect(await queue.getWaitingCount()).toBe(5);
+        await front.close();
+        await other.close();
+        // Closing answers what was held (503 ShuttingDown), never leaves it hanging.
+        const statuses = (await Promise.all(held)).flatMap((response) => (Array.isArray(response.json()) ? response.json().map((entry) => entry.status) : [response.statusCode]));
+        expect(statuses).toEqual([503, 503, 503, 503, 503]);
+      } finally {
+        await front.close().catch(() => {});
+        await other.close().catch(() => {});
+        await queue.obliterate({ force: true });
+        await queue.close();
+      }
+    });
   });
 
   describe('worker processes', () => {
@@ -300,6 +336,8 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
       expect(stoppedAt).toBeLessThan(restartedAt);
       expect(byPhase('down').length).toBeGreaterThan(0);
       expect(byPhase('down').every((outcome) => outcome.status === 503 && outcome.body.error.name === 'QueueUnavailable')).toBe(true);
+      // Redis's own words (ioredis internals) stay in the log.
+      for (const outcome of byPhase('down')) expect(outcome.body.error.message).toBe('the queue (Redis) is not reachable now; retry later');
       expect(byPhase('after').length).toBeGreaterThan(0);
       expect(byPhase('after').every((outcome) => outcome.status === 200)).toBe(true);
     } finally {

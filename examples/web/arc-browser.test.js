@@ -74,11 +74,46 @@ describe.skipIf(!haveChromium)('ARC page in Chromium', () => {
     await page.waitForFunction(() => document.getElementById('error').textContent !== '', null, { polling: 50 });
     expect(await page.textContent('#error')).toMatch(/broken\.json is not JSON/);
     await page.setInputFiles('#file', { name: 'ragged.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ train: [{ input: [[1, 2], [3]], output: [[1]] }], test: [{ input: [[1]] }] })) });
-    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 50 });
-    await page.fill('#steps', '0');
-    await page.click('#solve');
-    await page.waitForFunction(() => document.body.dataset.state === 'error', null, { polling: 50, timeout: 60_000 });
+    // Flagged as it loads, not when "Adapt and solve" is pressed.
+    await page.waitForFunction(() => /ragged/.test(document.getElementById('error').textContent), null, { polling: 50, timeout: 10_000 });
     expect(await page.textContent('#error')).toMatch(/ragged grid.*task\.train\[0\]\.input\[1\]/);
+    expect(await page.evaluate(() => document.body.dataset.state)).toBe('error');
+    await page.close();
+  }, 120_000);
+
+  it('a broken file is flagged as it loads, and nothing of the task before it stays drawn or runs', async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.origin}/arc.html`);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
+    expect(await page.locator('#demos .arc-pair').count()).toBe(3); // the sample task
+    const drawn = () => page.evaluate(() => ({ state: document.body.dataset.state, error: document.getElementById('error').textContent, grids: document.querySelectorAll('main .arc-grid').length }));
+    const broken = [
+      ['broken.json', '{"train": [', /broken\.json is not JSON/],
+      ['shape.json', JSON.stringify({ train: [{ input: [[1, 2]], output: [[1]] }], test: [{ input: [[10]] }] }), /shape\.json.*task\.test\[0\]\.input\[0\]\[0\]/],
+      ['lists.json', JSON.stringify({ train: [], test: [] }), /lists\.json.*task\.train/],
+    ];
+    for (const [name, text, message] of broken) {
+      await page.click('#sample');
+      await page.setInputFiles('#file', { name, mimeType: 'application/json', buffer: Buffer.from(text) });
+      await page.waitForFunction(() => document.getElementById('error').textContent !== '', null, { polling: 50, timeout: 10_000 });
+      const state = await drawn();
+      expect(state.error).toMatch(message);
+      expect(state.state).toBe('error');
+      expect(state.grids).toBe(0);
+      // "Adapt and solve" has no task to run: it neither runs the previous one nor clears the error.
+      await page.click('#solve');
+      expect(await drawn()).toMatchObject({ state: 'error', grids: 0 });
+      expect((await drawn()).error).not.toBe('');
+    }
+    // A good file after a broken one is shown as usual.
+    const { task } = sampleArcTask();
+    await page.setInputFiles('#file', { name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(task)) });
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 50, timeout: 10_000 });
+    expect(await page.locator('#demos .arc-pair').count()).toBe(3);
+    expect(await page.textContent('#error')).toBe('');
+    expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
 });

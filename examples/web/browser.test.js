@@ -78,19 +78,29 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     await page.close();
   });
 
+  // The first of these 15x15 test mazes that the shipped model solves in Node (searched once).
+  let solvedMaze;
+  function mazeNodeSolves() {
+    solvedMaze ??= (async () => {
+      const generator = createMazeGenerator({ seed: 2026, side: 15, band: 'medium', split: 'test' });
+      const node = await createSolver({ specialist: maze, runtime: createNodeRuntime({ device: 'cpu' }) });
+      try {
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const input = formatMaze(generator.next().maze).match(/.{15}/g).join('\n');
+          const expected = await node.solve(input);
+          if (expected.verified) return { input, expected };
+        }
+        return {};
+      } finally {
+        await node.dispose();
+      }
+    })();
+    return solvedMaze;
+  }
+
   it('solves a maze on WebAssembly as Node does; the answer verifies, and the badge says so', async () => {
-    // The first of these 15x15 test mazes that the shipped model solves in Node: the page must
-    // solve it too, with the same path.
-    const generator = createMazeGenerator({ seed: 2026, side: 15, band: 'medium', split: 'test' });
-    const node = await createSolver({ specialist: maze, runtime: createNodeRuntime({ device: 'cpu' }) });
-    let input;
-    let expected;
-    for (let attempt = 0; attempt < 20 && !expected; attempt++) {
-      const candidate = formatMaze(generator.next().maze).match(/.{15}/g).join('\n');
-      const result = await node.solve(candidate);
-      if (result.verified) [input, expected] = [candidate, result];
-    }
-    await node.dispose();
+    // The page must solve it too, with the same path.
+    const { input, expected } = await mazeNodeSolves();
     expect(expected, 'the shipped model solves one of 20 medium 15x15 mazes in Node').toBeDefined();
     const { page, state, errors } = await solveOn('wasm', { task: 'maze', input });
     expect(errors).toEqual([]);
@@ -266,6 +276,8 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     expect(await violations()).toEqual([]);
     await page.selectOption('#task', 'maze');
     expect(await violations()).toEqual([]);
+    await page.fill('#puzzle', 'hello'); // the error state, with no board
+    expect(await violations()).toEqual([]);
     await page.close();
   }, 180_000);
 
@@ -285,4 +297,109 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     await expect(page.evaluate(() => window.trmSolve('..3', { maxStep: 2 }).catch((error) => `${error.name} ${error.field}`))).resolves.toBe('InvalidInputError options');
     await page.close();
   }, 180_000);
+
+  const boardDigits = (page) => page.evaluate(() => [...document.querySelectorAll('#board .cell')].map((cell) => cell.textContent || '.').join(''));
+  const mazeBoard = (page) =>
+    page.evaluate(() => [...document.querySelectorAll('#board .cell')].map((cell) => ['wall', 'start', 'goal', 'path'].map((kind, index) => cell.classList.contains(kind) && '#SGo'[index]).find(Boolean) || ' ').join(''));
+  const solved = (page) => page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
+
+  it('the replay slider is hidden until there are steps to replay', async () => {
+    const { page, errors } = await openPage('?steps=3&delay=0');
+    const slider = () => page.evaluate(() => ({ display: getComputedStyle(document.getElementById('scrub-label')).display, height: document.getElementById('scrub-label').getBoundingClientRect().height }));
+    expect(await slider()).toEqual({ display: 'none', height: 0 });
+    expect(await page.locator('#scrub').isVisible()).toBe(false);
+    await page.click('#solve');
+    await solved(page);
+    expect(await page.locator('#scrub').isVisible()).toBe(true);
+    // The ARC page shares the stylesheet: its slider waits for steps too.
+    await page.goto(`${origin}/arc.html`);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
+    expect(await page.locator('#scrub').isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('Generate or typing a new puzzle drops the old run: the replay slider cannot replay its steps', async () => {
+    const { page, errors } = await openPage('?steps=3&delay=0');
+    const other = formatSudoku(createSudokuGenerator({ seed: 7, minGivens: 36 }).next().puzzle);
+    for (const next of [() => page.click('#generate'), () => page.fill('#puzzle', other)]) {
+      await page.fill('#puzzle', puzzle);
+      await page.click('#solve');
+      await solved(page);
+      await next();
+      const text = await page.inputValue('#puzzle');
+      expect(text).not.toBe(puzzle);
+      const givens = [...text].map((cell) => (/[1-9]/.test(cell) ? cell : '.')).join('');
+      expect(await boardDigits(page)).toBe(givens);
+      // Moving the slider (as a stale one on screen would let the user do) draws nothing old.
+      await page.evaluate(() => {
+        const scrub = document.getElementById('scrub');
+        scrub.value = '1';
+        scrub.dispatchEvent(new Event('input'));
+      });
+      expect(await boardDigits(page)).toBe(givens);
+      expect(await page.textContent('#step')).toBe('-');
+      expect(await page.locator('#scrub').isVisible()).toBe(false);
+      expect((await pageState(page)).answer).toBeUndefined();
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('a bad input takes the old puzzle and answer off the board and says what is wrong', async () => {
+    const { page, errors } = await openPage('?steps=2&delay=0');
+    await page.fill('#puzzle', puzzle);
+    await page.click('#solve');
+    await solved(page);
+    await page.fill('#puzzle', 'hello');
+    let state = await pageState(page);
+    expect(state.state).toBe('error');
+    expect(state.error).toContain('A sudoku has 81 cells; this has 5');
+    expect(state.answer).toBeUndefined();
+    expect(state.badge).toBe('badge');
+    expect((await boardDigits(page)).replace(/\./g, '')).toBe(''); // no digit of the old puzzle or answer
+    // A maze whose goal is walled off, typed over a solved maze.
+    await page.selectOption('#task', 'maze');
+    await page.click('#solve');
+    await solved(page);
+    const noPath = Array.from({ length: 10 }, (_, row) => (row === 5 ? '#'.repeat(10) : row === 0 ? `S${' '.repeat(9)}` : row === 9 ? `${' '.repeat(9)}G` : ' '.repeat(10))).join('\n');
+    await page.fill('#puzzle', noPath);
+    state = await pageState(page);
+    expect(state.state).toBe('error');
+    expect(state.error).toContain('G cannot be reached from S');
+    expect(state.answer).toBeUndefined();
+    // The board is empty or shows the maze as typed, without a path.
+    expect(['', noPath.replace(/\n/g, '')]).toContain(await mazeBoard(page));
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('maze mode explains "verified" in maze words and offers no editing on the board', async () => {
+    const { input, expected } = await mazeNodeSolves();
+    expect(expected, 'the shipped model solves one of 20 medium 15x15 mazes in Node').toBeDefined();
+    const { page, state, errors } = await solveOn('wasm', { task: 'maze', input });
+    expect(state.verified).toBe('true');
+    const explain = await page.textContent('#explain');
+    expect(explain).toMatch(/shortest path/i);
+    expect(explain).toMatch(/\bS\b.*\bG\b/);
+    expect(explain).not.toMatch(/sudoku|row|column|box/i);
+    expect(await page.textContent('label.puzzle-box')).not.toMatch(/board/i);
+    // The sudoku board is editable, and says so.
+    await page.selectOption('#task', 'sudoku');
+    expect(await page.textContent('label.puzzle-box')).toMatch(/on the board/);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('the sudoku text box shows all 81 characters of a puzzle', async () => {
+    const { page } = await openPage('?prefetch=0');
+    await page.fill('#puzzle', puzzle);
+    const box = await page.evaluate(() => {
+      const element = document.getElementById('puzzle');
+      return { scrollWidth: element.scrollWidth, clientWidth: element.clientWidth, right: element.getBoundingClientRect().right };
+    });
+    expect(box.scrollWidth).toBeLessThanOrEqual(box.clientWidth);
+    expect(box.right).toBeLessThanOrEqual(1100);
+    await page.close();
+  });
 });

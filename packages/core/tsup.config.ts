@@ -1,3 +1,3 @@
 import { libraryConfig } from '../../tsup.base';
 
-export default libraryConfig({ entry: { index: 'src/index.ts', test: 'src/test.ts', 'contracts/index': 'src/contracts/index.ts' } });
+export default libraryConfig({ entry: { index: 'src/index.ts', test: 'src/test.ts', node: 'src/node.ts', 'contracts/index': 'src/contracts/index.ts' } });

@@ -1,4 +1,5 @@
 // The ARC page: one task at a time, adapted and answered in a worker (src/arc-worker.js).
+import { parseArcTask } from '@trm/tasks-arc';
 import { sampleArcTask } from './arc-sample.js';
 
 const colours = ['#000000', '#0074d9', '#ff4136', '#2ecc40', '#ffdc00', '#aaaaaa', '#f012be', '#ff851b', '#7fdbff', '#870c25'];
@@ -62,7 +63,15 @@ function show(task, name) {
   $('test-input').replaceChildren(...task.test.map((pair) => grid(pair.input)));
 }
 
+/** A file that cannot be solved: say why, and take the previous task off the page so it is not solved instead. */
 function fail(message) {
+  cancel();
+  current = null;
+  clearResult();
+  $('demos').replaceChildren();
+  $('test-input').replaceChildren();
+  delete document.body.dataset.attempts;
+  delete document.body.dataset.selfCheck;
   $('error').textContent = message;
   document.body.dataset.state = 'error';
 }
@@ -75,8 +84,12 @@ function readTask(text, fileName) {
     fail(`${fileName} is not JSON: ${error.message}`);
     return;
   }
-  if (!task || !Array.isArray(task.train) || !Array.isArray(task.test)) {
-    fail(`${fileName} is not an ARC task: it needs "train" and "test" lists`);
+  // The worker's own check, here at load time: a bad grid is named before anything is drawn.
+  try {
+    task = parseArcTask(task);
+  } catch (error) {
+    const detail = error.field ? `${error.message.replace(`${error.field}: `, '')} (at ${error.field})` : error.message;
+    fail(`${fileName} is not an ARC task: ${detail}`);
     return;
   }
   const name = fileName.replace(/\.json$/, '');
@@ -85,7 +98,7 @@ function readTask(text, fileName) {
 
 async function loadFile(file) {
   if (file.size > 5_000_000) {
-    $('error').textContent = `${file.name}: ${file.size} bytes; an ARC task is a small JSON file`;
+    fail(`${file.name}: ${file.size} bytes; an ARC task is a small JSON file`);
     return;
   }
   readTask(await file.text(), file.name);
@@ -99,7 +112,11 @@ function cancel() {
 
 function solve() {
   if (current?.id) return cancel();
-  if (!current) show(sample.task, sample.name);
+  if (!current) {
+    // After a broken file: keep its error up rather than solve something else.
+    $('error').textContent ||= 'No task loaded: choose a task file or press "Sample task"';
+    return;
+  }
   const steps = Number($('steps').value);
   if (!Number.isInteger(steps) || steps < 0 || steps > 5000) {
     $('error').textContent = 'Adaptation steps: a whole number from 0 to 5000';

@@ -3,7 +3,7 @@
 import { TrmError } from '@trm/core';
 import { solve as solveOneCall } from '@trm/sdk';
 import { webGpuAdapterKind } from '@trm/runtime-web';
-import { createMazeGenerator, formatMaze, MazeCell, mazeSide, parseMazeInput } from '@trm/tasks-maze';
+import { createMazeGenerator, formatMaze, MazeCell, mazeSide, parseMazeInput, parseMazeString } from '@trm/tasks-maze';
 import { createSudokuGenerator, describeSudokuClash, formatSudoku, parseSudokuInput, sudokuClashes } from '@trm/tasks-sudoku';
 
 const $ = (id) => document.getElementById(id);
@@ -44,6 +44,10 @@ const tasks = {
       return { grid };
     },
     rows: 3,
+    // Only the sudoku board takes typing (see the board's keydown handler).
+    label: 'Puzzle (edit here or on the board)',
+    verified: 'Verified means the rules were checked: every row, column and box holds 1 to 9 once, and every given is kept. It is a proof, not the model’s opinion.',
+    failed: 'The rules say this grid is wrong (red cells break a rule). Try Solve again with a harder think: ?steps=32.',
     example: '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..',
     render(board, givens, { answer, tokenConfidence, previous, marked } = {}) {
       board.className = 'board sudoku';
@@ -85,7 +89,17 @@ const tasks = {
       return formatMaze(this.generators.get(side).next().maze).match(new RegExp(`.{${side}}`, 'g')).join('\n');
     },
     parse: (text) => parseMazeInput(text).maze,
-    explain: () => ({}),
+    // A maze that reads but cannot be solved (no path, two starts) is still drawn as typed.
+    explain(text) {
+      try {
+        return { grid: parseMazeString(text) };
+      } catch {
+        return {};
+      }
+    },
+    label: 'Maze (edit here: # wall, space open, S start, G goal)',
+    verified: 'Verified means the path was checked: it is a shortest path from S to G through open cells. It is a proof, not the model’s opinion.',
+    failed: 'The rules say this is not a shortest path. This small model finds one in about a quarter of medium mazes; try another.',
     get rows() {
       return Number($('size').value);
     },
@@ -130,6 +144,8 @@ function workerFor(device) {
 // The run on screen: which input it belongs to, the steps received and shown, its result.
 let run = null;
 let runs = 0;
+// The last finished run, which the replay slider draws from.
+let lastRun = null;
 
 function setState(state) {
   document.body.dataset.state = state;
@@ -143,6 +159,7 @@ function clearResult() {
   $('badge').textContent = 'not solved yet';
   $('explain').textContent = '';
   $('scrub-label').hidden = true;
+  lastRun = null;
   $('loading').hidden = true;
   for (const key of ['answer', 'verified', 'confidence', 'step', 'stepsShown', 'solvedInput']) delete document.body.dataset[key];
 }
@@ -161,6 +178,7 @@ function edited() {
   $('error').textContent = '';
   const task = currentTask();
   document.body.dataset.task = $('task').value;
+  $('puzzle-label').textContent = task.label;
   const text = $('puzzle').value;
   try {
     task.render($('board'), task.parse(text));
@@ -173,11 +191,22 @@ function edited() {
 function showInputError(error, text) {
   const task = currentTask();
   const explained = task.explain(text);
+  // Never leave the previous puzzle (and its answer) on the board under an error.
   if (explained.grid) task.render($('board'), explained.grid, { marked: explained.cells });
+  else clearBoard();
   // Plain words first; the SDK's own message (which names the field) after it.
   const detail = TrmError.isInstance(error) ? error.message : String(error);
   $('error').textContent = explained.message ? `${explained.message}` : `This input cannot be solved: ${detail.replace(/^[a-z]+: /, '')}`;
   setState('error');
+}
+
+function clearBoard() {
+  const board = $('board');
+  board.className = 'board';
+  board.style.removeProperty('--side');
+  board.setAttribute('role', 'img');
+  board.setAttribute('aria-label', 'no board: the input cannot be read');
+  board.replaceChildren();
 }
 
 function solve() {
@@ -237,11 +266,7 @@ function finish() {
   $('step').textContent = `${result.steps}${result.halted ? ' (halted)' : ''}`;
   badge.className = result.verified ? 'badge verified' : 'badge failed';
   badge.textContent = result.verified ? 'verified' : taskName === 'maze' ? 'not a shortest path' : 'not a valid solution';
-  $('explain').textContent = result.verified
-    ? 'Verified means the rules were checked: every row, column and box (or the path) is right. It is a proof, not the model’s opinion.'
-    : taskName === 'maze'
-      ? 'The rules say this is not a shortest path. This small model finds one in about a quarter of medium mazes; try another.'
-      : 'The rules say this grid is wrong (red cells break a rule). Try Solve again with a harder think: ?steps=32.';
+  $('explain').textContent = result.verified ? tasks[taskName].verified : tasks[taskName].failed;
   document.body.dataset.answer = result.answer;
   document.body.dataset.verified = String(result.verified);
   document.body.dataset.confidence = String(result.confidence);
@@ -257,7 +282,6 @@ function finish() {
   setState('solved');
 }
 
-let lastRun = null;
 $('scrub').addEventListener('input', () => {
   if (!lastRun) return;
   const index = Number($('scrub').value) - 1;

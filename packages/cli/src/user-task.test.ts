@@ -126,3 +126,16 @@ describe('loading a task file says what to do when Node cannot load it', () => {
     expect(loaded.stdout).toContain('options of latin-square');
   });
 });
+
+describe('a user task whose own code loops', () => {
+  const hostile = fileURLToPath(new URL('../../../examples/custom-task/hostile-task-for-tests.js', import.meta.url));
+
+  it('trm solve: the line whose parseInput loops is a TaskTimeoutError within the budget, the other lines are answered', () => {
+    const puzzle = '12345.23456.34561.45612.56123.61234.';
+    const result = trm(['solve', hostile, 'hang:parseInput', puzzle, '--task-budget-ms', '300', '--threads', '1', '--json']);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toMatch(/"error":\{"name":"TaskTimeoutError","field":"parseInput","message":"task \\"latin-square\\": parseInput\(\) did not return within 300 ms/);
+    const answered = result.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line)).find((line) => line.input === puzzle);
+    expect(answered).toMatchObject({ task: 'latin-square', verified: true });
+  });
+});

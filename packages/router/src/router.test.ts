@@ -39,6 +39,20 @@ describe('createRouter', () => {
     }
   });
 
+  it('a task whose detect claims every input (1, 5, Infinity) cannot take another task’s inputs: a tie goes to the task that parses it (a tie nobody parses stays a tie: see above)', () => {
+    for (const claim of [1, 5, Infinity, Number.NaN]) {
+      // Its own inputs are 5 digits; it claims everything.
+      const greedy = { ...toy('down', 5), task: 'greedy', detect: () => claim };
+      const router = createRouter({ specialists: [...specialists, greedy], runtime: runtimeFor([]) });
+      expect(router.route('1234').task).toBe('up');
+      expect(router.route('234567').task).toBe('down');
+      if (claim === 1 || claim === 5) {
+        expect(router.route('23456').task).toBe('greedy');
+        expect(router.route('hello').task).toBe('greedy'); // unopposed, it is routed, and fails with its own parser's error
+      } else expect(() => router.route('23456')).toThrow(/no specialist accepts/); // a score that is no number declines
+    }
+  });
+
   it('solves mixed requests in order, loading each model once, verified against each own input', async () => {
     const loads: string[] = [];
     const router = createRouter({ specialists, runtime: runtimeFor(loads) });

@@ -107,6 +107,14 @@ function createRouting(specialists: ReadonlyMap<string, SpecialistV1<any, any>>)
     }
     return typeof score === 'number' && Number.isFinite(score) ? Math.min(1, Math.max(0, score)) : 0;
   };
+  const parses = (specialist: SpecialistV1<any, any>, payload: unknown): boolean => {
+    try {
+      specialist.parseInput(payload);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const refuse = (payload: unknown, summary: string): never => {
     // Each task whose input schema takes this shape says, in its own words, what is wrong.
     const likely = [...specialists.values()].filter((specialist) => !specialist.inputSchema || specialist.inputSchema.safeParse(payload).success);
@@ -136,8 +144,14 @@ function createRouting(specialists: ReadonlyMap<string, SpecialistV1<any, any>>)
     const best = Math.max(...scores.map((entry) => entry.score));
     const summary = scores.map((entry) => `${entry.task} ${entry.score.toFixed(2)}`).join(', ');
     if (best <= 0) return refuse(payload, summary);
-    const winners = scores.filter((entry) => entry.score === best);
-    if (winners.length > 1) throw new AmbiguousInputError({ candidates: winners.map((entry) => entry.task), value: payload });
+    let winners = scores.filter((entry) => entry.score === best);
+    if (winners.length > 1) {
+      // A tie goes to the one task whose parser takes the input: a task whose detect claims
+      // everything cannot take another task's inputs from it.
+      const parsing = winners.filter((entry) => parses(specialists.get(entry.task)!, payload));
+      if (parsing.length !== 1) throw new AmbiguousInputError({ candidates: (parsing.length > 1 ? parsing : winners).map((entry) => entry.task), value: payload });
+      winners = parsing;
+    }
     return { task: winners[0]!.task, score: best, reason: `detected (scores: ${summary})` };
   };
 }

@@ -30,6 +30,7 @@ import {
   resetFlags,
   parseDevice,
   verifyWeights,
+  checkStepGraph,
   checkSettingKeys,
 } from '@trm/core';
 
@@ -143,6 +144,12 @@ export function createNodeRuntime(settings: NodeRuntimeSettings = {}): NodeRunti
       const manifest = parseModelManifest(source.manifest);
       const bytes = await readWeights(source, manifest);
       const { session, executionProvider } = await createNodeSession(bytes, { device, threads, label: manifest.id });
+      try {
+        checkStepGraph(manifest, { inputs: session.inputMetadata ?? session.inputNames.map((name) => ({ name })), outputs: session.outputMetadata ?? session.outputNames.map((name) => ({ name })) }, manifest.id);
+      } catch (error) {
+        await session.release();
+        throw error;
+      }
       return createLoadedModel(manifest, session, executionProvider, lane, positionsPerRun);
     },
   };

@@ -24,6 +24,7 @@ import {
   parseDevice,
   resetFlags,
   verifyWeights,
+  checkStepGraph,
   checkSettingKeys,
 } from '@trm/core';
 
@@ -150,6 +151,12 @@ export function createWebRuntime(settings: WebRuntimeSettings = {}): WebRuntime 
         });
       } catch (error) {
         throw new ModelLoadError({ source: manifest.id, message: `onnxruntime-web refused the model on ${device}: ${(error as Error).message}`, cause: error });
+      }
+      try {
+        checkStepGraph(manifest, { inputs: session.inputMetadata ?? session.inputNames.map((name) => ({ name })), outputs: session.outputMetadata ?? session.outputNames.map((name) => ({ name })) }, manifest.id);
+      } catch (error) {
+        await session.release();
+        throw error;
       }
       settings.onProgress?.({ status: 'ready', source: manifest.id, device: device === 'webgpu' ? 'gpu' : 'cpu', executionProvider: device });
       return createLoadedModel(ort, manifest, session, device);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { InvalidInputError, type SolveResult, TrmError, createSolver } from '@trm/core';
+import { loadIsolatedTask } from '@trm/core/node';
 import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv, withoutByteOrderMark } from '../csv';
 import { haltingFlags, solveOptionsFromFlags } from '../halting-options';
@@ -14,7 +15,8 @@ export const solveUsage = `trm solve --input FILE --json                  (mixed
   trm solve <task> --input FILE --json             (one puzzle per line, or a CSV with a "question" column)
   trm solve <task> FILE... [--json] [--adapt STEPS] [--adapt-weights embedding|all] [--variants V]   (tasks whose questions are whole files: the attempts for each question; --adapt trains on the file's demonstrations first)
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--seed S]
-               [--model manifest.json] [--device auto|cpu|gpu (default auto: CUDA where it works, else CPU)] [--threads N] [--batch-size 64]`;
+               [--model manifest.json] [--device auto|cpu|gpu (default auto: CUDA where it works, else CPU)] [--threads N] [--batch-size 64]
+               [--task-budget-ms 1000] (a task module's own detect, parseInput and verify run in a worker thread, stopped past this per call)`;
 
 /** One puzzle of an input file and the line it is on (1-based, counting blank lines). */
 export interface PuzzleLine {
@@ -115,11 +117,16 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     variants: { type: 'string' },
     adapt: { type: 'string' },
     'adapt-weights': { type: 'string' },
+    'task-budget-ms': { type: 'string' },
     ...haltingFlags,
     ...runtimeFlags,
   });
   if (spec === undefined) return solveRouted(values, io);
-  const { task } = await loadTask(spec);
+  const loaded = await loadTask(spec);
+  // A task of the user's own runs its detect, parseInput and verify in a worker thread, each call
+  // bounded: a hook that loops is a TaskTimeoutError for that line, not a frozen command.
+  const budgetMs = numberOption(values, 'task-budget-ms', 1000, { integer: true, min: 1, max: 3_600_000 });
+  const task = builtInTasks[loaded.task.name] ? loaded.task : await loadIsolatedTask(loaded.module, { exportName: loaded.exportName, budgetMs });
   // Tasks whose questions are whole files answer each file's questions by their own protocol.
   if (task.files && !values.input) return solveQuestionFiles(task as Parameters<typeof solveQuestionFiles>[0], positionals, values, io);
   const puzzles: PuzzleLine[] = values.input ? await readPuzzleFile(values.input) : positionals.map((text, index) => ({ line: index + 1, text }));

@@ -364,7 +364,8 @@ export class ContinuousBatcher {
         pending.request.onStep?.(sample);
       } catch (error) {
         // A task's verify, decode or step callback that throws fails its own request only; the batch goes on.
-        pending.reject(new RuntimeError({ message: `the task's answer check or the step callback failed: ${(error as Error)?.message ?? String(error)}`, field: 'verification', cause: error }));
+        const broken = RuntimeError.isInstance(error) && (error.field === 'logits' || error.field === 'qHalt');
+        pending.reject(broken ? error : new RuntimeError({ message: `the task's answer check or the step callback failed: ${(error as Error)?.message ?? String(error)}`, field: 'verification', cause: error }));
         slots[slot] = null;
         continue;
       }

@@ -1,3 +1,4 @@
+import { RuntimeError } from '../contracts/errors/runtime-error';
 import type { Halting } from './halting';
 
 /** One sample's answer after a step (or at the step where it stopped). */
@@ -67,6 +68,7 @@ export class SampleTracker {
 
   /** Records one step of this sample (slot `slot` of the step's output); what `accept` throws propagates. */
   observe(logits: Float32Array, qHalt: number, slot: number, sequenceLength: number, vocabularySize: number): SampleState {
+    if (Number.isNaN(qHalt)) throw nonFinite('qHalt');
     const step = ++this.steps;
     const decoded = decodeLogits(logits, slot, sequenceLength, vocabularySize);
     const accepted = this.verification?.accept(decoded.tokens);
@@ -106,8 +108,18 @@ export function decodeLogits(logits: Float32Array, sample: number, sequenceLengt
     }
     let sum = 0;
     for (let token = 0; token < vocabularySize; token++) sum += Math.exp(logits[offset + token]! - bestValue);
+    // NaN or infinite logits (broken weights) must not read as an answer of zeros.
+    if (!Number.isFinite(sum) || bestValue === -Infinity) throw nonFinite('logits', position);
     tokens[position] = best;
     tokenConfidence[position] = 1 / sum;
   }
   return { tokens, tokenConfidence };
+}
+
+function nonFinite(output: 'logits' | 'qHalt', position?: number): RuntimeError {
+  const where = position === undefined ? '' : ` at position ${position}`;
+  return new RuntimeError({
+    field: output,
+    message: `the model's ${output === 'logits' ? 'logits' : 'halting logit'}${where} are not finite numbers (NaN or infinite): its weights are broken (a training run that diverged?); train or export it again and check it with \`trm eval\``,
+  });
 }

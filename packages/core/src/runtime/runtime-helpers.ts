@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../contracts/errors/invalid-input-error';
 import { ModelLoadError } from '../contracts/errors/model-load-error';
 import type { ModelManifest } from '../contracts/manifest/model-manifest';
-import { hasGrid, runsAnyGridSize, withGrid } from '../contracts/manifest/architecture';
+import { fullSequenceLength, hasGrid, runsAnyGridSize, withGrid } from '../contracts/manifest/architecture';
+import { stepGraphNames as names } from './step-graph-names';
 import { sha256Hex } from '../util/sha256';
 import { createRandom } from '../util/random';
 import type { LoadedModelV1, StepInputV1 } from '../contracts/inference-runtime';
@@ -97,4 +98,54 @@ export function modelAtGrid(model: LoadedModelV1, grid: { height: number; width:
   const key = `${grid.height}x${grid.width}`;
   if (!model.withGrid) throw new InvalidInputError({ field: 'input', message: `model ${model.manifest.id} runs only its own size; this input is ${key}`, value: key });
   return model.withGrid(grid);
+}
+
+/** What a runtime reports of a graph's inputs and outputs (onnxruntime's `inputMetadata`, where it has it). */
+export interface GraphValueInfo {
+  readonly name: string;
+  readonly isTensor?: boolean;
+  readonly type?: string;
+  readonly shape?: ReadonlyArray<number | string>;
+}
+
+/**
+ * Checks a loaded graph against its manifest before any step runs: every input and output of the
+ * step contract present, with the element type and the sizes the manifest implies (symbolic sizes,
+ * such as the batch or a conv model's cells, match any). A renamed output or a graph of another
+ * architecture whose sha256 was put in its manifest is refused here, not at the first step.
+ */
+export function checkStepGraph(manifest: ModelManifest, graph: { inputs: readonly GraphValueInfo[]; outputs: readonly GraphValueInfo[] }, source: string): void {
+  const { architecture } = manifest;
+  // A conv model is exported at one grid and runs at any: its cell counts may be symbolic.
+  const cells = architecture.sequenceLength;
+  const positions = fullSequenceLength(architecture);
+  const hidden = architecture.hiddenSize;
+  const expected: { side: 'input' | 'output'; name: string; type: string; shape: (number | null)[] }[] = [
+    { side: 'input', name: names.tokens, type: 'int32', shape: [null, cells] },
+    { side: 'input', name: names.puzzleIdentifiers, type: 'int32', shape: [null, 1] },
+    { side: 'input', name: names.y, type: 'float32', shape: [null, positions, hidden] },
+    { side: 'input', name: names.z, type: 'float32', shape: [null, positions, hidden] },
+    { side: 'input', name: names.reset, type: 'float32', shape: [null, 1, 1] },
+    { side: 'output', name: names.yOut, type: 'float32', shape: [null, positions, hidden] },
+    { side: 'output', name: names.zOut, type: 'float32', shape: [null, positions, hidden] },
+    { side: 'output', name: names.logits, type: 'float32', shape: [null, cells, architecture.vocabularySize] },
+    { side: 'output', name: names.qHalt, type: 'float32', shape: [null] },
+  ];
+  for (const want of expected) {
+    const values = want.side === 'input' ? graph.inputs : graph.outputs;
+    const found = values.find((value) => value.name === want.name);
+    const refuse = (what: string) => {
+      throw new ModelLoadError({ source, field: 'weights', message: `the graph's ${want.side} "${want.name}" ${what}: this file is not a TRM step graph for this manifest (export it again with \`trm export\`)` });
+    };
+    if (!found) refuse(`is missing (${want.side}s: ${values.map((value) => value.name).join(', ') || 'none'})`);
+    if (found!.isTensor === false) refuse('is not a tensor');
+    if (found!.type !== undefined && found!.type !== want.type) refuse(`is ${found!.type}, expected ${want.type}`);
+    const shape = found!.shape;
+    if (shape === undefined || shape.length === 0) continue; // the runtime does not say
+    if (shape.length !== want.shape.length) refuse(`has ${shape.length} dimensions, expected ${want.shape.length}`);
+    want.shape.forEach((size, axis) => {
+      const actual = shape[axis];
+      if (size !== null && typeof actual === 'number' && actual >= 0 && actual !== size) refuse(`has size ${actual} on axis ${axis}, the manifest implies ${size}`);
+    });
+  }
 }

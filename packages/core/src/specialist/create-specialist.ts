@@ -1,5 +1,7 @@
 import { InvalidInputError } from '../contracts/errors/invalid-input-error';
 import { ManifestError } from '../contracts/errors/manifest-error';
+import { RuntimeError } from '../contracts/errors/runtime-error';
+import { TrmError } from '../contracts/errors/trm-error';
 import { readModelSource } from './read-model-source';
 import { runsAnyGridSize } from '../contracts/manifest/architecture';
 import { parseModelManifest } from '../contracts/manifest/model-manifest';
@@ -40,7 +42,8 @@ function specialistOf<Input, Answer>(task: TaskV1<Input, Answer>, source: ModelS
   }
   // A fixed-size model of a task with several sizes takes only inputs of its own grid.
   const fixedGrid = !anySize && task.codec.sides ? (architecture.grid ?? task.codec.grid) : undefined;
-  const parseInput = (input: unknown) => (fixedGrid ? task.parseInput(input, { grid: fixedGrid }) : task.parseInput(input));
+  const guard = taskCode(task.name);
+  const parseInput = guard('parseInput', (input: unknown) => (fixedGrid ? task.parseInput(input, { grid: fixedGrid }) : task.parseInput(input)));
   return {
     specificationVersion: 'v1',
     task: task.name,
@@ -59,13 +62,45 @@ function specialistOf<Input, Answer>(task: TaskV1<Input, Answer>, source: ModelS
       }
     },
     ...(anySize ? { grid: (input: Input) => task.grid!(input) } : {}),
-    encode: (input) => task.codec.encode(input),
-    ...(task.puzzleIdentifier ? { puzzleIdentifier: (input: Input) => puzzleIdentifierOf(task, manifest.puzzles?.names ?? [], input) } : {}),
-    decode: (tokens, input) => task.codec.decode(tokens, input),
-    verify: (input, answer) => task.verify(input, answer),
-    formatAnswer: (answer) => task.formatAnswer(answer),
+    encode: guard('codec.encode', (input: Input) => checkedTokens(task, task.codec.encode(input))),
+    ...(task.puzzleIdentifier ? { puzzleIdentifier: guard('puzzleIdentifier', (input: Input) => puzzleIdentifierOf(task, manifest.puzzles?.names ?? [], input)) } : {}),
+    decode: guard('codec.decode', (tokens: Int32Array, input: Input) => task.codec.decode(tokens, input)),
+    verify: guard('verify', (input: Input, answer: Answer) => task.verify(input, answer) === true),
+    formatAnswer: guard('formatAnswer', (answer: Answer) => {
+      const text = task.formatAnswer(answer);
+      if (typeof text !== 'string') throw new RuntimeError({ field: 'formatAnswer', message: `task "${task.name}": formatAnswer() returned ${typeof text}, expected a string` });
+      return text;
+    }),
     ...(task.augment ? { augment: task.augment.bind(task) } : {}),
   };
+}
+
+/** What `encode` returned, as token ids the network can take (a task's bug here is named, not a crash in the batcher). */
+function checkedTokens(task: TaskV1<any, any>, tokens: unknown): Int32Array {
+  const vocabulary = task.codec.vocabulary.length;
+  const bad = (what: string) => new RuntimeError({ field: 'codec.encode', message: `task "${task.name}": encode() returned ${what}; expected an Int32Array of token ids from 0 to ${vocabulary - 1}` });
+  if (!(tokens instanceof Int32Array) && !Array.isArray(tokens)) throw bad(tokens === null ? 'null' : typeof tokens);
+  for (let index = 0; index < tokens.length; index++) {
+    const token = tokens[index];
+    if (!Number.isInteger(token) || token < 0 || token >= vocabulary) throw bad(`${String(token)} at position ${index}`);
+  }
+  return tokens instanceof Int32Array ? tokens : Int32Array.from(tokens as number[]);
+}
+
+/**
+ * A task's own code, called for the SDK: its typed errors pass as they are; anything else it
+ * throws (a bug in the task) becomes a RuntimeError naming the task and the hook, with the cause.
+ */
+function taskCode(taskName: string) {
+  return <Args extends unknown[], Result>(hook: string, fn: (...args: Args) => Result) =>
+    (...args: Args): Result => {
+      try {
+        return fn(...args);
+      } catch (error) {
+        if (TrmError.isInstance(error)) throw error;
+        throw new RuntimeError({ field: hook, message: `task "${taskName}": ${hook}() threw ${(error as Error)?.name ?? 'a value'}: ${(error as Error)?.message ?? String(error)}`, cause: error });
+      }
+    };
 }
 
 /** The task's identifier for an input, checked against the model's embeddings (out of range: 0, unseen). */

@@ -90,7 +90,12 @@ describe('checkpoints', () => {
   it('a NaN in the tensors (a checkpoint without a recorded sha256) is a ModelLoadError naming the tensor', async () => {
     const folder = await saved();
     const json = JSON.parse(await readFile(join(folder, 'checkpoint.json'), 'utf8'));
+    // Since v2 the sha256 is required: deleting it is refused by itself ...
     delete json.binary;
+    await writeFile(join(folder, 'checkpoint.json'), JSON.stringify(json));
+    await refused(loadCheckpoint(folder), ModelLoadError, { message: /binary: required in trm-checkpoint-v2/, field: 'binary' });
+    // ... and a v1 checkpoint (written before it was recorded) is checked value by value.
+    json.format = 'trm-checkpoint-v1';
     await writeFile(join(folder, 'checkpoint.json'), JSON.stringify(json));
     const bytes = await readFile(join(folder, 'checkpoint.bin'));
     new DataView(bytes.buffer, bytes.byteOffset).setFloat32(4 * 3, Number.NaN, true); // the first tensor's fourth value

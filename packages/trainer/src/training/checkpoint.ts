@@ -7,8 +7,11 @@ import { trmParameterSpecs } from '../network/trm-parameters';
 import { writeFilesAtomic } from '../util/write-file-atomic';
 import { TrainingDivergedError } from './training-diverged-error';
 
+const binarySchema = z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) });
+
 export const checkpointHeaderSchema = z.object({
-  format: z.literal('trm-checkpoint-v1'),
+  /** v2 always records `binary`; v1 (older runs) may lack it and still loads. */
+  format: z.enum(['trm-checkpoint-v1', 'trm-checkpoint-v2']),
   architecture: checkedArchitectureSchema,
   recursion: recursionSchema,
   step: z.number().int().nonnegative(),
@@ -18,8 +21,10 @@ export const checkpointHeaderSchema = z.object({
   config: z.record(z.string(), z.unknown()),
   /** Tensor groups stored in the .bin file in this order: name, group and element count. */
   tensors: z.array(z.object({ group: z.string(), name: z.string(), length: z.number().int().nonnegative() })),
-  /** Size and sha256 of checkpoint.bin (absent in checkpoints written before it was recorded). */
-  binary: z.object({ bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }).optional(),
+  /** Size and sha256 of checkpoint.bin (required from v2 on: without it an edited file would load). */
+  binary: binarySchema.optional(),
+}).superRefine((header, context) => {
+  if (header.format !== 'trm-checkpoint-v1' && !header.binary) context.addIssue({ code: 'custom', path: ['binary'], message: `required in ${header.format} (the size and sha256 of checkpoint.bin)` });
 });
 export type CheckpointHeader = z.infer<typeof checkpointHeaderSchema>;
 
@@ -50,7 +55,7 @@ export async function saveCheckpoint(directory: string, header: Omit<CheckpointH
     offset += part.length;
   }
   const bytes = new Uint8Array(buffer.buffer);
-  const full: CheckpointHeader = { format: 'trm-checkpoint-v1', ...header, tensors, binary: { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') } };
+  const full: CheckpointHeader = { format: 'trm-checkpoint-v2', ...header, tensors, binary: { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') } };
   try {
     await mkdir(directory, { recursive: true });
     // Neither file is replaced until both are written: a full disk keeps the last checkpoint whole.

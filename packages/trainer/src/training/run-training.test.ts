@@ -60,9 +60,10 @@ describe('runTraining when things go wrong', () => {
   it('exports nothing from a checkpoint with non-finite weights', async () => {
     const out = join(directory, 'nan-export');
     (await runTraining({ ...common(out), steps: 1 })).dispose();
-    // A checkpoint written before sha256s were recorded, with a NaN weight.
+    // A checkpoint written before sha256s were recorded (format v1), with a NaN weight.
     const json = JSON.parse(await readFile(join(out, 'checkpoint.json'), 'utf8'));
     delete json.binary;
+    json.format = 'trm-checkpoint-v1';
     await writeFile(join(out, 'checkpoint.json'), JSON.stringify(json));
     const bytes = await readFile(join(out, 'checkpoint.bin'));
     new DataView(bytes.buffer, bytes.byteOffset).setFloat32(0, Number.NaN, true);

@@ -6,3 +6,4 @@ export { UnsupportedDeviceError } from './unsupported-device-error';
 export { RuntimeError } from './runtime-error';
 export { AbortedError } from './aborted-error';
 export { QueueFullError } from './queue-full-error';
+export { TaskTimeoutError } from './task-timeout-error';

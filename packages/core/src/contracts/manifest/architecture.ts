@@ -12,28 +12,29 @@ export const architectureSchema = z.object({
    * grid's size, so one checkpoint runs at any size).
    */
   mixer: z.enum(['attention', 'mlp', 'conv']),
-  hiddenSize: z.number().int().positive(),
+  // Upper bounds far above any model this SDK trains: a manifest's sizes become buffer sizes.
+  hiddenSize: z.number().int().positive().max(16_384),
   /** Blocks in the one shared network (the paper uses 2). */
-  layers: z.number().int().positive(),
+  layers: z.number().int().positive().max(256),
   /** Attention heads; ignored by the MLP mixer. */
-  heads: z.number().int().positive(),
+  heads: z.number().int().positive().max(1024),
   /** SwiGLU inner size over channels. */
-  channelInnerSize: z.number().int().positive(),
+  channelInnerSize: z.number().int().positive().max(65_536),
   /** SwiGLU inner size over positions (MLP mixer only). */
-  sequenceInnerSize: z.number().int().positive(),
+  sequenceInnerSize: z.number().int().positive().max(65_536),
   rmsNormEpsilon: z.number().positive(),
   ropeTheta: z.number().positive(),
-  vocabularySize: z.number().int().min(2),
+  vocabularySize: z.number().int().min(2).max(65_536),
   /** Token positions of one example (81 for a 9x9 grid, 900 for 30x30). */
-  sequenceLength: z.number().int().positive(),
+  sequenceLength: z.number().int().positive().max(65_536),
   /**
    * The token positions as a 2-D grid, row-major (height x width = sequenceLength). Required by
    * the conv mixer; for a conv model it is the size it was exported at, and it runs at others.
    */
-  grid: z.object({ height: z.number().int().positive(), width: z.number().int().positive() }).optional(),
+  grid: z.object({ height: z.number().int().positive().max(256), width: z.number().int().positive().max(256) }).optional(),
   /** Conv mixer: the odd kernel side k and the spacing of its taps (dilation). */
-  kernelSize: z.number().int().positive().optional(),
-  dilation: z.number().int().positive().optional(),
+  kernelSize: z.number().int().positive().max(63).optional(),
+  dilation: z.number().int().positive().max(64).optional(),
   /**
    * Conv mixer: every cell also reads the first prefix position (the puzzle embedding, and the
    * pooled grid) through one more weight per layer. Without it no cell ever sees the puzzle
@@ -41,9 +42,9 @@ export const architectureSchema = z.object({
    */
   prefixToCells: z.boolean().optional(),
   /** Learned positions prepended to the sequence; the halting head reads the first. */
-  puzzleEmbeddingLength: z.number().int().min(1),
+  puzzleEmbeddingLength: z.number().int().min(1).max(1024),
   /** Distinct puzzle identifiers with their own learned embedding (1 for tasks without per-puzzle embeddings). */
-  puzzleIdentifiers: z.number().int().min(1),
+  puzzleIdentifiers: z.number().int().min(1).max(10_000_000),
 });
 export type Architecture = z.infer<typeof architectureSchema>;
 
@@ -52,6 +53,10 @@ export const checkedArchitectureSchema = architectureSchema.superRefine((archite
   const { grid } = architecture;
   if (grid && grid.height * grid.width !== architecture.sequenceLength) {
     context.addIssue({ code: 'custom', path: ['grid'], message: `grid ${grid.height}x${grid.width} does not hold sequenceLength ${architecture.sequenceLength}` });
+  }
+  // One sample's state (y or z) is one buffer: keep it under 512 MB.
+  if ((architecture.puzzleEmbeddingLength + architecture.sequenceLength) * architecture.hiddenSize > 2 ** 27) {
+    context.addIssue({ code: 'custom', path: ['hiddenSize'], message: `positions x hiddenSize is over 2^27 floats (512 MB per sample's state): too large for a runtime` });
   }
   if (architecture.mixer === 'conv') {
     if (!grid) context.addIssue({ code: 'custom', path: ['grid'], message: 'the conv mixer needs a grid' });
