@@ -172,6 +172,82 @@ function packagedModel() {
   return { manifest, weights: new URL(`./model/${manifest.weights[0].path}`, import.meta.url) };
 }
 
+// Candidate sets (the task's domain): per cell, the digits still possible, as a [36 x 8] mask over
+// the vocabulary. Rows and columns are the relations; narrowing is the rules' sound part.
+const V = vocabulary.length;
+const lines = Array.from({ length: 2 * SIDE }, (_, index) =>
+  Array.from({ length: SIDE }, (_, k) => (index < SIDE ? index * SIDE + k : k * SIDE + (index - SIDE))),
+);
+
+/** Eliminates decided digits from their row and column, and places a digit with one place left in a line; false on a contradiction. */
+function narrowMask(mask) {
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const line of lines) {
+      for (let digit = 1; digit <= SIDE; digit++) {
+        const token = digit + 1;
+        const places = line.filter((cell) => mask[cell * V + token]);
+        if (places.length === 0) return false;
+        const decided = places.filter((cell) => mask.subarray(cell * V, (cell + 1) * V).reduce((sum, bit) => sum + bit, 0) === 1);
+        if (decided.length > 1) return false;
+        if (decided.length === 1) {
+          for (const cell of places) if (cell !== decided[0] && mask[cell * V + token]) ((mask[cell * V + token] = 0), (changed = true));
+        } else if (places.length === 1) {
+          for (let other = 2; other < V; other++) if (other !== token && mask[places[0] * V + other]) ((mask[places[0] * V + other] = 0), (changed = true));
+        }
+      }
+    }
+    for (let cell = 0; cell < CELLS; cell++) if (!mask.subarray(cell * V, (cell + 1) * V).some(Boolean)) return false;
+  }
+  return true;
+}
+
+/** Up to `limit` completions compatible with the mask (the cell with fewest candidates first). */
+function completions(mask, limit, found = []) {
+  if (found.length >= limit || !narrowMask(mask)) return found;
+  let best = -1;
+  let fewest = Infinity;
+  for (let cell = 0; cell < CELLS; cell++) {
+    const count = mask.subarray(cell * V, (cell + 1) * V).reduce((sum, bit) => sum + bit, 0);
+    if (count > 1 && count < fewest) ((best = cell), (fewest = count));
+  }
+  if (best < 0) return (found.push(mask), found);
+  for (let token = 2; token < V && found.length < limit; token++) {
+    if (!mask[best * V + token]) continue;
+    const child = mask.slice();
+    child.fill(0, best * V, (best + 1) * V);
+    child[best * V + token] = 1;
+    completions(child, limit, found);
+  }
+  return found;
+}
+
+/** @type {import('@trm/core').TaskDomainV1<{ givens: Uint8Array }>} */
+export const domain = {
+  candidates(input) {
+    const mask = new Uint8Array(CELLS * V);
+    for (let cell = 0; cell < CELLS; cell++) for (let digit = 1; digit <= SIDE; digit++) if (input.givens[cell] === 0 || input.givens[cell] === digit) mask[cell * V + digit + 1] = 1;
+    return mask;
+  },
+  narrow: (_input, mask) => narrowMask(mask),
+  tokens(_input, mask) {
+    return Int32Array.from({ length: CELLS }, (_, cell) => {
+      const tokens = [];
+      for (let token = 2; token < V; token++) if (mask[cell * V + token]) tokens.push(token);
+      return tokens.length === 1 ? tokens[0] : BLANK;
+    });
+  },
+  // Several completions are fine: the target is their union (up to 16 looked at).
+  target(_input, mask) {
+    const found = completions(mask.slice(), 16);
+    if (found.length === 0) return null;
+    const union = new Uint8Array(mask.length);
+    for (const completion of found) for (let index = 0; index < union.length; index++) union[index] |= completion[index];
+    return union;
+  },
+  relations: lines,
+};
+
 /** @type {import('@trm/core').TaskV1<{ givens: Uint8Array }, Uint8Array>} */
 export const task = {
   specificationVersion: 'v1',
@@ -193,6 +269,7 @@ export const task = {
     return Array.isArray(candidate) && candidate.length === SIDE && candidate.every((row) => Array.isArray(row) && row.length === SIDE && row.every((cell) => typeof cell === 'number')) ? 1 : 0;
   },
   verify: (input, answer) => isValidCompletion(input.givens, answer),
+  domain,
   correctness: 'verify',
   accuracyMetric: 'valid-completion',
   formatAnswer: (answer) => format(answer, '0'),

@@ -36,6 +36,18 @@ describe('node service', () => {
     expect(misspelt.json().error.message).toContain('maxStep');
   });
 
+  it('searchSteps crosses the service: an answer the rules accept, or an abstention with the candidates left', async () => {
+    // A forum-hardest puzzle (tdoku's list) the model alone gets wrong.
+    const hardest = '........1.....2.34..5.4.6....6.7.4...1.8.4...8..3....2..94......6...59..75..9....';
+    const searched = await app.inject({ method: 'POST', url: '/solve', payload: { input: hardest, options: { searchSteps: 4000, maxSteps: 1 } } });
+    expect(searched.statusCode).toBe(200);
+    expect(searched.json()).toMatchObject({ verified: true, abstained: false, answer: '472639851698512734135748629526971483913824576847356192289467315361285947754193268' });
+    expect(searched.json().cost.branches).toBeGreaterThan(0);
+    const cut = await app.inject({ method: 'POST', url: '/solve', payload: { input: hardest, options: { searchSteps: 1, maxSteps: 1 } } });
+    expect(cut.json()).toMatchObject({ verified: false, abstained: true });
+    expect(cut.json().candidates).toHaveLength(81);
+  });
+
   it('routes a maze to the maze specialist; verified means a valid shortest path of that maze', async () => {
     const maze = formatMaze(createMazeGenerator({ seed: 5, band: 'medium', split: 'test' }).next().maze);
     const response = await app.inject({ method: 'POST', url: '/solve', payload: [maze, puzzle] });

@@ -11,15 +11,18 @@ export const haltingFlags = {
   copies: { type: 'string' },
   noise: { type: 'string' },
   seed: { type: 'string' },
+  'search-steps': { type: 'string' },
 } as const;
 
-const flagOf = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '--fixed-steps', verifySteps: '--verify-steps', patience: '--patience', copies: '--copies', noise: '--noise', seed: '--seed' } as const;
+const flagOf = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '--fixed-steps', verifySteps: '--verify-steps', patience: '--patience', copies: '--copies', noise: '--noise', seed: '--seed', searchSteps: '--search-steps' } as const;
 
 /**
  * --max-steps N: adaptive halting within N steps; --fixed-steps N: exactly N. --verify-steps N:
  * check answers with the rules while recursing, stop when one verifies, think on up to N steps
  * when it does not. --patience P: stop an answer that has not changed for P steps. --copies K:
  * test-time augmentation; --noise S: latent noise on every copy but the first; --seed.
+ * --search-steps N: search the task's candidate sets (narrow, branch) up to N network steps per
+ * input, abstaining past it.
  */
 export function solveOptionsFromFlags(values: Record<string, unknown>): { options: SolveOptionsV1; resolved: ResolvedSolveOptions } {
   // Each flag is checked against the library's own bounds (read from its schema), so a message

@@ -5,5 +5,6 @@ export { createSudokuGenerator, gradeOf, rateSudoku, randomSolvedGrid, type Gene
 export { randomSudokuAugmentation, applySudokuAugmentation, invertSudokuAugmentation, type SudokuAugmentation } from './sudoku-augmentations';
 export { createSudokuTrainingData, type SudokuTrainingDataOptions } from './sudoku-training-data';
 export { parseSudokuInput, sudokuInputSchema, looksLikeSudoku, type SudokuPuzzle, type SudokuAnswer } from './sudoku-input';
+export { sudokuDomain, sudokuUnits, narrowBits } from './sudoku-domain';
 export { sudokuTask, sudokuModelUrl, packagedSudokuModel } from './sudoku-task';
 export { createSudoku, sudoku, type SudokuSettings, type SudokuSpecialist } from './sudoku-specialist';

@@ -1,5 +1,6 @@
 import { InvalidInputError, type ModelSourceV1, packagedModelSource, type TaskV1 } from '@trm/core';
 import defaultManifest from '../model/manifest.json';
+import { sudokuDomain } from './sudoku-domain';
 import { decodeSudoku, encodeSudoku, formatSudoku, parseSudokuString, prettySudoku, sudokuVocabulary } from './sudoku-codec';
 import { isValidSolution } from './sudoku-rules';
 import { applySudokuAugmentation, invertSudokuAugmentation, randomSudokuAugmentation } from './sudoku-augmentations';
@@ -43,6 +44,7 @@ export const sudokuTask: TaskV1<SudokuPuzzle, SudokuAnswer> = {
   parseInput: (input) => parseSudokuInput(input),
   detect: looksLikeSudoku,
   verify: (input, answer) => isValidSolution(input.givens, answer),
+  domain: sudokuDomain,
   // Evaluation puzzles have one solution, so right means equal to the reference.
   correctness: 'exact',
   accuracyMetric: 'exact-accuracy',

@@ -13,7 +13,7 @@ import type { EvaluationBucket as Bucket, EvaluationReport } from './evaluation-
 import { evalQuestionFiles } from './question-files';
 
 export const evalUsage = `trm eval <task> --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json] [--plot out.svg (accuracy by level or band, steps histogram)]
-      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--batch-size 64] [--device auto|cpu|gpu] [--threads N]
+      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--search-steps N] [--batch-size 64] [--device auto|cpu|gpu] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)
   trm eval <task> --data FOLDER[,FOLDER] [--adapt STEPS] [--adapt-weights embedding|all (default: what the task measured best)] [--variants V] [--limit N] [--max-side S] [--json]
       (tasks whose questions are whole files: pass@2 against each file's reference answers, per file and overall, CPU time per file)`;
@@ -120,6 +120,10 @@ function evaluationReport(
   let sampleSteps = 0;
   let halted = 0;
   let haltedRight = 0;
+  let abstained = 0;
+  let wrong = 0;
+  let branches = 0;
+  let deadEnds = 0;
   results.forEach((result, index) => {
     const row = rows[index]!;
     const question = row.question!;
@@ -135,6 +139,10 @@ function evaluationReport(
       }
     }
     if (result.verified && !exact) verifiedButWrong++;
+    if (result.abstained) abstained++;
+    else if (!exact) wrong++;
+    branches += result.cost.branches ?? 0;
+    deadEnds += result.cost.deadEnds ?? 0;
     const buckets = [total];
     if (row.level !== undefined) buckets.push(getBucket(byLevel, row.level));
     if (row.rating !== undefined && row.rating !== '') buckets.push(getBucket(byRating, task.ratingBucket ? task.ratingBucket(Number(row.rating), input) : String(row.rating)));
@@ -162,6 +170,9 @@ function evaluationReport(
     cellAccuracy: cellsRight / Math.max(1, cellsToFill),
     verifiedRate: total.verified / Math.max(1, total.count),
     verifiedButWrong,
+    abstained,
+    wrong,
+    ...(run.settings.searchSteps !== undefined ? { search: searchCosts(results, rows, branches, deadEnds) } : {}),
     byLevel: withAccuracy(byLevel),
     byRating: withAccuracy(byRating),
     stepsHistogram,
@@ -172,6 +183,19 @@ function evaluationReport(
     puzzlesPerSecond: total.count / run.seconds,
     seconds: run.seconds,
     settings: run.settings,
+  };
+}
+
+function searchCosts(results: readonly SolveResult<any>[], rows: readonly Row[], branches: number, deadEnds: number): NonNullable<EvaluationReport['search']> {
+  const steps = results.map((result) => result.cost.sampleSteps).sort((a, b) => a - b);
+  const at = (share: number) => steps[Math.min(steps.length - 1, Math.floor(share * steps.length))] ?? 0;
+  const ratings = rows.map((row) => Number(row.rating)).filter((rating) => Number.isFinite(rating));
+  return {
+    meanBranches: branches / Math.max(1, results.length),
+    meanDeadEnds: deadEnds / Math.max(1, results.length),
+    medianNetworkSteps: at(0.5),
+    p99NetworkSteps: at(0.99),
+    ...(ratings.length === rows.length && rows.length > 0 ? { meanRating: ratings.reduce((sum, rating) => sum + rating, 0) / ratings.length } : {}),
   };
 }
 
@@ -210,6 +234,8 @@ function printReport(report: EvaluationReport, io: CliIo) {
   for (const [title, buckets] of [['level', report.byLevel], ['rating', report.byRating]] as const) {
     for (const [name, bucket] of Object.entries(buckets)) io.stdout(`  ${title} ${name.padEnd(10)} ${percent(bucket.exactAccuracy).padStart(6)}  (${bucket.exact}/${bucket.count}), verified ${percent(bucket.verified / bucket.count)}`);
   }
+  io.stdout(`right ${report.count - report.wrong - report.abstained}, wrong ${report.wrong}, abstained ${report.abstained}${report.verifiedButWrong > 0 ? `, VERIFIED BUT WRONG ${report.verifiedButWrong}` : ''}`);
+  if (report.search) io.stdout(`search: ${report.search.meanBranches.toFixed(1)} branch points and ${report.search.meanDeadEnds.toFixed(1)} dead ends per puzzle, network steps median ${report.search.medianNetworkSteps}, p99 ${report.search.p99NetworkSteps}${report.search.meanRating !== undefined ? `; the data's mean rating ${report.search.meanRating.toFixed(1)}` : ''}`);
   io.stdout(`halted by itself: ${percent(report.haltedShare)}${report.haltedPrecision === null ? '' : `, of which right ${percent(report.haltedPrecision)}`}`);
   io.stdout(`steps: ${Object.entries(report.stepsHistogram).map(([steps, count]) => `${steps}:${count}`).join(' ')}`);
 }

@@ -18,6 +18,16 @@ export interface EvaluationReport {
   verifiedRate: number;
   /** Answers marked verified that the independent check counts wrong (must stay 0). */
   verifiedButWrong: number;
+  /** Results that abstained (a search out of budget): no answer offered as right. */
+  abstained: number;
+  /** Answers that are neither right nor abstentions. */
+  wrong: number;
+  /**
+   * With --search-steps: branch points and contradictions per puzzle, network steps per puzzle
+   * (median, p99), and the mean of the data's numeric `rating` (e.g. the dead ends of a
+   * singles+MRV solver, to set the dead ends against).
+   */
+  search?: { meanBranches: number; meanDeadEnds: number; medianNetworkSteps: number; p99NetworkSteps: number; meanRating?: number };
   byLevel: Record<string, EvaluationBucket & { exactAccuracy: number }>;
   byRating: Record<string, EvaluationBucket & { exactAccuracy: number }>;
   stepsHistogram: Record<string, number>;

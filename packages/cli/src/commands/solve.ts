@@ -15,6 +15,7 @@ export const solveUsage = `trm solve --input FILE --json                  (mixed
   trm solve <task> --input FILE --json             (one puzzle per line, or a CSV with a "question" column)
   trm solve <task> FILE... [--json] [--adapt STEPS] [--adapt-weights embedding|all] [--variants V]   (tasks whose questions are whole files: the attempts for each question; --adapt trains on the file's demonstrations first)
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--seed S]
+               [--search-steps N (tasks with candidate sets: narrow and branch up to N network steps, else abstain; with --max-steps 1-4 per state)]
                [--model manifest.json] [--device auto|cpu|gpu (default auto: CUDA where it works, else CPU)] [--threads N] [--batch-size 64]
                [--task-budget-ms 1000] (a task module's own detect, parseInput and verify run in a worker thread, stopped past this per call)`;
 
@@ -153,7 +154,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
       return;
     }
     if (values.json) {
-      io.stdout(JSON.stringify({ task: task.name, input: entry.puzzle.text, answer: result.answer, steps: result.steps, verified: result.verified, halted: result.halted, converged: result.converged, confidence: Number(result.confidence.toFixed(4)), cost: result.cost }));
+      io.stdout(JSON.stringify({ task: task.name, input: entry.puzzle.text, answer: result.answer, steps: result.steps, verified: result.verified, halted: result.halted, converged: result.converged, confidence: Number(result.confidence.toFixed(4)), ...(result.abstained !== undefined ? { abstained: result.abstained } : {}), ...(result.candidates ? { candidates: result.candidates } : {}), cost: result.cost }));
       return;
     }
     const input = specialist.parseInput(entry.puzzle.text);
@@ -161,6 +162,8 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     const prettyAnswer = task.prettyAnswer ? task.prettyAnswer(result.value, input) : result.answer;
     io.stdout(`puzzle:\n${prettyInput}\n\nanswer:\n${prettyAnswer}\n`);
     io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.converged ? ' (stopped: the answer had stopped changing)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
+    if (result.abstained) io.stdout(`abstained: the search spent its ${result.cost.sampleSteps} network steps (${result.cost.branches} branch points, ${result.cost.deadEnds} dead ends) without an answer the rules accept; the answer above is the network's guess`);
+    else if (result.cost.branches !== undefined) io.stdout(`search: ${result.cost.branches} branch points, ${result.cost.deadEnds} dead ends, ${result.cost.sampleSteps} network steps`);
     io.stdout(`verified: ${result.verified ? `yes, ${task.verifiedMeans ?? "the task's rules accept the answer"}` : `no, ${task.unverifiedMeans ?? "the task's rules refuse the answer"}`}`);
     io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);
   };

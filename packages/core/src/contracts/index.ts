@@ -49,6 +49,7 @@ export type {
   TaskAnswer,
   GridShape,
   TaskFilesV1,
+  TaskDomainV1,
   TaskAttemptsV1,
   TaskAdaptationV1,
   TaskSolverV1,

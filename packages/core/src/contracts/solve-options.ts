@@ -26,6 +26,12 @@ export const solveOptionsSchema = z
     noise: z.number().min(0).max(100).optional(),
     /** Seed of the augmentations and the noise; a request's copies follow it alone, whatever shares the batch. */
     seed: z.number().int().min(0).max(0xffffffff).optional(),
+    /**
+     * Search on the task's candidate sets (tasks that declare a domain): where the network's answer
+     * does not verify, narrow by the rules and branch on a position with few candidates, in the
+     * network's order, up to this many network steps per input; past it the result abstains.
+     */
+    searchSteps: z.number().int().min(1).max(1_000_000).optional(),
     signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal').optional(),
   })
   .superRefine((options, context) => {
@@ -34,6 +40,7 @@ export const solveOptionsSchema = z
         if (options[key] !== undefined) context.addIssue({ code: 'custom', path: [key], message: 'fixedSteps runs an exact number of steps: leave this out' });
       }
     }
+    if (options.searchSteps !== undefined && (options.copies ?? 1) > 1) context.addIssue({ code: 'custom', path: ['copies'], message: 'a search solves one copy: leave copies out with searchSteps' });
     if (options.minSteps !== undefined && options.minSteps > (options.maxSteps ?? 16)) context.addIssue({ code: 'custom', path: ['minSteps'], message: `must be at most maxSteps (${options.maxSteps ?? 16})` });
     if (options.verifySteps !== undefined && options.minSteps !== undefined && options.verifySteps < options.minSteps) context.addIssue({ code: 'custom', path: ['verifySteps'], message: 'must be at least minSteps' });
   });
@@ -102,8 +109,20 @@ export interface SolveResultV1<Answer = unknown> {
   /** sigmoid(q_halt) at the last step. */
   readonly confidence: number;
   readonly tokenConfidence: Float32Array;
+  /**
+   * With `searchSteps`: true when the budget ran out before an answer verified. The answer is then
+   * the network's last guess, never offered as right (`verified` is false), and `candidates`
+   * holds what the search had left.
+   */
+  readonly abstained?: boolean;
+  /** With an abstention: per position, the tokens still possible (their names joined, e.g. "379"). */
+  readonly candidates?: readonly string[];
   /** How the answer was obtained and what it cost. */
   readonly cost: {
+    /** With `searchSteps`: the search's branch points, states it found contradictory, and states the network ran on. */
+    readonly branches?: number;
+    readonly deadEnds?: number;
+    readonly nodes?: number;
     /** Copies solved (1 without test-time augmentation). */
     readonly copies: number;
     /** Copies whose answer verified. */

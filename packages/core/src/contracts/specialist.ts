@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ModelSourceV1 } from './inference-runtime';
 import type { Random } from '../util/random';
+import type { TaskDomainV1 } from './domain';
 
 /**
  * A task specialist: how to turn a task's input into tokens and tokens back into an answer, how
@@ -43,6 +44,10 @@ export interface SpecialistV1<Input = unknown, Answer = unknown> {
    * back to the original input. Enables test-time augmentation.
    */
   augment?(input: Input, random: Random): { input: Input; restore: (answer: Answer) => Answer };
+  /** Optional: the task's candidate sets, on which `search` solves by narrowing and branching, and abstains. */
+  readonly domain?: TaskDomainV1<Input>;
+  /** Optional: token names (the codec's vocabulary), to print the candidates of an abstention. */
+  readonly vocabulary?: readonly string[];
 }
 
 export type SpecialistInput<S> = S extends SpecialistV1<infer Input, unknown> ? Input : never;

@@ -47,6 +47,15 @@ export const taskSchema = z.object({
   prettyInput: fn('prettyInput(input) -> string').optional(),
   verifiedMeans: z.string().optional(),
   unverifiedMeans: z.string().optional(),
+  domain: z
+    .object({
+      candidates: fn('candidates(input) -> Uint8Array mask'),
+      narrow: fn('narrow(input, mask) -> boolean'),
+      tokens: fn('tokens(input, mask) -> Int32Array'),
+      target: fn('target(input, mask) -> Uint8Array | null').optional(),
+      relations: z.array(z.array(z.number().int().nonnegative())).optional(),
+    })
+    .optional(),
   augment: fn('augment(input, random) -> { input, restore }').optional(),
   ratingBucket: fn('ratingBucket(rating, input) -> string').optional(),
   training: z

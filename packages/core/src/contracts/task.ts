@@ -4,6 +4,9 @@ import type { ModelSourceV1 } from './inference-runtime';
 import type { Random } from '../util/random';
 import type { SolveManyOptionsV1, SolveOptionsV1, SolveResultV1 } from './solve-options';
 import type { SpecialistV1 } from './specialist';
+import type { TaskDomainV1 } from './domain';
+
+export type { TaskDomainV1 } from './domain';
 
 export interface GridShape {
   readonly height: number;
@@ -195,6 +198,8 @@ export interface TaskV1<Input = unknown, Answer = unknown> {
   /** What `verified: yes` and `no` mean, for people. */
   readonly verifiedMeans?: string;
   readonly unverifiedMeans?: string;
+  /** Candidate sets of the task's answers (tasks with rules): what search and abstention run on. */
+  readonly domain?: TaskDomainV1<Input>;
   /** A random transformation that keeps the task's meaning, and the map of an answer back. */
   augment?(input: Input, random: Random): { input: Input; restore: (answer: Answer) => Answer };
   /** Evaluation buckets: the name of the bucket of a data row's `rating` (e.g. a path-length band). */

@@ -25,6 +25,8 @@ export interface BatchRequest {
   readonly noiseSeed?: number;
   /** Verifier hook: an accepted answer stops at once; otherwise think on up to `verification.maxSteps`. */
   readonly verification?: { readonly accept: (tokens: Int32Array) => boolean; readonly maxSteps: number };
+  /** Return the last step's token distribution with the answer (`SampleState.probabilities`). */
+  readonly keepProbabilities?: boolean;
   /** Called after every step this request runs, with its answer so far (the last one has `done`). */
   readonly onStep?: (state: SampleState) => void;
   readonly signal?: AbortSignal;
@@ -141,7 +143,7 @@ export class ContinuousBatcher {
     const promises = requests.map(
       (request) =>
         new Promise<SampleState>((resolve, reject) => {
-          const pending: Pending = { request, tracker: new SampleTracker({ halting: haltingOf(request), verification: request.verification }), resolve, reject, steps: 0 };
+          const pending: Pending = { request, tracker: new SampleTracker({ halting: haltingOf(request), verification: request.verification, keepProbabilities: request.keepProbabilities }), resolve, reject, steps: 0 };
           group.push(pending);
           const signal = request.signal;
           if (!signal) return;

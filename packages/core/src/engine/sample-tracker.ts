@@ -20,6 +20,8 @@ export interface SampleState {
   readonly converged: boolean;
   /** The verification hook's verdict on this answer (undefined without a hook). */
   readonly accepted?: boolean;
+  /** With `keepProbabilities`, once done: the softmax over tokens at every position, [sequenceLength x vocabulary]. */
+  readonly probabilities?: Float32Array;
 }
 
 /** When one sample stops: its halting, and optionally the task's check of its answer. */
@@ -30,6 +32,8 @@ export interface StopRule {
    * thinks on up to `maxSteps` (ignored with fixed halting: a fixed count stays exact).
    */
   readonly verification?: { readonly maxSteps: number; readonly accept: (tokens: Int32Array) => boolean };
+  /** Keep the last step's token distribution (what a search orders its branches by). */
+  readonly keepProbabilities?: boolean;
 }
 
 /**
@@ -46,8 +50,10 @@ export class SampleTracker {
   private readonly maxSteps: number;
   private readonly patience: number | undefined;
   private readonly verification: StopRule['verification'];
+  private readonly keepProbabilities: boolean;
 
   constructor(rule: StopRule) {
+    this.keepProbabilities = rule.keepProbabilities === true;
     const { halting } = rule;
     this.adaptive = halting.mode === 'adaptive';
     this.maxSteps = halting.mode === 'fixed' ? halting.steps : halting.maxSteps;
@@ -81,8 +87,22 @@ export class SampleTracker {
     let done = halted || step >= this.maxSteps;
     if (accepted !== undefined && this.verification) done = (accepted && step >= this.minSteps) || (done && step >= this.verification.maxSteps);
     const converged = !done && this.patience !== undefined && step >= this.minSteps && this.unchanged >= this.patience;
-    return { ...decoded, confidence: 1 / (1 + Math.exp(-qHalt)), qHalt, steps: step, done: done || converged, halted, converged, accepted };
+    const probabilities = this.keepProbabilities && (done || converged) ? softmaxOf(logits, slot, sequenceLength, vocabularySize) : undefined;
+    return { ...decoded, confidence: 1 / (1 + Math.exp(-qHalt)), qHalt, steps: step, done: done || converged, halted, converged, accepted, ...(probabilities ? { probabilities } : {}) };
   }
+}
+
+function softmaxOf(logits: Float32Array, slot: number, sequenceLength: number, vocabularySize: number): Float32Array {
+  const size = sequenceLength * vocabularySize;
+  const out = logits.slice(slot * size, (slot + 1) * size);
+  for (let offset = 0; offset < size; offset += vocabularySize) {
+    let max = -Infinity;
+    for (let token = 0; token < vocabularySize; token++) max = Math.max(max, out[offset + token]!);
+    let sum = 0;
+    for (let token = 0; token < vocabularySize; token++) sum += out[offset + token] = Math.exp(out[offset + token]! - max);
+    for (let token = 0; token < vocabularySize; token++) out[offset + token]! /= sum;
+  }
+  return out;
 }
 
 function sameTokens(previous: Int32Array | undefined, current: Int32Array): boolean {

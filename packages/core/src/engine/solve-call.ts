@@ -1,9 +1,11 @@
 import { AbortedError } from '../contracts/errors/aborted-error';
+import { InvalidInputError } from '../contracts/errors/invalid-input-error';
 import type { SolveResultV1 } from '../contracts/solve-options';
 import type { SpecialistV1 } from '../contracts/specialist';
 import type { ContinuousBatcher } from './continuous-batcher';
 import { batchRequestFor, chooseAnswers, expandCopies, toResults } from './copies';
 import type { ResolvedCall } from './resolve-options';
+import { searchInput } from './search';
 import { StepStream } from './step-stream';
 
 /** Where the engine puts an input of a call: the batcher of the model at that input's grid. */
@@ -42,8 +44,12 @@ export class SolveCall<Input, Answer> {
 
   /** Runs every input; results keep the input order. The first failure is the call's. */
   async run(batchSize: number): Promise<SolveResultV1<Answer>[]> {
-    const { signal } = this.call.options;
+    const { signal, searchSteps } = this.call.options;
     if (signal?.aborted) throw new AbortedError({ cause: signal.reason });
+    if (searchSteps !== undefined && !this.specialist.domain) {
+      throw new InvalidInputError({ field: 'options.searchSteps', message: `the ${this.specialist.task} specialist declares no candidate sets (its task has no domain), so it cannot search`, value: searchSteps });
+    }
+    if (searchSteps !== undefined && this.stream) throw new InvalidInputError({ field: 'options.onStep', message: 'a search does not stream its steps yet: leave onStep out with searchSteps' });
     // The first input is admitted against the queue bound, so a refusal leaves nothing behind;
     // the rest follow unbounded, at the pace the call's own slots free up.
     const first = this.start(this.next++, true);
@@ -81,6 +87,20 @@ export class SolveCall<Input, Answer> {
     const batcher = this.batcherFor(input);
     this.used.add(batcher);
     const copies = expandCopies(specialist, [input], call.options);
+    if (call.options.searchSteps !== undefined) {
+      // Each state the search visits is one slot, in the same batches as every other request.
+      const base = batchRequestFor(specialist, copies[0]!, call.options, { owner: this.owner });
+      let first = bounded;
+      const run = (request: typeof base) => {
+        const [sample] = batcher.submitGroup([request], { bounded: first });
+        first = false;
+        return sample!;
+      };
+      const options = { ...call.options, searchSteps: call.options.searchSteps };
+      return searchInput(specialist, input, options, run, (tokens) => ({ ...base, tokens })).then((result) => {
+        this.results[index] = result;
+      });
+    }
     const stream = this.stream;
     const requests = copies.map((copy, at) => batchRequestFor(specialist, copy, call.options, { owner: this.owner, onStep: stream && ((state) => stream.update(index, copies, at, state)) }));
     return Promise.all(batcher.submitGroup(requests, { bounded })).then((samples) => {

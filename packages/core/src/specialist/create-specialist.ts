@@ -72,6 +72,7 @@ function specialistOf<Input, Answer>(task: TaskV1<Input, Answer>, source: ModelS
       return text;
     }),
     ...(task.augment ? { augment: task.augment.bind(task) } : {}),
+    ...(task.domain ? { domain: task.domain, vocabulary: task.codec.vocabulary } : {}),
   };
 }
 

@@ -1,0 +1,75 @@
+// Sudoku with and without search on candidate sets, the shipped model, same run: puzzles/s at
+// batch 1 and 64 on Kaggle (the first TRM_BENCH_KAGGLE puzzles of each level) and forum-hardest
+// (the first TRM_BENCH_HARDEST), right / wrong / abstained, and per puzzle the network steps
+// (median, p99), branch points and dead ends. Data from TRM_SUDOKU_DATA (default ../shared/data/sudoku).
+import { existsSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { createSolver } from '@trm/core';
+import { createNodeRuntime } from '@trm/runtime-node';
+import { sudoku } from '@trm/tasks-sudoku';
+
+const folder = process.env.TRM_SUDOKU_DATA ?? new URL('../../shared/data/sudoku', import.meta.url).pathname;
+const threads = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
+const search = { searchSteps: 2000, maxSteps: 1 };
+
+function rows(file, perLevel, total) {
+  const path = join(folder, file);
+  if (!existsSync(path)) return undefined;
+  const [header, ...lines] = readFileSync(path, 'utf8').trim().split(/\r?\n/);
+  const columns = header.split(',');
+  const at = (name) => columns.indexOf(name);
+  const taken = new Map();
+  const out = [];
+  for (const line of lines) {
+    const cells = line.split(',');
+    const level = at('level') >= 0 ? cells[at('level')] : 'all';
+    if ((taken.get(level) ?? 0) >= perLevel || out.length >= total) continue;
+    taken.set(level, (taken.get(level) ?? 0) + 1);
+    out.push({ question: cells[at('question')], answer: cells[at('answer')] });
+  }
+  return out;
+}
+
+const sets = [
+  ['kaggle_radcliffe_5000.csv', rows('kaggle_radcliffe_5000.csv', Number(process.env.TRM_BENCH_KAGGLE ?? 100), Infinity)],
+  ['sample_forum_hardest_11plus_1000.csv', rows('sample_forum_hardest_11plus_1000.csv', Infinity, Number(process.env.TRM_BENCH_HARDEST ?? 200))],
+];
+const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu', threads }) });
+const quantile = (values, share) => values.toSorted((a, b) => a - b)[Math.min(values.length - 1, Math.floor(share * values.length))];
+for (const [file, data] of sets) {
+  if (!data) {
+    console.log(JSON.stringify({ bench: 'sudoku-search', data: file, skipped: `not found in ${folder}` }));
+    continue;
+  }
+  for (const batchSize of [1, 64]) {
+    const inputs = (batchSize === 1 ? data.slice(0, 20) : data).map((row) => row.question);
+    for (const [mode, options] of [['model', {}], ['search', search]]) {
+      const started = performance.now();
+      const results = await solver.solveMany(inputs, { ...options, batchSize });
+      const seconds = (performance.now() - started) / 1000;
+      const right = results.filter((result, index) => result.verified && result.answer === data[index].answer).length;
+      const abstained = results.filter((result) => result.abstained).length;
+      const steps = results.map((result) => result.cost.sampleSteps);
+      console.log(
+        JSON.stringify({
+          bench: 'sudoku-search',
+          data: file,
+          mode,
+          ...(mode === 'search' ? { settings: search } : {}),
+          threads,
+          batchSize,
+          puzzles: results.length,
+          puzzlesPerSecond: Number((results.length / seconds).toFixed(2)),
+          right,
+          wrong: results.length - right - abstained,
+          abstained,
+          networkStepsMedian: quantile(steps, 0.5),
+          networkStepsP99: quantile(steps, 0.99),
+          ...(mode === 'search' ? { branchesMean: Number((results.reduce((sum, result) => sum + result.cost.branches, 0) / results.length).toFixed(2)), deadEndsMean: Number((results.reduce((sum, result) => sum + result.cost.deadEnds, 0) / results.length).toFixed(2)) } : {}),
+        }),
+      );
+    }
+  }
+}
+await solver.dispose();

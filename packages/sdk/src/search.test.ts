@@ -1,0 +1,66 @@
+// Search on candidate sets with the shipped sudoku model: every answer it offers as right is
+// right, and when its budget runs out it abstains with the candidates it had left (which still
+// hold the solution: narrowing is sound).
+import { afterAll, describe, expect, it } from 'vitest';
+import { InvalidInputError, createSolver } from '@trm/core';
+import { createNodeRuntime } from '@trm/runtime-node';
+import { createMazeGenerator, formatMaze, maze } from '@trm/tasks-maze';
+import { createSudokuGenerator, formatSudoku, sudoku } from '@trm/tasks-sudoku';
+
+const runtime = createNodeRuntime({ device: 'cpu', threads: 1 });
+// Harder generated puzzles (the backtracking solver hits several dead ends on each), with their solutions.
+const generator = createSudokuGenerator({ seed: 8 });
+const hard = [];
+while (hard.length < 6) {
+  const next = generator.next();
+  if (next.rating >= 8) hard.push(next);
+}
+
+describe('searchSteps: solve by narrowing and branching, or abstain', () => {
+  const solvers = [];
+  afterAll(async () => {
+    for (const solver of solvers) await solver.dispose();
+  });
+
+  it('hard puzzles the network alone gets wrong: answers are right, branches were taken', async () => {
+    const solver = await createSolver({ specialist: sudoku, runtime });
+    solvers.push(solver);
+    const puzzles = hard.map((entry) => formatSudoku(entry.puzzle));
+    const plain = await solver.solveMany(puzzles);
+    const searched = await solver.solveMany(puzzles, { searchSteps: 4000, maxSteps: 2 });
+    searched.forEach((result, index) => {
+      expect(result.abstained).toBe(false);
+      expect(result.verified).toBe(true);
+      expect(result.answer).toBe(formatSudoku(hard[index].solution));
+    });
+    expect(plain.filter((result) => result.verified).length).toBeLessThan(puzzles.length);
+    expect(searched.reduce((sum, result) => sum + result.cost.branches, 0)).toBeGreaterThan(0);
+    expect(searched.every((result) => result.cost.sampleSteps <= 4000 + 2)).toBe(true);
+  });
+
+  it('out of budget it abstains: not verified, and every remaining candidate set holds the solution’s digit', async () => {
+    const solver = await createSolver({ specialist: sudoku, runtime });
+    solvers.push(solver);
+    const results = await solver.solveMany(hard.map((entry) => formatSudoku(entry.puzzle)), { searchSteps: 1, maxSteps: 1 });
+    const abstained = results.filter((result) => result.abstained);
+    expect(abstained.length).toBeGreaterThan(0);
+    for (const result of abstained) {
+      const { solution } = hard[results.indexOf(result)];
+      expect(result.verified).toBe(false);
+      expect(result.candidates).toHaveLength(81);
+      result.candidates.forEach((digits, cell) => expect(digits).toContain(String(solution[cell])));
+    }
+  });
+
+  it('refused at the door where it cannot run: copies with a search, a task without candidate sets', async () => {
+    const solver = await createSolver({ specialist: sudoku, runtime });
+    solvers.push(solver);
+    await expect(solver.solve(formatSudoku(hard[0].puzzle), { searchSteps: 100, copies: 4 })).rejects.toThrow(expect.objectContaining({ field: 'options.copies' }));
+    await expect(solver.solve(formatSudoku(hard[0].puzzle), { searchSteps: 100, onStep: () => {} })).rejects.toThrow(expect.objectContaining({ field: 'options.onStep' }));
+    const mazes = await createSolver({ specialist: maze, runtime });
+    solvers.push(mazes);
+    const outcome = await mazes.solve(formatMaze(createMazeGenerator({ seed: 3, band: 'medium', split: 'test' }).next().maze), { searchSteps: 100 }).catch((error) => error);
+    expect(InvalidInputError.isInstance(outcome)).toBe(true);
+    expect(outcome.field).toBe('options.searchSteps');
+  });
+});
