@@ -298,6 +298,20 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     await page.close();
   }, 180_000);
 
+  it('search on candidate sets runs in the browser too: a forum-hardest puzzle is answered right, or the result abstains', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${origin}/`);
+    await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
+    const hardest = '........1.....2.34..5.4.6....6.7.4...1.8.4...8..3....2..94......6...59..75..9....';
+    const searched = await page.evaluate((input) => window.trmSolve(input, { searchSteps: 4000, maxSteps: 1 }), hardest);
+    expect(searched).toMatchObject({ task: 'sudoku', verified: true, abstained: false, answer: '472639851698512734135748629526971483913824576847356192289467315361285947754193268' });
+    expect(searched.cost.branches).toBeGreaterThan(0);
+    const cut = await page.evaluate((input) => window.trmSolve(input, { searchSteps: 1, maxSteps: 1 }), hardest);
+    expect(cut).toMatchObject({ verified: false, abstained: true });
+    expect(cut.candidates).toHaveLength(81);
+    await page.close();
+  }, 180_000);
+
   const boardDigits = (page) => page.evaluate(() => [...document.querySelectorAll('#board .cell')].map((cell) => cell.textContent || '.').join(''));
   const mazeBoard = (page) =>
     page.evaluate(() => [...document.querySelectorAll('#board .cell')].map((cell) => ['wall', 'start', 'goal', 'path'].map((kind, index) => cell.classList.contains(kind) && '#SGo'[index]).find(Boolean) || ' ').join(''));

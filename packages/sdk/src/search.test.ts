@@ -52,11 +52,28 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     }
   });
 
+  it('onStep streams the search: the pencil marks of each state narrow the input’s, and only the last event is done', async () => {
+    const solver = await createSolver({ specialist: sudoku, runtime });
+    solvers.push(solver);
+    const { puzzle, solution } = hard[1];
+    const events = [];
+    const result = await solver.solve(formatSudoku(puzzle), { searchSteps: 4000, maxSteps: 1, onStep: (event) => events.push(event.answers[0]) });
+    expect(result.verified).toBe(true);
+    expect(events.length).toBeGreaterThan(1);
+    expect(events.slice(0, -1).every((answer) => !answer.done)).toBe(true);
+    expect(events.at(-1)).toMatchObject({ done: true, answer: result.answer, branches: result.cost.branches });
+    const first = events[0].candidates;
+    expect(first).toHaveLength(81);
+    first.forEach((digits, cell) => {
+      if (puzzle[cell]) expect(digits).toBe(String(puzzle[cell]));
+      else expect(digits).toContain(String(solution[cell])); // the root state holds the solution
+    });
+  });
+
   it('refused at the door where it cannot run: copies with a search, a task without candidate sets', async () => {
     const solver = await createSolver({ specialist: sudoku, runtime });
     solvers.push(solver);
     await expect(solver.solve(formatSudoku(hard[0].puzzle), { searchSteps: 100, copies: 4 })).rejects.toThrow(expect.objectContaining({ field: 'options.copies' }));
-    await expect(solver.solve(formatSudoku(hard[0].puzzle), { searchSteps: 100, onStep: () => {} })).rejects.toThrow(expect.objectContaining({ field: 'options.onStep' }));
     const mazes = await createSolver({ specialist: maze, runtime });
     solvers.push(mazes);
     const outcome = await mazes.solve(formatMaze(createMazeGenerator({ seed: 3, band: 'medium', split: 'test' }).next().maze), { searchSteps: 100 }).catch((error) => error);

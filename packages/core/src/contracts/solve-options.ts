@@ -78,6 +78,13 @@ export interface SolveStepAnswer<Answer = unknown> {
   readonly steps: number;
   /** True once every copy of this input has stopped. */
   readonly done: boolean;
+  /**
+   * With `searchSteps`: per position, the tokens the state being searched still allows (their
+   * names joined, e.g. "379": pencil marks), and the branch points and dead ends so far.
+   */
+  readonly candidates?: readonly string[];
+  readonly branches?: number;
+  readonly deadEnds?: number;
 }
 
 export interface SolveStepEvent<Answer = unknown> {

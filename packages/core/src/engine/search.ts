@@ -27,6 +27,8 @@ export async function searchInput<Input, Answer>(
   options: ResolvedSolveOptions & { readonly searchSteps: number },
   run: RunState,
   request: (tokens: Int32Array) => BatchRequest,
+  /** Streaming: a listener for the steps of the state about to run (its mask and the costs so far). */
+  observe?: (mask: Uint8Array, cost: { readonly branches: number; readonly deadEnds: number }) => BatchRequest['onStep'],
 ): Promise<SolveResultV1<Answer>> {
   const domain = specialist.domain!;
   const vocabulary = (specialist.model.manifest as { architecture: { vocabularySize: number } }).architecture.vocabularySize;
@@ -53,7 +55,7 @@ export async function searchInput<Input, Answer>(
       frontier = mask;
       break;
     }
-    const sample = await run({ ...request(domain.tokens(input, mask)), keepProbabilities: true });
+    const sample = await run({ ...request(domain.tokens(input, mask)), keepProbabilities: true, onStep: observe?.(mask, cost) });
     cost.sampleSteps += sample.steps;
     cost.nodes++;
     const value = specialist.decode(sample.tokens, input);
@@ -86,10 +88,14 @@ export async function searchInput<Input, Answer>(
   const open = frontier ? [frontier, ...stack] : stack;
   const remaining = open.length > 0 ? new Uint8Array(open[0]!.length) : domain.candidates(input);
   for (const mask of open) for (let index = 0; index < mask.length; index++) remaining[index] = remaining[index]! | mask[index]!;
-  const names = specialist.vocabulary;
-  const candidates = Array.from({ length: remaining.length / vocabulary }, (_, at) => candidatesAt(remaining, at, vocabulary).map((token) => names?.[token] ?? String(token)).join(''));
+  const candidates = candidateNames(remaining, vocabulary, specialist.vocabulary);
   const guess = last ?? { sample: undefined, value: specialist.decode(domain.tokens(input, remaining), input) };
   return { ...result(specialist, guess.value, cost, guess.sample ?? { steps: 0, confidence: 0, halted: false, converged: false, tokenConfidence: new Float32Array(0) }, false), abstained: true, candidates };
+}
+
+/** Per position, the names of the tokens a mask allows, joined (pencil marks: "379"). */
+export function candidateNames(mask: Uint8Array, vocabulary: number, names: readonly string[] | undefined): string[] {
+  return Array.from({ length: mask.length / vocabulary }, (_, at) => candidatesAt(mask, at, vocabulary).map((token) => names?.[token] ?? String(token)).join(''));
 }
 
 function count(mask: Uint8Array, position: number, vocabulary: number): number {

@@ -5,7 +5,7 @@ import type { SpecialistV1 } from '../contracts/specialist';
 import type { ContinuousBatcher } from './continuous-batcher';
 import { batchRequestFor, chooseAnswers, expandCopies, toResults } from './copies';
 import type { ResolvedCall } from './resolve-options';
-import { searchInput } from './search';
+import { candidateNames, searchInput } from './search';
 import { StepStream } from './step-stream';
 
 /** Where the engine puts an input of a call: the batcher of the model at that input's grid. */
@@ -49,7 +49,6 @@ export class SolveCall<Input, Answer> {
     if (searchSteps !== undefined && !this.specialist.domain) {
       throw new InvalidInputError({ field: 'options.searchSteps', message: `the ${this.specialist.task} specialist declares no candidate sets (its task has no domain), so it cannot search`, value: searchSteps });
     }
-    if (searchSteps !== undefined && this.stream) throw new InvalidInputError({ field: 'options.onStep', message: 'a search does not stream its steps yet: leave onStep out with searchSteps' });
     // The first input is admitted against the queue bound, so a refusal leaves nothing behind;
     // the rest follow unbounded, at the pace the call's own slots free up.
     const first = this.start(this.next++, true);
@@ -97,8 +96,17 @@ export class SolveCall<Input, Answer> {
         return sample!;
       };
       const options = { ...call.options, searchSteps: call.options.searchSteps };
-      return searchInput(specialist, input, options, run, (tokens) => ({ ...base, tokens })).then((result) => {
+      const stream = this.stream;
+      const vocabulary = (specialist.model.manifest as { architecture: { vocabularySize: number } }).architecture.vocabularySize;
+      // Streamed: each state's steps, with its candidates (pencil marks) and the search's costs so far.
+      const observe = stream && ((mask: Uint8Array, cost: { branches: number; deadEnds: number }) => {
+        const progress = { candidates: candidateNames(mask, vocabulary, specialist.vocabulary), branches: cost.branches, deadEnds: cost.deadEnds };
+        return (state: Parameters<NonNullable<typeof base.onStep>>[0]) => stream.update(index, copies, 0, state, progress);
+      });
+      return searchInput(specialist, input, options, run, (tokens) => ({ ...base, tokens }), observe).then((result) => {
         this.results[index] = result;
+        const { value, answer, tokenConfidence, confidence, steps, candidates, cost } = result;
+        stream?.finish(index, { value, answer, tokenConfidence, confidence, steps, done: true, ...(candidates ? { candidates } : {}), branches: cost.branches, deadEnds: cost.deadEnds });
       });
     }
     const stream = this.stream;

@@ -14,6 +14,9 @@ export class StepStream<Input, Answer> {
   private readonly states: Map<number, { copies: SolveCopy<Input, Answer>[]; samples: SampleState[] }> = new Map();
   private readonly answers: (SolveStepAnswer<Answer> | undefined)[];
   private readonly changed = new Set<number>();
+  /** A search's progress per input (its state's candidates, branches, dead ends), and its results once done. */
+  private readonly searches = new Map<number, Pick<SolveStepAnswer<Answer>, 'candidates' | 'branches' | 'deadEnds'>>();
+  private readonly finished = new Map<number, SolveStepAnswer<Answer>>();
 
   constructor(
     private readonly specialist: SpecialistV1<Input, Answer>,
@@ -25,12 +28,24 @@ export class StepStream<Input, Answer> {
     this.answers = new Array(inputs.length).fill(undefined);
   }
 
-  /** Records one copy's state after a step. */
-  update(index: number, copies: SolveCopy<Input, Answer>[], copy: number, state: SampleState): void {
+  /** Records one copy's state after a step (with a search: the state searched, never done until `finish`). */
+  update(index: number, copies: SolveCopy<Input, Answer>[], copy: number, state: SampleState, search?: Pick<SolveStepAnswer<Answer>, 'candidates' | 'branches' | 'deadEnds'>): void {
     let entry = this.states.get(index);
     if (!entry) this.states.set(index, (entry = { copies, samples: new Array(copies.length) }));
-    entry.samples[copy] = state;
+    entry.samples[copy] = search ? { ...state, done: false } : state;
+    if (search) this.searches.set(index, search);
     this.changed.add(index);
+    this.schedule();
+  }
+
+  /** A search's result: its input's last event is this answer, done. */
+  finish(index: number, answer: SolveStepAnswer<Answer>): void {
+    this.finished.set(index, answer);
+    this.changed.add(index);
+    this.schedule();
+  }
+
+  private schedule(): void {
     if (!this.flushing) {
       this.flushing = true;
       queueMicrotask(() => {
@@ -47,12 +62,17 @@ export class StepStream<Input, Answer> {
     this.flushing = false;
     this.step++;
     for (const index of this.changed) {
+      const finished = this.finished.get(index);
+      if (finished) {
+        this.answers[index] = finished;
+        continue;
+      }
       const { copies, samples } = this.states.get(index)!;
       const reported = copies.flatMap((copy, at) => (samples[at] ? [{ copy, sample: samples[at] }] : []));
       const [choice] = chooseAnswers(this.specialist, [this.inputs[index]!], reported.map((entry) => entry.copy), reported.map((entry) => entry.sample));
       const { chosen } = choice!;
       const done = reported.length === copies.length && reported.every((entry) => entry.sample.done);
-      this.answers[index] = { value: chosen.value, answer: chosen.answer, tokenConfidence: chosen.sample.tokenConfidence, confidence: chosen.sample.confidence, steps: chosen.sample.steps, done };
+      this.answers[index] = { value: chosen.value, answer: chosen.answer, tokenConfidence: chosen.sample.tokenConfidence, confidence: chosen.sample.confidence, steps: chosen.sample.steps, done, ...this.searches.get(index) };
     }
     this.changed.clear();
     this.listener({ step: this.step, answers: this.answers.slice() });
