@@ -142,6 +142,36 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
   }
   const pageState = (page) => page.evaluate(() => ({ ...document.body.dataset, text: document.getElementById('puzzle').value, badge: document.getElementById('badge').className, error: document.getElementById('error').textContent }));
 
+  it('Search mode on a forum-hardest puzzle: pencil marks narrow while it searches, branch points and dead ends shown, and the answer is right', async () => {
+    const { page, errors } = await openPage();
+    const hardest = '........1.....2.34..5.4.6....6.7.4...1.8.4...8..3....2..94......6...59..75..9....';
+    await page.check('#search');
+    await page.fill('#puzzle', hardest);
+    await page.click('#solve');
+    await page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
+    const state = await pageState(page);
+    expect(errors).toEqual([]);
+    expect(state.verified).toBe('true');
+    expect(state.answer).toBe('472639851698512734135748629526971483913824576847356192289467315361285947754193268');
+    expect(await page.textContent('#search-stats')).toMatch(/^\d+ branch points, \d+ dead ends$/);
+    // Replaying the first state: open cells show their candidates, each a subset of 1-9 holding the solution's digit.
+    await page.evaluate(() => {
+      const scrub = document.getElementById('scrub');
+      scrub.value = '1';
+      scrub.dispatchEvent(new Event('input'));
+    });
+    const marks = await page.evaluate(() => [...document.querySelectorAll('#board .cell')].map((cell) => cell.querySelector('.marks')?.textContent ?? ''));
+    const open = marks.filter(Boolean);
+    expect(open.length).toBeGreaterThan(20);
+    marks.forEach((digits, cell) => {
+      if (digits) expect(digits).toContain(state.answer[cell]);
+    });
+    // Maze mode offers no search.
+    await page.selectOption('#task', 'maze');
+    expect(await page.isVisible('#search')).toBe(false);
+    await page.close();
+  }, 180_000);
+
   it('Solve then Generate at once: no verified badge on a grid it does not belong to; a result always belongs to the text box', async () => {
     const { page, errors } = await openPage('?prefetch=0');
     await page.fill('#puzzle', puzzle);

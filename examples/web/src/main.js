@@ -49,7 +49,9 @@ const tasks = {
     verified: 'Verified means the rules were checked: every row, column and box holds 1 to 9 once, and every given is kept. It is a proof, not the model’s opinion.',
     failed: 'The rules say this grid is wrong (red cells break a rule). Try Solve again with a harder think: ?steps=32.',
     example: '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..',
-    render(board, givens, { answer, tokenConfidence, previous, marked } = {}) {
+    render(board, givens, { answer, tokenConfidence, previous, marked, candidates } = {}) {
+      // A search state: decided cells show their digit, open ones their candidates.
+      if (candidates) answer = candidates.map((digits) => (digits.length === 1 ? Number(digits) : 0));
       board.className = 'board sudoku';
       board.style.removeProperty('--side');
       board.setAttribute('role', 'grid');
@@ -59,13 +61,21 @@ const tasks = {
           const element = document.createElement('div');
           const digit = givens[cell] || answer?.[cell] || 0;
           const changed = answer && previous && !givens[cell] && previous[cell] !== answer[cell];
+          const marks = !digit && candidates?.[cell] ? candidates[cell] : '';
           element.className = ['cell', givens[cell] ? 'given' : '', changed ? 'changed' : '', clashes.has(cell) ? 'clash' : ''].filter(Boolean).join(' ');
           element.textContent = digit ? String(digit) : '';
+          if (marks) {
+            const span = document.createElement('span');
+            span.className = 'marks';
+            span.textContent = marks;
+            element.append(span);
+          }
           element.tabIndex = cell === 0 ? 0 : -1;
           element.dataset.cell = String(cell);
           element.setAttribute('role', 'gridcell');
-          element.setAttribute('aria-label', `row ${Math.floor(cell / 9) + 1}, column ${(cell % 9) + 1}: ${digit || 'blank'}${givens[cell] ? ' (given)' : ''}${changed ? ', changed' : ''}${clashes.has(cell) ? ', breaks a rule' : ''}`);
-          if (!givens[cell] && tokenConfidence) element.style.background = shade(tokenConfidence[cell]);
+          element.setAttribute('aria-label', `row ${Math.floor(cell / 9) + 1}, column ${(cell % 9) + 1}: ${digit || (marks ? `candidates ${[...marks].join(' ')}` : 'blank')}${givens[cell] ? ' (given)' : ''}${changed ? ', changed' : ''}${clashes.has(cell) ? ', breaks a rule' : ''}`);
+          // Pencil marks are the rules' candidates, not the model's digit: no confidence shade.
+          if (!givens[cell] && tokenConfidence && !marks) element.style.background = shade(tokenConfidence[cell]);
           return element;
         });
       // Rows for assistive technology; `display: contents` keeps the 9x9 layout.
@@ -159,6 +169,7 @@ function clearResult() {
   $('badge').textContent = 'not solved yet';
   $('explain').textContent = '';
   $('scrub-label').hidden = true;
+  $('search-stats').textContent = '-';
   lastRun = null;
   $('loading').hidden = true;
   for (const key of ['answer', 'verified', 'confidence', 'step', 'stepsShown', 'solvedInput']) delete document.body.dataset[key];
@@ -225,10 +236,11 @@ function solve() {
   const grid = task.parse(text);
   if (taskName === 'maze' && [...$('size').options].some((option) => Number(option.value) === mazeSide(grid))) $('size').value = String(mazeSide(grid));
   const device = $('device').value;
+  const search = taskName === 'sudoku' && $('search').checked;
   run = { id: ++runs, taskName, device, text, grid, frames: [], shown: 0, result: null, lastShownAt: 0, timer: null };
   setState('loading');
   $('badge').textContent = 'thinking...';
-  workerFor(device).postMessage({ type: 'solve', id: run.id, task: taskName, device, input: text, fixedSteps, threads });
+  workerFor(device).postMessage({ type: 'solve', id: run.id, task: taskName, device, input: text, fixedSteps, threads, search });
 }
 
 /** Shows the next step when it has been on screen long enough; the result after the last step. */
@@ -253,11 +265,22 @@ function pump() {
 function showFrame(index) {
   const frame = run.frames[index];
   const task = tasks[run.taskName];
-  task.render($('board'), run.grid, { answer: frame.value, tokenConfidence: frame.tokenConfidence, previous: run.frames[index - 1]?.value });
+  task.render($('board'), run.grid, { answer: frame.value, tokenConfidence: frame.tokenConfidence, previous: digitsOf(run.frames[index - 1]), candidates: frame.candidates });
   $('step').textContent = String(frame.step);
+  showSearch(frame);
   $('confidence').textContent = `${(100 * frame.confidence).toFixed(1)}%`;
   document.body.dataset.step = String(frame.step);
   document.body.dataset.stepsShown = String(Math.max(Number(document.body.dataset.stepsShown ?? 0), index + 1));
+}
+
+/** What a frame drew: a search state's decided digits, else the model's answer. */
+function digitsOf(frame) {
+  return frame?.candidates ? frame.candidates.map((digits) => (digits.length === 1 ? Number(digits) : 0)) : frame?.value;
+}
+
+/** A search's progress: branch points and dead ends so far. */
+function showSearch(frame) {
+  if (frame.branches !== undefined) $('search-stats').textContent = `${frame.branches} branch points, ${frame.deadEnds} dead ends`;
 }
 
 function finish() {
@@ -265,8 +288,14 @@ function finish() {
   const badge = $('badge');
   $('step').textContent = `${result.steps}${result.halted ? ' (halted)' : ''}`;
   badge.className = result.verified ? 'badge verified' : 'badge failed';
-  badge.textContent = result.verified ? 'verified' : taskName === 'maze' ? 'not a shortest path' : 'not a valid solution';
-  $('explain').textContent = result.verified ? tasks[taskName].verified : tasks[taskName].failed;
+  badge.textContent = result.verified ? 'verified' : result.abstained ? 'abstained' : taskName === 'maze' ? 'not a shortest path' : 'not a valid solution';
+  $('explain').textContent = result.verified
+    ? tasks[taskName].verified
+    : result.abstained
+      ? 'The search spent its budget without an answer the rules accept, so it offers none as right: the pencil marks are the candidates it had left.'
+      : tasks[taskName].failed;
+  if (result.cost.branches !== undefined) showSearch(result.cost);
+  if (result.abstained && result.candidates) tasks[taskName].render($('board'), run.grid, { candidates: result.candidates });
   document.body.dataset.answer = result.answer;
   document.body.dataset.verified = String(result.verified);
   document.body.dataset.confidence = String(result.confidence);
@@ -286,7 +315,8 @@ $('scrub').addEventListener('input', () => {
   if (!lastRun) return;
   const index = Number($('scrub').value) - 1;
   const frame = lastRun.frames[index];
-  tasks[lastRun.taskName].render($('board'), lastRun.grid, { answer: frame.value, tokenConfidence: frame.tokenConfidence, previous: lastRun.frames[index - 1]?.value });
+  tasks[lastRun.taskName].render($('board'), lastRun.grid, { answer: frame.value, tokenConfidence: frame.tokenConfidence, previous: digitsOf(lastRun.frames[index - 1]), candidates: frame.candidates });
+  showSearch(frame);
   $('step').textContent = `${frame.step} of ${lastRun.frames.length}`;
 });
 

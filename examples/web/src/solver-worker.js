@@ -1,5 +1,5 @@
 // The model lives here, off the page's thread: the runtime, the loop and the weights. The page
-// sends { type: 'solve', id, task, device, input, fixedSteps, threads? } and { type: 'cancel', id }, and
+// sends { type: 'solve', id, task, device, input, fixedSteps, threads?, search? } and { type: 'cancel', id }, and
 // { type: 'prefetch', task, device } to load a model early; it gets back, tagged with the id,
 // 'progress' (weights loading), 'step' (each supervision step), then 'result' or 'error'.
 import { createSolver, TrmError } from '@trm/core';
@@ -24,17 +24,21 @@ function solverFor(task, device, id, threads) {
 
 const describe = (error) => (TrmError.isInstance(error) ? { name: error.name, field: error.field, message: error.message } : { name: 'Error', message: String(error?.message ?? error) });
 
-async function solve({ id, task, device, input, fixedSteps, threads }) {
+// Search on candidate sets: one network step per state, at most 2,000 per puzzle, then abstain.
+const searchOptions = { searchSteps: 2000, maxSteps: 1 };
+
+async function solve({ id, task, device, input, fixedSteps, threads, search }) {
   const controller = new AbortController();
   running.set(id, controller);
   try {
     const solver = await solverFor(task, device, id, threads);
     if (controller.signal.aborted) return;
     const result = await solver.solve(input, {
-      ...(fixedSteps ? { fixedSteps } : {}),
+      ...(search ? searchOptions : fixedSteps ? { fixedSteps } : {}),
       signal: controller.signal,
       onStep: ({ step, answers: [current] }) => {
-        postMessage({ type: 'step', id, step, value: Array.from(current.value), tokenConfidence: Array.from(current.tokenConfidence), confidence: current.confidence });
+        const { candidates, branches, deadEnds } = current;
+        postMessage({ type: 'step', id, step, value: Array.from(current.value), tokenConfidence: Array.from(current.tokenConfidence), confidence: current.confidence, ...(candidates ? { candidates, branches, deadEnds } : {}) });
       },
     });
     const { value, tokenConfidence, ...rest } = result;
