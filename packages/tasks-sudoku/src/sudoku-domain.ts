@@ -1,6 +1,7 @@
 import type { TaskDomainV1 } from '@trm/core';
 import { SUDOKU_BLANK } from './sudoku-codec';
 import type { SudokuPuzzle } from './sudoku-input';
+import { BIT_COUNT as bitCount } from './sudoku-solver';
 
 /** Vocabulary size: pad, blank, digits 1-9 (digit d is token d + 1). */
 const V = 11;
@@ -23,8 +24,6 @@ const peers: readonly Int32Array[] = Array.from({ length: 81 }, (_, cell) => {
   for (const unit of sudokuUnits) if (unit.includes(cell)) for (const other of unit) if (other !== cell) set.add(other);
   return Int32Array.from(set);
 });
-const bitCount = new Uint8Array(512);
-for (let bits = 1; bits < 512; bits++) bitCount[bits] = bitCount[bits >> 1]! + (bits & 1);
 
 /** Per cell, a 9-bit set of digits (bit d-1 = digit d) from a [81 x 11] mask. */
 function toBits(mask: Uint8Array): Uint16Array {

@@ -14,7 +14,8 @@ for (let cell = 0; cell < 81; cell++) {
   COLUMN[cell] = cell % 9;
   BOX[cell] = Math.floor(ROW[cell] / 3) * 3 + Math.floor(COLUMN[cell] / 3);
 }
-const BIT_COUNT = new Uint8Array(512);
+/** Digits in a 9-bit candidate set (also the candidate-set domain's). */
+export const BIT_COUNT = new Uint8Array(512);
 for (let mask = 1; mask < 512; mask++) BIT_COUNT[mask] = BIT_COUNT[mask >> 1] + (mask & 1);
 
 export interface SolveStatistics {

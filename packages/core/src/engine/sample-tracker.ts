@@ -76,7 +76,8 @@ export class SampleTracker {
   observe(logits: Float32Array, qHalt: number, slot: number, sequenceLength: number, vocabularySize: number): SampleState {
     if (Number.isNaN(qHalt)) throw nonFinite('qHalt');
     const step = ++this.steps;
-    const decoded = decodeLogits(logits, slot, sequenceLength, vocabularySize);
+    // A search orders its branches by the whole distribution: decoding computes it anyway.
+    const decoded = decodeLogits(logits, slot, sequenceLength, vocabularySize, this.keepProbabilities);
     const accepted = this.verification?.accept(decoded.tokens);
     // Comparing answers costs a pass over the sequence; only patience needs it.
     if (this.patience !== undefined) {
@@ -87,22 +88,9 @@ export class SampleTracker {
     let done = halted || step >= this.maxSteps;
     if (accepted !== undefined && this.verification) done = (accepted && step >= this.minSteps) || (done && step >= this.verification.maxSteps);
     const converged = !done && this.patience !== undefined && step >= this.minSteps && this.unchanged >= this.patience;
-    const probabilities = this.keepProbabilities && (done || converged) ? softmaxOf(logits, slot, sequenceLength, vocabularySize) : undefined;
-    return { ...decoded, confidence: 1 / (1 + Math.exp(-qHalt)), qHalt, steps: step, done: done || converged, halted, converged, accepted, ...(probabilities ? { probabilities } : {}) };
+    const { probabilities, ...answer } = decoded;
+    return { ...answer, confidence: 1 / (1 + Math.exp(-qHalt)), qHalt, steps: step, done: done || converged, halted, converged, accepted, ...(probabilities && (done || converged) ? { probabilities } : {}) };
   }
-}
-
-function softmaxOf(logits: Float32Array, slot: number, sequenceLength: number, vocabularySize: number): Float32Array {
-  const size = sequenceLength * vocabularySize;
-  const out = logits.slice(slot * size, (slot + 1) * size);
-  for (let offset = 0; offset < size; offset += vocabularySize) {
-    let max = -Infinity;
-    for (let token = 0; token < vocabularySize; token++) max = Math.max(max, out[offset + token]!);
-    let sum = 0;
-    for (let token = 0; token < vocabularySize; token++) sum += out[offset + token] = Math.exp(out[offset + token]! - max);
-    for (let token = 0; token < vocabularySize; token++) out[offset + token]! /= sum;
-  }
-  return out;
 }
 
 function sameTokens(previous: Int32Array | undefined, current: Int32Array): boolean {
@@ -111,10 +99,11 @@ function sameTokens(previous: Int32Array | undefined, current: Int32Array): bool
   return true;
 }
 
-/** Arg-max token and its softmax probability at every position of one sample. */
-export function decodeLogits(logits: Float32Array, sample: number, sequenceLength: number, vocabularySize: number) {
+/** Arg-max token and its softmax probability at every position of one sample; with `keepProbabilities`, the whole softmax too. */
+export function decodeLogits(logits: Float32Array, sample: number, sequenceLength: number, vocabularySize: number, keepProbabilities = false) {
   const tokens = new Int32Array(sequenceLength);
   const tokenConfidence = new Float32Array(sequenceLength);
+  const probabilities = keepProbabilities ? new Float32Array(sequenceLength * vocabularySize) : undefined;
   for (let position = 0; position < sequenceLength; position++) {
     const offset = (sample * sequenceLength + position) * vocabularySize;
     let best = 0;
@@ -127,13 +116,18 @@ export function decodeLogits(logits: Float32Array, sample: number, sequenceLengt
       }
     }
     let sum = 0;
-    for (let token = 0; token < vocabularySize; token++) sum += Math.exp(logits[offset + token]! - bestValue);
+    for (let token = 0; token < vocabularySize; token++) {
+      const weight = Math.exp(logits[offset + token]! - bestValue);
+      sum += weight;
+      if (probabilities) probabilities[position * vocabularySize + token] = weight;
+    }
     // NaN or infinite logits (broken weights) must not read as an answer of zeros.
     if (!Number.isFinite(sum) || bestValue === -Infinity) throw nonFinite('logits', position);
     tokens[position] = best;
     tokenConfidence[position] = 1 / sum;
+    if (probabilities) for (let token = 0; token < vocabularySize; token++) probabilities[position * vocabularySize + token]! /= sum;
   }
-  return { tokens, tokenConfidence };
+  return { tokens, tokenConfidence, ...(probabilities ? { probabilities } : {}) };
 }
 
 function nonFinite(output: 'logits' | 'qHalt', position?: number): RuntimeError {

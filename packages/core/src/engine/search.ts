@@ -7,12 +7,6 @@ import type { SampleState } from './sample-tracker';
 /** Runs one state through the network (a slot of the continuous batcher, shared with every other request). */
 export type RunState = (request: BatchRequest) => Promise<SampleState>;
 
-interface Open {
-  /** Positions with more than one candidate, and the fewest any has. */
-  readonly positions: number[];
-  readonly fewest: number;
-}
-
 /**
  * Solves one input on the task's candidate sets: the network proposes an answer for the current
  * state (its decided positions as givens); if the rules accept it, that is the answer. Otherwise
@@ -31,7 +25,7 @@ export async function searchInput<Input, Answer>(
   observe?: (mask: Uint8Array, cost: { readonly branches: number; readonly deadEnds: number }) => BatchRequest['onStep'],
 ): Promise<SolveResultV1<Answer>> {
   const domain = specialist.domain!;
-  const vocabulary = (specialist.model.manifest as { architecture: { vocabularySize: number } }).architecture.vocabularySize;
+  const vocabulary = specialist.model.manifest.architecture.vocabularySize;
   const cost = { sampleSteps: 0, branches: 0, deadEnds: 0, nodes: 0 };
   const verifies = (value: Answer) => specialist.verify(input, value);
   const stack: Uint8Array[] = [domain.candidates(input)];
@@ -43,8 +37,8 @@ export async function searchInput<Input, Answer>(
       cost.deadEnds++;
       continue;
     }
-    const open = openPositions(mask, vocabulary);
-    if (open.positions.length === 0) {
+    const narrowest = narrowestPositions(mask, vocabulary);
+    if (narrowest.length === 0) {
       // Decided everywhere by the rules: the state is its own answer.
       const value = specialist.decode(domain.tokens(input, mask), input);
       if (verifies(value)) return result(specialist, value, cost, { steps: 0, confidence: 1, halted: false, converged: false, tokenConfidence: new Float32Array(0) });
@@ -65,8 +59,7 @@ export async function searchInput<Input, Answer>(
     const probabilities = sample.probabilities!;
     let position = -1;
     let surest = -1;
-    for (const candidate of open.positions) {
-      if (count(mask, candidate, vocabulary) !== open.fewest) continue;
+    for (const candidate of narrowest) {
       const sure = maxProbability(mask, probabilities, candidate, vocabulary);
       if (sure > surest) {
         surest = sure;
@@ -116,17 +109,17 @@ function maxProbability(mask: Uint8Array, probabilities: Float32Array, position:
   return best;
 }
 
-function openPositions(mask: Uint8Array, vocabulary: number): Open {
-  const positions: number[] = [];
+/** The open positions (more than one candidate) holding the fewest candidates; none when every position is decided. */
+function narrowestPositions(mask: Uint8Array, vocabulary: number): number[] {
   let fewest = Infinity;
+  let positions: number[] = [];
   for (let position = 0; position < mask.length / vocabulary; position++) {
     const candidates = count(mask, position, vocabulary);
-    if (candidates > 1) {
-      positions.push(position);
-      fewest = Math.min(fewest, candidates);
-    }
+    if (candidates <= 1 || candidates > fewest) continue;
+    if (candidates < fewest) [fewest, positions] = [candidates, []];
+    positions.push(position);
   }
-  return { positions, fewest };
+  return positions;
 }
 
 function result<Input, Answer>(

@@ -97,7 +97,7 @@ export class SolveCall<Input, Answer> {
       };
       const options = { ...call.options, searchSteps: call.options.searchSteps };
       const stream = this.stream;
-      const vocabulary = (specialist.model.manifest as { architecture: { vocabularySize: number } }).architecture.vocabularySize;
+      const vocabulary = specialist.model.manifest.architecture.vocabularySize;
       // Streamed: each state's steps, with its candidates (pencil marks) and the search's costs so far.
       const observe = stream && ((mask: Uint8Array, cost: { branches: number; deadEnds: number }) => {
         const progress = { candidates: candidateNames(mask, vocabulary, specialist.vocabulary), branches: cost.branches, deadEnds: cost.deadEnds };
