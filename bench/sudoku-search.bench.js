@@ -1,13 +1,15 @@
-// Sudoku with and without search on candidate sets, the shipped model, same run: puzzles/s at
-// batch 1 and 64 on Kaggle (the first TRM_BENCH_KAGGLE puzzles of each level) and forum-hardest
-// (the first TRM_BENCH_HARDEST), right / wrong / abstained, and per puzzle the network steps
-// (median, p99), branch points and dead ends. Data from TRM_SUDOKU_DATA (default ../shared/data/sudoku).
+// Sudoku with and without search on candidate sets, same run: the shipped token model alone
+// ('model') and searching ('search'), and the shipped candidate model ('sets', which always
+// searches and drops the candidates it would not keep). Puzzles/s at batch 1 and 64 on Kaggle (the
+// first TRM_BENCH_KAGGLE puzzles of each level) and forum-hardest (the first TRM_BENCH_HARDEST),
+// right / wrong / abstained, and per puzzle the network steps (median, p99), branch points, dead
+// ends, the network's eliminations and fallbacks. Data from TRM_SUDOKU_DATA (default ../shared/data/sudoku).
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
-import { sudoku } from '@trm/tasks-sudoku';
+import { sudoku, sudokuSets } from '@trm/tasks-sudoku';
 
 const folder = process.env.TRM_SUDOKU_DATA ?? new URL('../../shared/data/sudoku', import.meta.url).pathname;
 const threads = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
@@ -35,7 +37,10 @@ const sets = [
   ['kaggle_radcliffe_5000.csv', rows('kaggle_radcliffe_5000.csv', Number(process.env.TRM_BENCH_KAGGLE ?? 100), Infinity)],
   ['sample_forum_hardest_11plus_1000.csv', rows('sample_forum_hardest_11plus_1000.csv', Infinity, Number(process.env.TRM_BENCH_HARDEST ?? 200))],
 ];
-const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu', threads }) });
+const runtime = createNodeRuntime({ device: 'cpu', threads });
+const solver = await createSolver({ specialist: sudoku, runtime });
+const setsSolver = await createSolver({ specialist: sudokuSets, runtime });
+const mean = (results, value) => Number((results.reduce((sum, result) => sum + value(result), 0) / results.length).toFixed(2));
 const quantile = (values, share) => values.toSorted((a, b) => a - b)[Math.min(values.length - 1, Math.floor(share * values.length))];
 for (const [file, data] of sets) {
   if (!data) {
@@ -44,9 +49,9 @@ for (const [file, data] of sets) {
   }
   for (const batchSize of [1, 64]) {
     const inputs = (batchSize === 1 ? data.slice(0, 20) : data).map((row) => row.question);
-    for (const [mode, options] of [['model', {}], ['search', search]]) {
+    for (const [mode, options, which] of [['model', {}, solver], ['search', search, solver], ['sets', {}, setsSolver]]) {
       const started = performance.now();
-      const results = await solver.solveMany(inputs, { ...options, batchSize });
+      const results = await which.solveMany(inputs, { ...options, batchSize });
       const seconds = (performance.now() - started) / 1000;
       const right = results.filter((result, index) => result.verified && result.answer === data[index].answer).length;
       const abstained = results.filter((result) => result.abstained).length;
@@ -57,6 +62,7 @@ for (const [file, data] of sets) {
           data: file,
           mode,
           ...(mode === 'search' ? { settings: search } : {}),
+          model: which.specialist.modelId,
           threads,
           batchSize,
           puzzles: results.length,
@@ -66,10 +72,18 @@ for (const [file, data] of sets) {
           abstained,
           networkStepsMedian: quantile(steps, 0.5),
           networkStepsP99: quantile(steps, 0.99),
-          ...(mode === 'search' ? { branchesMean: Number((results.reduce((sum, result) => sum + result.cost.branches, 0) / results.length).toFixed(2)), deadEndsMean: Number((results.reduce((sum, result) => sum + result.cost.deadEnds, 0) / results.length).toFixed(2)) } : {}),
+          ...(mode !== 'model' ? {
+            branchesMedian: quantile(results.map((result) => result.cost.branches), 0.5),
+            branchesP99: quantile(results.map((result) => result.cost.branches), 0.99),
+            branchesMean: mean(results, (result) => result.cost.branches),
+            deadEndsMean: mean(results, (result) => result.cost.deadEnds),
+            eliminationsMean: mean(results, (result) => result.cost.eliminations ?? 0),
+            fallbacksMean: mean(results, (result) => result.cost.fallbacks ?? 0),
+          } : {}),
         }),
       );
     }
   }
 }
 await solver.dispose();
+await setsSolver.dispose();

@@ -12,9 +12,10 @@ export const haltingFlags = {
   noise: { type: 'string' },
   seed: { type: 'string' },
   'search-steps': { type: 'string' },
+  'keep-threshold': { type: 'string' },
 } as const;
 
-const flagOf = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '--fixed-steps', verifySteps: '--verify-steps', patience: '--patience', copies: '--copies', noise: '--noise', seed: '--seed', searchSteps: '--search-steps' } as const;
+const flagOf = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '--fixed-steps', verifySteps: '--verify-steps', patience: '--patience', copies: '--copies', noise: '--noise', seed: '--seed', searchSteps: '--search-steps', keepThreshold: '--keep-threshold' } as const;
 
 /**
  * --max-steps N: adaptive halting within N steps; --fixed-steps N: exactly N. --verify-steps N:
@@ -22,7 +23,8 @@ const flagOf = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '
  * when it does not. --patience P: stop an answer that has not changed for P steps. --copies K:
  * test-time augmentation; --noise S: latent noise on every copy but the first; --seed.
  * --search-steps N: search the task's candidate sets (narrow, branch) up to N network steps per
- * input, abstaining past it.
+ * input, abstaining past it. --keep-threshold P: a candidate model's search drops candidates kept
+ * with probability under P (default 0.1).
  */
 export function solveOptionsFromFlags(values: Record<string, unknown>): { options: SolveOptionsV1; resolved: ResolvedSolveOptions } {
   // Each flag is checked against the library's own bounds (read from its schema), so a message
@@ -31,6 +33,7 @@ export function solveOptionsFromFlags(values: Record<string, unknown>): { option
     const flag = flagOf[key].slice(2);
     if (values[flag] === undefined) return undefined;
     const bounds = solveOptionsSchema.shape[key].unwrap();
+    // Bounds the schema states as exclusive (0 < keepThreshold < 1) are checked by the schema itself.
     return numberOption(values, flag, 0, { integer: bounds.isInt, min: bounds.minValue ?? -Infinity, max: bounds.maxValue ?? Infinity });
   };
   const options: SolveOptionsV1 = Object.fromEntries(

@@ -13,7 +13,7 @@ export { readModelSource } from './specialist/read-model-source';
 export { sha256Hex } from './util/sha256';
 export { createRandom, mixSeeds, type Random } from './util/random';
 export { parseWithSchema } from './contracts/parse-with-schema';
-export { verifyWeights, continuedSlots, resetFlags, addStateNoise, carriedStateData, keepsSlots, manifestAtGrid, modelAtGrid, checkStepGraph } from './runtime/runtime-helpers';
+export { verifyWeights, continuedSlots, resetFlags, addStateNoise, carriedStateData, keepsSlots, manifestAtGrid, modelAtGrid, checkStepGraph, stepInputFeed } from './runtime/runtime-helpers';
 export type { GraphValueInfo } from './runtime/runtime-helpers';
 export { stepGraphNames } from './runtime/step-graph-names';
 export { deviceSchema, defaultDevice, deviceAliases, deviceNames, parseDevice, type Device, type DeviceName, type DevicePlatform } from './runtime/device';

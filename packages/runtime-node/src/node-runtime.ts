@@ -31,6 +31,8 @@ import {
   parseDevice,
   verifyWeights,
   checkStepGraph,
+  stepInputFeed,
+  readsCandidates,
   checkSettingKeys,
 } from '@trm/core';
 
@@ -315,8 +317,9 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
           const { std, seeds } = input.stateNoise;
           addStateNoise(z.data as Float32Array, count, { std: std.subarray(start, start + count), seeds: seeds.subarray(start, start + count) });
         }
+        const network = stepInputFeed(architecture, input, start, count);
         const feeds: Record<string, ort.Tensor> = {
-          [names.tokens]: new ort.Tensor('int32', input.tokens.subarray(start * length, (start + count) * length), [count, length]),
+          [network.name]: new ort.Tensor(network.type, network.data, network.dims),
           [names.puzzleIdentifiers]: new ort.Tensor('int32', puzzleIdentifiers.subarray(start, start + count), [count, 1]),
           [names.y]: stateOf('y', index, start, count),
           [names.z]: z,
@@ -339,6 +342,7 @@ function createLoadedModel(manifest: ModelManifest, session: ort.InferenceSessio
         state: new NodeRecursionState(batchSize, parts),
         logits: joinOutputs(outputs, names.logits, batchSize),
         qHalt: joinOutputs(outputs, names.qHalt, batchSize),
+        ...(readsCandidates(architecture) ? { keepLogits: joinOutputs(outputs, names.keepLogits, batchSize) } : {}),
       };
     },
     // A view at another size shares the session; only the model that created it releases it.

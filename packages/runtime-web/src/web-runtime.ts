@@ -26,6 +26,8 @@ import {
   verifyWeights,
   checkStepGraph,
   checkSettingKeys,
+  readsCandidates,
+  stepInputFeed,
 } from '@trm/core';
 
 /** The device words the browser takes: the shared 'auto' | 'cpu' | 'gpu', and 'wasm' (= 'cpu') and 'webgpu' (= 'gpu'). */
@@ -273,8 +275,9 @@ function createLoadedModel(
         }
         let results: ort.InferenceSession.OnnxValueMapType;
         try {
+          const network = stepInputFeed(manifest.architecture, input, 0, batchSize);
           results = await session.run({
-            [names.tokens]: new ort.Tensor('int32', input.tokens, [batchSize, length]),
+            [network.name]: new ort.Tensor(network.type, network.data, network.dims),
             [names.puzzleIdentifiers]: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),
             [names.y]: y,
             [names.z]: z,
@@ -291,6 +294,7 @@ function createLoadedModel(
           state: new WebRecursionState(batchSize, results[names.yOut] as ort.Tensor, results[names.zOut] as ort.Tensor),
           logits: (await logits.getData()) as Float32Array,
           qHalt: (await qHalt.getData()) as Float32Array,
+          ...(readsCandidates(manifest.architecture) ? { keepLogits: (await (results[names.keepLogits] as ort.Tensor).getData()) as Float32Array } : {}),
         };
       });
     },

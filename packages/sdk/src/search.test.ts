@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { createMazeGenerator, formatMaze, maze } from '@trm/tasks-maze';
-import { createSudokuGenerator, formatSudoku, sudoku } from '@trm/tasks-sudoku';
+import { createSudokuGenerator, formatSudoku, sudoku, sudokuSets } from '@trm/tasks-sudoku';
 
 const runtime = createNodeRuntime({ device: 'cpu', threads: 1 });
 // Harder generated puzzles (the backtracking solver hits several dead ends on each), with their solutions.
@@ -80,4 +80,26 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     expect(InvalidInputError.isInstance(outcome)).toBe(true);
     expect(outcome.field).toBe('options.searchSteps');
   });
+
+  it('the shipped candidate model searches by default: right with its manifest’s keep threshold, and a wrong-dropping threshold costs fallbacks, not answers', async () => {
+    const solver = await createSolver({ specialist: sudokuSets, runtime });
+    solvers.push(solver);
+    expect(sudokuSets.model.manifest.architecture.input).toBe('candidates');
+    const puzzles = hard.map((entry) => formatSudoku(entry.puzzle));
+    const results = await solver.solveMany(puzzles);
+    results.forEach((result, index) => {
+      expect(result.verified).toBe(true);
+      expect(result.answer).toBe(formatSudoku(hard[index].solution));
+      expect(result.cost.branches).toBeGreaterThanOrEqual(0);
+    });
+    // Told to drop whatever it keeps with probability under 0.9, it drops true digits: still right or abstaining.
+    const reckless = await solver.solveMany(puzzles, { keepThreshold: 0.9, searchSteps: 300 });
+    expect(reckless.reduce((sum, result) => sum + (result.cost.fallbacks ?? 0), 0)).toBeGreaterThan(0);
+    reckless.forEach((result, index) => {
+      if (!result.abstained) expect(result.answer).toBe(formatSudoku(hard[index].solution));
+      else expect(result.verified).toBe(false);
+    });
+    await expect(solver.solve(puzzles[0], { copies: 2 })).rejects.toThrow(expect.objectContaining({ field: 'options.copies' }));
+  });
 });
+

@@ -1,6 +1,6 @@
 import { type ModelSourceV1, type SpecialistV1, createSpecialist } from '@trm/core';
 import type { SudokuAnswer, SudokuPuzzle } from './sudoku-input';
-import { sudokuTask } from './sudoku-task';
+import { packagedSudokuSetsModel, sudokuTask } from './sudoku-task';
 
 export interface SudokuSettings {
   /** A different model than the packaged one (manifest plus weights). */
@@ -16,3 +16,9 @@ export function createSudoku(settings: SudokuSettings = {}): SudokuSpecialist {
 
 /** The sudoku specialist with the packaged model. */
 export const sudoku: SudokuSpecialist = /* @__PURE__ */ createSudoku();
+
+/**
+ * The sudoku specialist with the packaged candidate model: it reads each state's pencil marks,
+ * drops the candidates it would not keep and searches, so every answer is right or it abstains.
+ */
+export const sudokuSets: SudokuSpecialist = /* @__PURE__ */ createSudoku({ model: packagedSudokuSetsModel() });

@@ -1,5 +1,6 @@
 import { InvalidInputError, type ModelSourceV1, packagedModelSource, type TaskV1 } from '@trm/core';
 import defaultManifest from '../model/manifest.json';
+import setsManifest from '../model/sets/manifest.json';
 import { sudokuDomain } from './sudoku-domain';
 import { decodeSudoku, encodeSudoku, formatSudoku, parseSudokuString, prettySudoku, sudokuVocabulary } from './sudoku-codec';
 import { isValidSolution } from './sudoku-rules';
@@ -15,6 +16,14 @@ export const sudokuModelUrl: URL = /* @__PURE__ */ new URL('../model/sudoku-trm-
 /** The shipped model; `weights` where a bundle serves the file instead (see `packagedModelSource`). */
 export function packagedSudokuModel(weights: URL | string | Uint8Array = sudokuModelUrl): ModelSourceV1 {
   return packagedModelSource(defaultManifest, weights);
+}
+
+/** The shipped candidate model (it reads pencil marks, narrows them and always searches: right or abstain). */
+export const sudokuSetsModelUrl: URL = /* @__PURE__ */ new URL('../model/sets/sudoku-sets-h64.onnx', import.meta.url);
+
+/** The shipped candidate model as a model source; `weights` where a bundle serves the file instead. */
+export function packagedSudokuSetsModel(weights: URL | string | Uint8Array = sudokuSetsModelUrl): ModelSourceV1 {
+  return packagedModelSource(setsManifest, weights);
 }
 
 /** "MIN-MAX" givens of a training mix, 17 <= MIN <= MAX <= 80. */

@@ -21,3 +21,5 @@ export { buildTrainingGraph, trainingGraphNames } from './autodiff/training-grap
 export { createWorkerTrainingData, type WorkerTrainingData, type WorkerTrainingDataOptions } from './training/worker-training-data';
 export { exportModel, depthTrainedAt } from './export/export-model';
 export { adaptModel, parametersFromModel, readOnnxInitializers, type AdaptModelOptions, type AdaptedModel, type AdaptEvent, type OrtModuleLike } from './adapt/index';
+export { CandidatePool, type CandidatePoolOptions, type CandidateRules, type PoolAdvance } from './training/candidate-pool';
+export { buildCandidateTrainingGraph, candidateGraphNames } from './autodiff/candidate-training-graph';

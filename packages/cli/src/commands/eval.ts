@@ -13,7 +13,7 @@ import type { EvaluationBucket as Bucket, EvaluationReport } from './evaluation-
 import { evalQuestionFiles } from './question-files';
 
 export const evalUsage = `trm eval <task> --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json] [--plot out.svg (accuracy by level or band, steps histogram)]
-      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--search-steps N] [--batch-size 64] [--device auto|cpu|gpu] [--threads N]
+      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--search-steps N] [--keep-threshold 0.1] [--batch-size 64] [--device auto|cpu|gpu] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)
   trm eval <task> --data FOLDER[,FOLDER] [--adapt STEPS] [--adapt-weights embedding|all (default: what the task measured best)] [--variants V] [--limit N] [--max-side S] [--json]
       (tasks whose questions are whole files: pass@2 against each file's reference answers, per file and overall, CPU time per file)`;
@@ -172,7 +172,8 @@ function evaluationReport(
     verifiedButWrong,
     abstained,
     wrong,
-    ...(run.settings.searchSteps !== undefined ? { search: searchCosts(results, rows, branches, deadEnds) } : {}),
+    // A candidate model searches without being asked to.
+    ...(results.some((result) => result.cost.branches !== undefined) ? { search: searchCosts(results, rows, branches, deadEnds) } : {}),
     byLevel: withAccuracy(byLevel),
     byRating: withAccuracy(byRating),
     stepsHistogram,
@@ -190,9 +191,14 @@ function searchCosts(results: readonly SolveResult<any>[], rows: readonly Row[],
   const steps = results.map((result) => result.cost.sampleSteps).sort((a, b) => a - b);
   const at = (share: number) => steps[Math.min(steps.length - 1, Math.floor(share * steps.length))] ?? 0;
   const ratings = rows.map((row) => Number(row.rating)).filter((rating) => Number.isFinite(rating));
+  const mean = (value: (result: SolveResult<any>) => number | undefined) => results.reduce((sum, result) => sum + (value(result) ?? 0), 0) / Math.max(1, results.length);
+  const narrows = results.some((result) => result.cost.eliminations !== undefined);
   return {
     meanBranches: branches / Math.max(1, results.length),
     meanDeadEnds: deadEnds / Math.max(1, results.length),
+    ...(narrows ? { meanEliminations: mean((result) => result.cost.eliminations), meanFallbacks: mean((result) => result.cost.fallbacks) } : {}),
+    // Answers found without a single branch point: deduction (the rules and the network) alone.
+    deductionOnly: results.filter((result) => result.verified && result.cost.branches === 0).length / Math.max(1, results.length),
     medianNetworkSteps: at(0.5),
     p99NetworkSteps: at(0.99),
     ...(ratings.length === rows.length && rows.length > 0 ? { meanRating: ratings.reduce((sum, rating) => sum + rating, 0) / ratings.length } : {}),
@@ -235,7 +241,7 @@ function printReport(report: EvaluationReport, io: CliIo) {
     for (const [name, bucket] of Object.entries(buckets)) io.stdout(`  ${title} ${name.padEnd(10)} ${percent(bucket.exactAccuracy).padStart(6)}  (${bucket.exact}/${bucket.count}), verified ${percent(bucket.verified / bucket.count)}`);
   }
   io.stdout(`right ${report.count - report.wrong - report.abstained}, wrong ${report.wrong}, abstained ${report.abstained}${report.verifiedButWrong > 0 ? `, VERIFIED BUT WRONG ${report.verifiedButWrong}` : ''}`);
-  if (report.search) io.stdout(`search: ${report.search.meanBranches.toFixed(1)} branch points and ${report.search.meanDeadEnds.toFixed(1)} dead ends per puzzle, network steps median ${report.search.medianNetworkSteps}, p99 ${report.search.p99NetworkSteps}${report.search.meanRating !== undefined ? `; the data's mean rating ${report.search.meanRating.toFixed(1)}` : ''}`);
+  if (report.search) io.stdout(`search: ${report.search.meanBranches.toFixed(1)} branch points and ${report.search.meanDeadEnds.toFixed(1)} dead ends per puzzle${report.search.meanEliminations !== undefined ? `, ${report.search.meanEliminations.toFixed(1)} candidates dropped by the network and ${(report.search.meanFallbacks ?? 0).toFixed(1)} fallbacks` : ''}, ${(100 * report.search.deductionOnly).toFixed(1)}% solved without branching, network steps median ${report.search.medianNetworkSteps}, p99 ${report.search.p99NetworkSteps}${report.search.meanRating !== undefined ? `; the data's mean rating ${report.search.meanRating.toFixed(1)}` : ''}`);
   io.stdout(`halted by itself: ${percent(report.haltedShare)}${report.haltedPrecision === null ? '' : `, of which right ${percent(report.haltedPrecision)}`}`);
   io.stdout(`steps: ${Object.entries(report.stepsHistogram).map(([steps, count]) => `${steps}:${count}`).join(' ')}`);
 }

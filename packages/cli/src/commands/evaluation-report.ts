@@ -27,7 +27,18 @@ export interface EvaluationReport {
    * (median, p99), and the mean of the data's numeric `rating` (e.g. the dead ends of a
    * singles+MRV solver, to set the dead ends against).
    */
-  search?: { meanBranches: number; meanDeadEnds: number; medianNetworkSteps: number; p99NetworkSteps: number; meanRating?: number };
+  search?: {
+    meanBranches: number;
+    meanDeadEnds: number;
+    /** Candidate models: candidates the network dropped, and states re-split after its drops led nowhere, per puzzle. */
+    meanEliminations?: number;
+    meanFallbacks?: number;
+    /** Share of inputs answered without any branch point (deduction alone). */
+    deductionOnly: number;
+    medianNetworkSteps: number;
+    p99NetworkSteps: number;
+    meanRating?: number;
+  };
   byLevel: Record<string, EvaluationBucket & { exactAccuracy: number }>;
   byRating: Record<string, EvaluationBucket & { exactAccuracy: number }>;
   stepsHistogram: Record<string, number>;

@@ -23,13 +23,15 @@ import {
   runTraining,
   taskArchitecture,
   taskRecursion,
+  type CandidateRules,
 } from '@trm/trainer';
 import { modelBytes } from '../model-bytes';
 import { numberOption, parseCommandArguments } from '../arguments';
 import type { CliIo } from '../cli-io';
 import { type LoadedTask, builtInTasks, loadSpecialist, loadTask, taskArgument, taskFlags, taskOptionValues, withoutTaskArgument } from '../tasks';
 
-export const trainUsage = `trm train <task> [--steps N] [--out DIR] [--batch-size 64] [--hidden N (task default)] [--mixer mlp|attention|conv (task default)]
+export const trainUsage = `trm train <task> [--steps N] [--out DIR] [--batch-size 64] [--hidden N (task default)] [--mixer mlp|attention|conv|relations (task default)]
+                [--input tokens|candidates (candidates: the network reads the task's candidate sets and learns which to keep; tasks with a domain)]
                 (<task>: ${Object.keys(builtInTasks).join(', ')}, a task module file, or an installed task package; or --task <task>)
                 [--kernel 3] [--dilation 1] [--size S (grid tasks with several sizes: the side)]
                 [--sizes 10,14,20,30 --advance-at 0.8 (conv: a grid-size curriculum; the next size starts once held-out accuracy reaches the bar)]
@@ -49,6 +51,7 @@ const trainFlags = {
   'batch-size': { type: 'string' },
   hidden: { type: 'string' },
   mixer: { type: 'string' },
+  input: { type: 'string' },
   cycles: { type: 'string' },
   'latent-steps': { type: 'string' },
   lr: { type: 'string' },
@@ -134,6 +137,7 @@ interface GridPlan {
 function planGrid(task: TaskV1<any, any>, values: TrainValues): GridPlan {
   const mixer = (values.mixer ?? task.defaults.architecture.mixer ?? 'mlp') as Mixer;
   if (!mixers.includes(mixer)) throw new InvalidInputError({ field: '--mixer', message: `expected ${mixers.join(', ')}`, value: mixer });
+  if (mixer === 'relations' && !task.domain?.relations) throw new InvalidInputError({ field: '--mixer', message: `the relations mixer needs a task whose domain declares relations; ${task.name} has none`, value: mixer });
   if (mixer === 'conv' && !task.codec.grid) throw new InvalidInputError({ field: '--mixer', message: `the conv mixer needs a grid task; ${task.name} has no codec.grid`, value: mixer });
   const sides = values.sizes === undefined ? undefined : parseSides(values.sizes);
   if (sides && mixer !== 'conv') throw new InvalidInputError({ field: '--sizes', message: 'a grid-size curriculum needs --mixer conv (its weights run at any size)', value: values.sizes });
@@ -184,6 +188,22 @@ function planSchedule(task: TaskV1<any, any>, values: TrainValues): Schedule {
   };
 }
 
+/** --input: candidates needs a task with a domain and a way back from tokens to its input. */
+function candidateInput(task: TaskV1<any, any>, values: TrainValues): 'tokens' | 'candidates' | undefined {
+  const input = values.input;
+  if (input === undefined || input === 'tokens') return undefined;
+  if (input !== 'candidates') throw new InvalidInputError({ field: '--input', message: 'expected tokens or candidates', value: input });
+  if (!task.domain || !task.codec.inputFromTokens) throw new InvalidInputError({ field: '--input', message: `candidate models need a task with a domain and inputFromTokens; ${task.name} lacks ${task.domain ? 'codec.inputFromTokens' : 'a domain'}`, value: input });
+  return 'candidates';
+}
+
+/** The task's rules in token space, for the state pool of a candidate model. */
+function candidateRules(task: TaskV1<any, any>): CandidateRules {
+  const domain = task.domain!;
+  const input = (tokens: Int32Array) => task.codec.inputFromTokens!(tokens);
+  return { candidates: (tokens) => domain.candidates(input(tokens)), narrow: (tokens, mask) => domain.narrow(input(tokens), mask) };
+}
+
 /** The network to train: the task's (or --from's) architecture and recursion, and the data that names its puzzles. */
 async function planModel(task: TaskV1<any, any>, training: TaskTraining, values: TrainValues, taskOptions: Record<string, unknown>, grid: GridPlan, seed: number) {
   const { sides, side, accepted } = grid;
@@ -199,6 +219,7 @@ async function planModel(task: TaskV1<any, any>, training: TaskTraining, values:
     kernelSize: values.kernel === undefined ? undefined : oddKernel(values.kernel),
     dilation: values.dilation === undefined ? undefined : numberOption(values, 'dilation', 1, { integer: true, min: 1, max: 8 }),
     side: sides?.[0] ?? side,
+    input: candidateInput(task, values),
   });
   const cycles = values.cycles === undefined ? undefined : numberOption(values, 'cycles', 2, { integer: true, min: 1, max: 64 });
   const latentSteps = values['latent-steps'] === undefined ? undefined : numberOption(values, 'latent-steps', 2, { integer: true, min: 1, max: 64 });
@@ -294,6 +315,7 @@ async function trainStage(plan: TrainPlan, stage: number, data: TrainingDataSour
     device: plan.engine.device,
     depthStages: plan.engine.depthStages,
     judge: tokenCorrectness(plan.task),
+    ...(plan.model.architecture.input === 'candidates' ? { candidates: { rules: candidateRules(plan.task) } } : {}),
     ...(plan.model.from ? { from: { parameters: plan.model.from.parameters, model: plan.model.from.model } } : {}),
     onEvent,
     onCheckpoint: checkpointHandler(plan, { data, heldOut, last, stop }, io),

@@ -8,6 +8,7 @@ export {
   fullSequenceLength,
   convKernel,
   runsAnyGridSize,
+  readsCandidates,
   withGrid,
   hasGrid,
   type Architecture,

@@ -24,6 +24,11 @@ export interface StepInputV1 {
   /** Token ids, [batchSize, sequenceLength], row-major. */
   readonly tokens: Int32Array;
   /**
+   * Candidate models (architecture.input 'candidates') read this instead of `tokens`: per slot the
+   * candidate mask [batchSize, sequenceLength, vocabularySize], 1 where a token is still possible.
+   */
+  readonly candidates?: Uint8Array;
+  /**
    * State from the previous step; null starts every slot from the model's initial state. A state
    * of another batch size is resized: slots past its end start fresh, slots past `batchSize`
    * are dropped (continuous batching grows and shrinks its batch this way).
@@ -52,6 +57,8 @@ export interface StepOutputV1 {
   readonly logits: Float32Array;
   /** [batchSize] halting logits: > 0 means the model believes its answer is final. */
   readonly qHalt: Float32Array;
+  /** Candidate models: [batchSize, sequenceLength, vocabularySize] keep logits (> 0: keep the candidate). */
+  readonly keepLogits?: Float32Array;
 }
 
 export interface LoadedModelV1 {

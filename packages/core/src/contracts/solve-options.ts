@@ -32,6 +32,12 @@ export const solveOptionsSchema = z
      * network's order, up to this many network steps per input; past it the result abstains.
      */
     searchSteps: z.number().int().min(1).max(1_000_000).optional(),
+    /**
+     * Candidate models in a search: a candidate whose keep probability is under this is dropped
+     * (default: the manifest's `search.keepThreshold`, else 0.1). Lower drops less (more branching,
+     * fewer dead ends from wrong drops).
+     */
+    keepThreshold: z.number().gt(0).lt(1).optional(),
     signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal').optional(),
   })
   .superRefine((options, context) => {
@@ -130,6 +136,12 @@ export interface SolveResultV1<Answer = unknown> {
     readonly branches?: number;
     readonly deadEnds?: number;
     readonly nodes?: number;
+    /**
+     * With `searchSteps` and a candidate model: candidates the network dropped, and states whose
+     * drops led nowhere and were split again without them (the cost of a wrong drop).
+     */
+    readonly eliminations?: number;
+    readonly fallbacks?: number;
     /** Copies solved (1 without test-time augmentation). */
     readonly copies: number;
     /** Copies whose answer verified. */

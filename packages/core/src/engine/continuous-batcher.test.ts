@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createMockRuntime } from '../test';
 import { testManifest } from '../testing/test-manifest';
 import { QueueFullError } from '../contracts/errors/queue-full-error';
+import { InvalidInputError } from '../contracts/errors/invalid-input-error';
 import { AbortedError } from '../contracts/errors/aborted-error';
 import { runRecursion } from './run-recursion';
 import { ContinuousBatcher } from './continuous-batcher';
@@ -192,5 +193,20 @@ describe('ContinuousBatcher', () => {
     const [alone] = await runRecursion(model, { tokens: Int32Array.of(5, 1, 2), batchSize: 1, halting: { mode: 'adaptive', patience: 2 }, verification: { accept: () => false, maxSteps: 20 } });
     expect(alone).toMatchObject({ steps: 7, converged: true });
     expect(Array.from(impatient.tokens)).toEqual(Array.from(alone!.tokens));
+  });
+
+  it('a candidate model gets each request’s own mask, which moves with the request when the batch packs', async () => {
+    const candidateManifest = testManifest({ sequenceLength: 3, vocabularySize: 40, input: 'candidates' });
+    const mock = createMockRuntime({ manifest: candidateManifest, script: { answer: ({ tokens }) => Array.from(tokens), qHalt: ({ step, tokens }) => (step >= tokens[0]! ? 1 : -1) } });
+    const batcher = new ContinuousBatcher(await mock.load({ manifest: candidateManifest, weights: new Uint8Array() }), { maxBatchSize: 4 });
+    // Each request's mask marks its own number: request k allows token k + 10 everywhere.
+    const masked = (haltAfter: number, mark: number) => ({ ...request(haltAfter), candidates: Uint8Array.from({ length: 3 * 40 }, (_, index) => (index % 40 === mark ? 1 : 0)) });
+    await Promise.all([1, 1, 1, 5].map((length, index) => batcher.submit(masked(length, 10 + index))));
+    // From the second step on only the long request runs, moved from slot 3 to slot 0, with its mask.
+    for (const call of mock.calls.slice(1, 5)) {
+      expect(call.batchSize).toBe(1);
+      expect([...call.candidates!].map((value, index) => (value ? index % 40 : -1)).filter((token) => token >= 0)).toEqual([13, 13, 13]);
+    }
+    await expect(batcher.submit(request(1))).rejects.toSatisfy((error) => InvalidInputError.isInstance(error) && error.field === 'candidates');
   });
 });

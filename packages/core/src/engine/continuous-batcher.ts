@@ -11,6 +11,8 @@ import { SampleTracker, type SampleState } from './sample-tracker';
 export interface BatchRequest {
   /** [sequenceLength] token ids. */
   readonly tokens: Int32Array;
+  /** Candidate models: the state's candidate mask [sequenceLength x vocabulary] the network reads. */
+  readonly candidates?: Uint8Array;
   readonly puzzleIdentifier?: number;
   /** Adaptive halting bounds of this request. */
   readonly minSteps?: number;
@@ -131,6 +133,11 @@ export class ContinuousBatcher {
     const length = this.model.manifest.architecture.sequenceLength;
     const wrong = requests.find((request) => request.tokens.length !== length);
     if (wrong) throw new InvalidInputError({ field: 'tokens', message: `expected ${length} token ids, got ${wrong.tokens.length}`, value: wrong.tokens.length });
+    if (this.model.manifest.architecture.input === 'candidates') {
+      const size = length * this.model.manifest.architecture.vocabularySize;
+      const bad = requests.find((request) => request.candidates?.length !== size);
+      if (bad) throw new InvalidInputError({ field: 'candidates', message: `this model reads candidate sets: each request needs a mask of ${size} values (positions x vocabulary), got ${bad.candidates?.length ?? 'none'}`, value: bad.candidates?.length });
+    }
     const stopped = requests.map((request) => this.stopReason(request)).find((reason) => reason !== undefined);
     if (stopped) throw new AbortedError({ cause: stopped.cause });
     // Requests that will get a slot at the next step do not count against the queue bound.
@@ -231,7 +238,7 @@ export class ContinuousBatcher {
   }
 
   /** Moves waiting groups into free slots, first come first served. */
-  private admit(slots: (Pending | null)[], tokens: Int32Array, puzzleIdentifiers: Int32Array, reset: Uint8Array, sequenceLength: number): void {
+  private admit(slots: (Pending | null)[], tokens: Int32Array, puzzleIdentifiers: Int32Array, reset: Uint8Array, sequenceLength: number, masks: Uint8Array | undefined): void {
     let free = slots.reduce((count, slot) => count + (slot ? 0 : 1), 0);
     if (this.scheduling === 'static' && free < slots.length) return;
     let slot = 0;
@@ -250,6 +257,7 @@ export class ContinuousBatcher {
         while (slots[slot]) slot++;
         slots[slot] = next;
         tokens.set(next.request.tokens, slot * sequenceLength);
+        if (masks) masks.set(next.request.candidates!, slot * (masks.length / slots.length));
         puzzleIdentifiers[slot] = next.request.puzzleIdentifier ?? 0;
         reset[slot] = 1;
         free--;
@@ -264,10 +272,11 @@ export class ContinuousBatcher {
    * and shrinks as requests leave; running samples move down into freed slots (`carry`).
    */
   private async runBatch() {
-    const { sequenceLength } = this.model.manifest.architecture;
+    const { sequenceLength, vocabularySize, input } = this.model.manifest.architecture;
     const capacity = this.maxBatchSize;
     const slots: (Pending | null)[] = new Array(capacity).fill(null);
     const tokens = new Int32Array(capacity * sequenceLength);
+    const masks = input === 'candidates' ? new Uint8Array(capacity * sequenceLength * vocabularySize) : undefined;
     const puzzleIdentifiers = new Int32Array(capacity);
     const reset = new Uint8Array(capacity);
     let state: RecursionStateV1 | null = null;
@@ -279,13 +288,13 @@ export class ContinuousBatcher {
           return;
         }
         reset.fill(0);
-        this.admit(slots, tokens, puzzleIdentifiers, reset, sequenceLength);
+        this.admit(slots, tokens, puzzleIdentifiers, reset, sequenceLength, masks);
         const active = slots.filter((slot) => slot !== null).length;
         this.active = active;
         if (active === 0) return;
         // A static batch keeps its finished samples' slots until the last one stops (the baseline
         // continuous batching is measured against); a continuous one packs and shrinks.
-        const carry = this.scheduling === 'static' ? undefined : this.pack(slots, tokens, puzzleIdentifiers, reset, sequenceLength);
+        const carry = this.scheduling === 'static' ? undefined : this.pack(slots, tokens, puzzleIdentifiers, reset, sequenceLength, masks);
         if (this.scheduling === 'continuous' || reset.some((flag) => flag === 1)) width = slots.findLastIndex((slot) => slot !== null) + 1;
         const batchSize = width;
         let output;
@@ -293,6 +302,7 @@ export class ContinuousBatcher {
           output = await this.model.doStep({
             batchSize,
             tokens: tokens.subarray(0, batchSize * sequenceLength),
+            ...(masks ? { candidates: masks.subarray(0, batchSize * sequenceLength * vocabularySize) } : {}),
             state,
             reset: reset.subarray(0, batchSize),
             carry: carry?.subarray(0, batchSize),
@@ -308,7 +318,7 @@ export class ContinuousBatcher {
         this.statistics.steps++;
         this.statistics.slotSteps += batchSize;
         this.statistics.sampleSteps += active;
-        this.observe(slots, output.logits, output.qHalt, batchSize);
+        this.observe(slots, output.logits, output.qHalt, batchSize, output.keepLogits);
       }
     } finally {
       this.active = 0;
@@ -321,7 +331,8 @@ export class ContinuousBatcher {
    * costs what its highest slot costs, so a drained batch would keep paying for freed slots.
    * Returns the `carry` map of the move, if any.
    */
-  private pack(slots: (Pending | null)[], tokens: Int32Array, puzzleIdentifiers: Int32Array, reset: Uint8Array, sequenceLength: number): Int32Array | undefined {
+  private pack(slots: (Pending | null)[], tokens: Int32Array, puzzleIdentifiers: Int32Array, reset: Uint8Array, sequenceLength: number, masks: Uint8Array | undefined): Int32Array | undefined {
+    const maskSize = masks ? masks.length / slots.length : 0;
     let carry: Int32Array | undefined;
     for (let low = 0, high = slots.length - 1; ; low++, high--) {
       while (low < slots.length && slots[low]) low++;
@@ -332,6 +343,7 @@ export class ContinuousBatcher {
       slots[high] = null;
       carry[low] = high;
       tokens.copyWithin(low * sequenceLength, high * sequenceLength, (high + 1) * sequenceLength);
+      masks?.copyWithin(low * maskSize, high * maskSize, (high + 1) * maskSize);
       puzzleIdentifiers[low] = puzzleIdentifiers[high]!;
       reset[low] = reset[high]!;
       reset[high] = 0;
@@ -348,7 +360,7 @@ export class ContinuousBatcher {
   }
 
   /** Each running request's answer after this step: it streams, and leaves its slot once done. */
-  private observe(slots: (Pending | null)[], logits: Float32Array, qHalt: Float32Array, batchSize: number) {
+  private observe(slots: (Pending | null)[], logits: Float32Array, qHalt: Float32Array, batchSize: number, keepLogits: Float32Array | undefined) {
     const { sequenceLength, vocabularySize } = this.model.manifest.architecture;
     for (let slot = 0; slot < batchSize; slot++) {
       const pending = slots[slot];
@@ -362,7 +374,7 @@ export class ContinuousBatcher {
       pending.steps++;
       let sample: SampleState;
       try {
-        sample = pending.tracker.observe(logits, qHalt[slot]!, slot, sequenceLength, vocabularySize);
+        sample = pending.tracker.observe(logits, qHalt[slot]!, slot, sequenceLength, vocabularySize, keepLogits);
         pending.request.onStep?.(sample);
       } catch (error) {
         // A task's verify, decode or step callback that throws fails its own request only; the batch goes on.

@@ -94,6 +94,7 @@ export function batchRequestFor<Input, Answer>(
   const adaptive = halting.mode === 'adaptive';
   return {
     tokens: specialist.encode(copy.input),
+    ...(specialist.model.manifest.architecture.input === 'candidates' ? { candidates: inputCandidates(specialist, copy.input) } : {}),
     puzzleIdentifier: specialist.puzzleIdentifier?.(copy.input) ?? 0,
     adaptive,
     minSteps: adaptive ? halting.minSteps : halting.steps,
@@ -107,4 +108,14 @@ export function batchRequestFor<Input, Answer>(
     // Verification only extends adaptive runs: a fixed step count stays exact.
     verification: verifySteps !== undefined && adaptive ? { maxSteps: verifySteps, accept: (tokens) => specialist.verify(copy.input, specialist.decode(tokens, copy.input)) } : undefined,
   };
+}
+
+/** A candidate model's first state of an input: its candidate sets, narrowed by the rules. */
+function inputCandidates<Input, Answer>(specialist: SpecialistV1<Input, Answer>, input: Input): Uint8Array {
+  const domain = specialist.domain;
+  if (!domain) throw new InvalidInputError({ field: 'model', message: `model ${specialist.modelId} reads candidate sets, but the ${specialist.task} task declares none (no domain)`, value: specialist.modelId });
+  const mask = domain.candidates(input);
+  // A contradiction shows as an empty position: the network sees it, and the answer will not verify.
+  domain.narrow(input, mask);
+  return mask;
 }

@@ -13,6 +13,8 @@ export interface ResolvedSolveOptions {
   readonly seed: number;
   /** Network steps a search may spend per input (search off when absent). */
   readonly searchSteps?: number;
+  /** Candidate models in a search: the keep probability under which a candidate is dropped. */
+  readonly keepThreshold?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -42,7 +44,7 @@ export function resolveSolveOptions(options: unknown, field = 'options', default
     parsed.fixedSteps !== undefined
       ? { mode: 'fixed', steps: parsed.fixedSteps }
       : { mode: 'adaptive', minSteps: parsed.minSteps ?? 1, maxSteps: parsed.maxSteps ?? 16, ...(parsed.patience !== undefined ? { patience: parsed.patience } : {}) };
-  return { halting, verifySteps: parsed.verifySteps, copies: parsed.copies ?? 1, noise: parsed.noise ?? 0, seed: parsed.seed ?? 0, searchSteps: parsed.searchSteps, signal: parsed.signal };
+  return { halting, verifySteps: parsed.verifySteps, copies: parsed.copies ?? 1, noise: parsed.noise ?? 0, seed: parsed.seed ?? 0, searchSteps: parsed.searchSteps, keepThreshold: parsed.keepThreshold, signal: parsed.signal };
 }
 
 /**
@@ -76,5 +78,6 @@ export function describeSolveOptions(options: ResolvedSolveOptions): Record<stri
   if (options.copies > 1) settings.copies = options.copies;
   if (options.noise > 0) settings.noise = options.noise;
   if (options.searchSteps !== undefined) settings.searchSteps = options.searchSteps;
+  if (options.keepThreshold !== undefined) settings.keepThreshold = options.keepThreshold;
   return settings;
 }

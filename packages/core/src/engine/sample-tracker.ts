@@ -22,6 +22,8 @@ export interface SampleState {
   readonly accepted?: boolean;
   /** With `keepProbabilities`, once done: the softmax over tokens at every position, [sequenceLength x vocabulary]. */
   readonly probabilities?: Float32Array;
+  /** Candidate models, with `keepProbabilities`, once done: the keep logit of every candidate, [sequenceLength x vocabulary]. */
+  readonly keepLogits?: Float32Array;
 }
 
 /** When one sample stops: its halting, and optionally the task's check of its answer. */
@@ -73,7 +75,7 @@ export class SampleTracker {
   }
 
   /** Records one step of this sample (slot `slot` of the step's output); what `accept` throws propagates. */
-  observe(logits: Float32Array, qHalt: number, slot: number, sequenceLength: number, vocabularySize: number): SampleState {
+  observe(logits: Float32Array, qHalt: number, slot: number, sequenceLength: number, vocabularySize: number, keepLogits?: Float32Array): SampleState {
     if (Number.isNaN(qHalt)) throw nonFinite('qHalt');
     const step = ++this.steps;
     // A search orders its branches by the whole distribution: decoding computes it anyway.
@@ -89,7 +91,20 @@ export class SampleTracker {
     if (accepted !== undefined && this.verification) done = (accepted && step >= this.minSteps) || (done && step >= this.verification.maxSteps);
     const converged = !done && this.patience !== undefined && step >= this.minSteps && this.unchanged >= this.patience;
     const { probabilities, ...answer } = decoded;
-    return { ...answer, confidence: 1 / (1 + Math.exp(-qHalt)), qHalt, steps: step, done: done || converged, halted, converged, accepted, ...(probabilities && (done || converged) ? { probabilities } : {}) };
+    const finished = done || converged;
+    const size = sequenceLength * vocabularySize;
+    return {
+      ...answer,
+      confidence: 1 / (1 + Math.exp(-qHalt)),
+      qHalt,
+      steps: step,
+      done: finished,
+      halted,
+      converged,
+      accepted,
+      ...(probabilities && finished ? { probabilities } : {}),
+      ...(keepLogits && this.keepProbabilities && finished ? { keepLogits: keepLogits.slice(slot * size, (slot + 1) * size) } : {}),
+    };
   }
 }
 

@@ -25,20 +25,26 @@ export async function searchInput<Input, Answer>(
   observe?: (mask: Uint8Array, cost: { readonly branches: number; readonly deadEnds: number }) => BatchRequest['onStep'],
 ): Promise<SolveResultV1<Answer>> {
   const domain = specialist.domain!;
-  const vocabulary = specialist.model.manifest.architecture.vocabularySize;
-  const cost = { sampleSteps: 0, branches: 0, deadEnds: 0, nodes: 0 };
+  const { vocabularySize: vocabulary, input: reads } = specialist.model.manifest.architecture;
+  const cost = { sampleSteps: 0, branches: 0, deadEnds: 0, nodes: 0, eliminations: 0, fallbacks: 0 };
   const verifies = (value: Answer) => specialist.verify(input, value);
-  const stack: Uint8Array[] = [domain.candidates(input)];
+  // A fallback is a state whose network eliminations led nowhere: it is split without them, on the
+  // network's order from its first visit (no second step), so a wrong drop costs search, never an answer.
+  const stack: { mask: Uint8Array; fallback?: Float32Array }[] = [{ mask: domain.candidates(input) }];
   let last: { sample: SampleState; value: Answer } | undefined;
   let frontier: Uint8Array | undefined;
   while (stack.length > 0) {
-    const mask = stack.pop()!;
+    const { mask, fallback } = stack.pop()!;
+    if (fallback) {
+      cost.fallbacks++;
+      branch(mask, fallback);
+      continue;
+    }
     if (!domain.narrow(input, mask)) {
       cost.deadEnds++;
       continue;
     }
-    const narrowest = narrowestPositions(mask, vocabulary);
-    if (narrowest.length === 0) {
+    if (narrowestPositions(mask, vocabulary).length === 0) {
       // Decided everywhere by the rules: the state is its own answer.
       const value = specialist.decode(domain.tokens(input, mask), input);
       if (verifies(value)) return result(specialist, value, cost, { steps: 0, confidence: 1, halted: false, converged: false, tokenConfidence: new Float32Array(0) });
@@ -49,17 +55,27 @@ export async function searchInput<Input, Answer>(
       frontier = mask;
       break;
     }
-    const sample = await run({ ...request(domain.tokens(input, mask)), keepProbabilities: true, onStep: observe?.(mask, cost) });
+    const sample = await run({ ...request(domain.tokens(input, mask)), ...(reads === 'candidates' ? { candidates: mask } : {}), keepProbabilities: true, onStep: observe?.(mask, cost) });
     cost.sampleSteps += sample.steps;
     cost.nodes++;
     const value = specialist.decode(sample.tokens, input);
     last = { sample, value };
     if (verifies(value)) return result(specialist, value, cost, sample);
-    // Split where the fewest candidates remain; among those, where the network is surest.
-    const probabilities = sample.probabilities!;
+    // A candidate model narrows the state itself: the candidates it would not keep are dropped.
+    const narrowed = sample.keepLogits ? keptCandidates(mask, sample.keepLogits, vocabulary, options.keepThreshold ?? specialist.model.manifest.search?.keepThreshold ?? 0.1) : undefined;
+    if (narrowed) {
+      cost.eliminations += narrowed.dropped;
+      stack.push({ mask, fallback: sample.probabilities! }, { mask: narrowed.mask });
+      continue;
+    }
+    branch(mask, sample.probabilities!);
+  }
+
+  /** Splits a narrowed state where the fewest candidates remain (ties: where the network is surest), likeliest first. */
+  function branch(mask: Uint8Array, probabilities: Float32Array) {
     let position = -1;
     let surest = -1;
-    for (const candidate of narrowest) {
+    for (const candidate of narrowestPositions(mask, vocabulary)) {
       const sure = maxProbability(mask, probabilities, candidate, vocabulary);
       if (sure > surest) {
         surest = sure;
@@ -73,17 +89,38 @@ export async function searchInput<Input, Answer>(
       const child = mask.slice();
       child.fill(0, position * vocabulary, (position + 1) * vocabulary);
       child[position * vocabulary + token] = 1;
-      stack.push(child);
+      stack.push({ mask: child });
     }
   }
   // Out of budget, or every branch closed (an input with no answer): abstain. What is left is
   // the union of the open branches (explored ones closed by the rules), so it holds every answer.
-  const open = frontier ? [frontier, ...stack] : stack;
+  const open = frontier ? [frontier, ...stack.map((entry) => entry.mask)] : stack.map((entry) => entry.mask);
   const remaining = open.length > 0 ? new Uint8Array(open[0]!.length) : domain.candidates(input);
   for (const mask of open) for (let index = 0; index < mask.length; index++) remaining[index] = remaining[index]! | mask[index]!;
   const candidates = candidateNames(remaining, vocabulary, specialist.vocabulary);
   const guess = last ?? { sample: undefined, value: specialist.decode(domain.tokens(input, remaining), input) };
   return { ...result(specialist, guess.value, cost, guess.sample ?? { steps: 0, confidence: 0, halted: false, converged: false, tokenConfidence: new Float32Array(0) }, false), abstained: true, candidates };
+}
+
+/**
+ * The state without the candidates whose keep probability is under `threshold` (decided positions
+ * stay as they are); undefined when the network keeps every candidate.
+ */
+function keptCandidates(mask: Uint8Array, keepLogits: Float32Array, vocabulary: number, threshold: number): { mask: Uint8Array; dropped: number } | undefined {
+  const cut = Math.log(threshold / (1 - threshold));
+  let kept: Uint8Array | undefined;
+  let dropped = 0;
+  for (let position = 0; position < mask.length / vocabulary; position++) {
+    if (count(mask, position, vocabulary) < 2) continue;
+    for (let token = 0; token < vocabulary; token++) {
+      const index = position * vocabulary + token;
+      if (!mask[index] || !(keepLogits[index]! < cut)) continue;
+      kept ??= mask.slice();
+      kept[index] = 0;
+      dropped++;
+    }
+  }
+  return kept ? { mask: kept, dropped } : undefined;
 }
 
 /** Per position, the names of the tokens a mask allows, joined (pencil marks: "379"). */
@@ -125,7 +162,7 @@ function narrowestPositions(mask: Uint8Array, vocabulary: number): number[] {
 function result<Input, Answer>(
   specialist: SpecialistV1<Input, Answer>,
   value: Answer,
-  cost: { sampleSteps: number; branches: number; deadEnds: number; nodes: number },
+  cost: { sampleSteps: number; branches: number; deadEnds: number; nodes: number; eliminations: number; fallbacks: number },
   sample: Pick<SampleState, 'steps' | 'confidence' | 'halted' | 'converged' | 'tokenConfidence'>,
   verified = true,
 ): SolveResultV1<Answer> {
@@ -141,7 +178,15 @@ function result<Input, Answer>(
     confidence: sample.confidence,
     tokenConfidence: sample.tokenConfidence,
     ...(verified ? { abstained: false } : {}),
-    cost: { copies: 1, verifiedCopies: verified ? 1 : 0, sampleSteps: cost.sampleSteps, branches: cost.branches, deadEnds: cost.deadEnds, nodes: cost.nodes },
+    cost: {
+      copies: 1,
+      verifiedCopies: verified ? 1 : 0,
+      sampleSteps: cost.sampleSteps,
+      branches: cost.branches,
+      deadEnds: cost.deadEnds,
+      nodes: cost.nodes,
+      ...(cost.eliminations > 0 || cost.fallbacks > 0 ? { eliminations: cost.eliminations, fallbacks: cost.fallbacks } : {}),
+    },
   };
 }
 

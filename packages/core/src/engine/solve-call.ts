@@ -9,6 +9,9 @@ import { candidateNames, searchInput } from './search';
 import { StepStream } from './step-stream';
 
 /** Where the engine puts an input of a call: the batcher of the model at that input's grid. */
+/** Network steps a candidate model's search spends per input when the call gives no `searchSteps`. */
+export const defaultCandidateSearchSteps = 2000;
+
 export type BatcherFor<Input> = (input: Input) => ContinuousBatcher;
 
 /**
@@ -42,9 +45,19 @@ export class SolveCall<Input, Answer> {
     return this.used;
   }
 
+  /**
+   * The search budget: the call's, else for a candidate model the default one (its steps narrow a
+   * state; they do not answer on their own, so it always searches).
+   */
+  private get searchSteps(): number | undefined {
+    const reads = this.specialist.model.manifest.architecture.input === 'candidates';
+    return this.call.options.searchSteps ?? (reads ? defaultCandidateSearchSteps : undefined);
+  }
+
   /** Runs every input; results keep the input order. The first failure is the call's. */
   async run(batchSize: number): Promise<SolveResultV1<Answer>[]> {
-    const { signal, searchSteps } = this.call.options;
+    const { signal } = this.call.options;
+    const searchSteps = this.searchSteps;
     if (signal?.aborted) throw new AbortedError({ cause: signal.reason });
     if (searchSteps !== undefined && !this.specialist.domain) {
       throw new InvalidInputError({ field: 'options.searchSteps', message: `the ${this.specialist.task} specialist declares no candidate sets (its task has no domain), so it cannot search`, value: searchSteps });
@@ -86,16 +99,20 @@ export class SolveCall<Input, Answer> {
     const batcher = this.batcherFor(input);
     this.used.add(batcher);
     const copies = expandCopies(specialist, [input], call.options);
-    if (call.options.searchSteps !== undefined) {
+    const searchSteps = this.searchSteps;
+    if (searchSteps !== undefined) {
+      if (copies.length > 1) throw new InvalidInputError({ field: 'options.copies', message: `a search solves one copy, and model ${specialist.modelId} always searches (it reads candidate sets): leave copies out`, value: copies.length });
       // Each state the search visits is one slot, in the same batches as every other request.
-      const base = batchRequestFor(specialist, copies[0]!, call.options, { owner: this.owner });
+      // A candidate model was trained on one step from each state: each state runs exactly one.
+      const oneStep = specialist.model.manifest.architecture.input === 'candidates' ? { adaptive: false, minSteps: 1, maxSteps: 1 } : {};
+      const base = { ...batchRequestFor(specialist, copies[0]!, call.options, { owner: this.owner }), ...oneStep };
       let first = bounded;
       const run = (request: typeof base) => {
         const [sample] = batcher.submitGroup([request], { bounded: first });
         first = false;
         return sample!;
       };
-      const options = { ...call.options, searchSteps: call.options.searchSteps };
+      const options = { ...call.options, searchSteps };
       const stream = this.stream;
       const vocabulary = specialist.model.manifest.architecture.vocabularySize;
       // Streamed: each state's steps, with its candidates (pencil marks) and the search's costs so far.

@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../contracts/errors/invalid-input-error';
 import { ModelLoadError } from '../contracts/errors/model-load-error';
 import type { ModelManifest } from '../contracts/manifest/model-manifest';
-import { fullSequenceLength, hasGrid, runsAnyGridSize, withGrid } from '../contracts/manifest/architecture';
+import type { Architecture } from '../contracts/manifest/architecture';
+import { fullSequenceLength, hasGrid, readsCandidates, runsAnyGridSize, withGrid } from '../contracts/manifest/architecture';
 import { stepGraphNames as names } from './step-graph-names';
 import { sha256Hex } from '../util/sha256';
 import { createRandom } from '../util/random';
@@ -121,7 +122,9 @@ export function checkStepGraph(manifest: ModelManifest, graph: { inputs: readonl
   const positions = fullSequenceLength(architecture);
   const hidden = architecture.hiddenSize;
   const expected: { side: 'input' | 'output'; name: string; type: string; shape: (number | null)[] }[] = [
-    { side: 'input', name: names.tokens, type: 'int32', shape: [null, cells] },
+    readsCandidates(architecture)
+      ? { side: 'input', name: names.candidates, type: 'float32', shape: [null, cells, architecture.vocabularySize] }
+      : { side: 'input', name: names.tokens, type: 'int32', shape: [null, cells] },
     { side: 'input', name: names.puzzleIdentifiers, type: 'int32', shape: [null, 1] },
     { side: 'input', name: names.y, type: 'float32', shape: [null, positions, hidden] },
     { side: 'input', name: names.z, type: 'float32', shape: [null, positions, hidden] },
@@ -130,6 +133,7 @@ export function checkStepGraph(manifest: ModelManifest, graph: { inputs: readonl
     { side: 'output', name: names.zOut, type: 'float32', shape: [null, positions, hidden] },
     { side: 'output', name: names.logits, type: 'float32', shape: [null, cells, architecture.vocabularySize] },
     { side: 'output', name: names.qHalt, type: 'float32', shape: [null] },
+    ...(readsCandidates(architecture) ? [{ side: 'output' as const, name: names.keepLogits, type: 'float32', shape: [null, cells, architecture.vocabularySize] }] : []),
   ];
   for (const want of expected) {
     const values = want.side === 'input' ? graph.inputs : graph.outputs;
@@ -148,4 +152,18 @@ export function checkStepGraph(manifest: ModelManifest, graph: { inputs: readonl
       if (size !== null && typeof actual === 'number' && actual >= 0 && actual !== size) refuse(`has size ${actual} on axis ${axis}, the manifest implies ${size}`);
     });
   }
+}
+
+/**
+ * The network's input for slots [start, start + count) of a step: token ids, or for a candidate
+ * model the candidate masks as floats. Checked once here for both runtimes.
+ */
+export function stepInputFeed(architecture: Architecture, input: StepInputV1, start: number, count: number): { name: string; type: 'int32' | 'float32'; data: Int32Array | Float32Array; dims: number[] } {
+  const { sequenceLength: length, vocabularySize: vocabulary } = architecture;
+  if (!readsCandidates(architecture)) return { name: names.tokens, type: 'int32', data: input.tokens.subarray(start * length, (start + count) * length), dims: [count, length] };
+  const mask = input.candidates;
+  if (!mask || mask.length !== input.batchSize * length * vocabulary) {
+    throw new InvalidInputError({ field: 'candidates', message: `this model reads candidate sets: expected ${input.batchSize * length * vocabulary} mask values ([batch, ${length}, ${vocabulary}]), got ${mask ? mask.length : 'none'}`, value: mask?.length });
+  }
+  return { name: names.candidates, type: 'float32', data: Float32Array.from(mask.subarray(start * length * vocabulary, (start + count) * length * vocabulary)), dims: [count, length, vocabulary] };
 }

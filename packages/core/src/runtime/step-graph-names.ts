@@ -4,6 +4,8 @@
  */
 export const stepGraphNames = {
   tokens: 'tokens',
+  /** Candidate models read this [batch, cells, vocabulary] float mask instead of tokens. */
+  candidates: 'candidates',
   puzzleIdentifiers: 'puzzle_identifiers',
   y: 'y',
   z: 'z',
@@ -12,4 +14,6 @@ export const stepGraphNames = {
   zOut: 'z_out',
   logits: 'logits',
   qHalt: 'q_halt',
+  /** Candidate models: a keep logit per candidate, [batch, cells, vocabulary]. */
+  keepLogits: 'keep_logits',
 } as const;

@@ -99,33 +99,10 @@ export function buildTrainingGraph(options: { architecture: Architecture; recurs
   const haltLoss = e('ReduceMean', [haltTerms], [], { keepdims: 0 });
   const dQHalt = e('Mul', [e('Sub', [e('Sigmoid', [qHalt], [batchSize]), exact], [batchSize]), scalar(0.5 / batchSize)], [batchSize]);
 
-  // --- reverse pass over the tape ---
-  const requiresGradient = new Set<string>();
-  for (const spec of specs) if (spec.trainable) requiresGradient.add(names.parameter(spec.name));
-  for (const entry of ops.tape) if (entry.inputs.some((tensor) => requiresGradient.has(tensor.name))) requiresGradient.add(entry.output.name);
-  const contributions = new Map<string, TracedTensor[]>([
-    [logits.name, [dLogits]],
-    [qHalt.name, [dQHalt]],
+  const total = backpropagate(ops, specs, [
+    [logits, dLogits],
+    [qHalt, dQHalt],
   ]);
-  const total = (tensor: TracedTensor): TracedTensor | undefined => {
-    const parts = contributions.get(tensor.name);
-    if (!parts || parts.length === 0) return undefined;
-    return parts.length === 1 ? parts[0] : e('Sum', parts, tensor.shape);
-  };
-  for (let index = ops.tape.length - 1; index >= 0; index--) {
-    const entry = ops.tape[index]!;
-    if (!requiresGradient.has(entry.output.name)) continue;
-    const gradient = total(entry.output);
-    if (!gradient) continue;
-    const results = entry.backward(gradient, entry.inputs.map((tensor) => requiresGradient.has(tensor.name)));
-    results.forEach((result, position) => {
-      const tensor = entry.inputs[position]!;
-      if (!result || !requiresGradient.has(tensor.name)) return;
-      const list = contributions.get(tensor.name) ?? [];
-      list.push(result);
-      contributions.set(tensor.name, list);
-    });
-  }
 
   const output = (tensor: TracedTensor, name: string, type: (typeof OnnxType)[keyof typeof OnnxType] = OnnxType.float) => {
     graph.node('Identity', [tensor.name], {}, name);
@@ -149,4 +126,36 @@ export function buildTrainingGraph(options: { architecture: Architecture; recurs
     trainable.push(spec.name);
   }
   return { bytes: graph.toBytes({ opset: 17, producer: '@trm/trainer', docString: 'TRM training step' }), trainable };
+}
+
+/**
+ * Reverse-mode differentiation over the recorded tape, seeded with the loss's gradients at the
+ * network's outputs. Returns the total gradient of a tensor (undefined when none reaches it).
+ */
+export function backpropagate(ops: OnnxAutodiffOps, specs: readonly { name: string; trainable: boolean }[], seeds: [TracedTensor, TracedTensor][]): (tensor: TracedTensor) => TracedTensor | undefined {
+  const e = (op: string, inputs: TracedTensor[], shape: readonly number[]) => ops.emit(op, inputs, shape);
+  const requiresGradient = new Set<string>();
+  for (const spec of specs) if (spec.trainable) requiresGradient.add(trainingGraphNames.parameter(spec.name));
+  for (const entry of ops.tape) if (entry.inputs.some((tensor) => requiresGradient.has(tensor.name))) requiresGradient.add(entry.output.name);
+  const contributions = new Map<string, TracedTensor[]>(seeds.map(([tensor, gradient]) => [tensor.name, [gradient]]));
+  const total = (tensor: TracedTensor): TracedTensor | undefined => {
+    const parts = contributions.get(tensor.name);
+    if (!parts || parts.length === 0) return undefined;
+    return parts.length === 1 ? parts[0] : e('Sum', parts, tensor.shape);
+  };
+  for (let index = ops.tape.length - 1; index >= 0; index--) {
+    const entry = ops.tape[index]!;
+    if (!requiresGradient.has(entry.output.name)) continue;
+    const gradient = total(entry.output);
+    if (!gradient) continue;
+    const results = entry.backward(gradient, entry.inputs.map((tensor) => requiresGradient.has(tensor.name)));
+    results.forEach((result, position) => {
+      const tensor = entry.inputs[position]!;
+      if (!result || !requiresGradient.has(tensor.name)) return;
+      const list = contributions.get(tensor.name) ?? [];
+      list.push(result);
+      contributions.set(tensor.name, list);
+    });
+  }
+  return total;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { type Architecture, InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, fullSequenceLength, parseModelManifest, runsAnyGridSize, stepGraphNames, withGrid } from '@trm/core';
+import { type Architecture, InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, fullSequenceLength, parseModelManifest, readsCandidates, runsAnyGridSize, stepGraphNames, withGrid } from '@trm/core';
 import { exportStepToOnnx } from '../onnx/export-onnx';
 import { TrainingDivergedError } from '../training/training-diverged-error';
 import { loadCheckpoint } from '../training/checkpoint';
@@ -96,14 +96,17 @@ async function firstNonFiniteOutput(onnx: Uint8Array, architecture: Architecture
   const session = await ort.InferenceSession.create(onnx);
   try {
     const state = () => new ort.Tensor('float32', new Float32Array(fullSequenceLength(architecture) * architecture.hiddenSize), [1, fullSequenceLength(architecture), architecture.hiddenSize]);
+    const { sequenceLength: length, vocabularySize: vocabulary } = architecture;
     const outputs = await session.run({
-      [stepGraphNames.tokens]: new ort.Tensor('int32', new Int32Array(architecture.sequenceLength), [1, architecture.sequenceLength]),
+      ...(readsCandidates(architecture)
+        ? { [stepGraphNames.candidates]: new ort.Tensor('float32', new Float32Array(length * vocabulary).fill(1), [1, length, vocabulary]) }
+        : { [stepGraphNames.tokens]: new ort.Tensor('int32', new Int32Array(length), [1, length]) }),
       [stepGraphNames.puzzleIdentifiers]: new ort.Tensor('int32', new Int32Array(1), [1, 1]),
       [stepGraphNames.y]: state(),
       [stepGraphNames.z]: state(),
       [stepGraphNames.reset]: new ort.Tensor('float32', Float32Array.of(1), [1, 1, 1]),
     });
-    for (const name of [stepGraphNames.logits, stepGraphNames.qHalt, stepGraphNames.yOut, stepGraphNames.zOut]) {
+    for (const name of [stepGraphNames.logits, stepGraphNames.qHalt, stepGraphNames.yOut, stepGraphNames.zOut, ...(readsCandidates(architecture) ? [stepGraphNames.keepLogits] : [])]) {
       if ((outputs[name]!.data as Float32Array).some((value) => !Number.isFinite(value))) return name;
     }
     return undefined;

@@ -1,4 +1,4 @@
-import { type Architecture, type Recursion, convKernel, fullSequenceLength } from '@trm/core';
+import { type Architecture, type Recursion, convKernel, fullSequenceLength, readsCandidates } from '@trm/core';
 import type { TensorOps } from './tensor-ops';
 
 /**
@@ -93,9 +93,47 @@ export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architectur
     return ops.concat([...Array.from({ length: prefix }, () => pooled), local], 1);
   };
 
+  let relationTables: { gather: T; scatter: T } | undefined;
+  const relationMatrices = () => {
+    if (relationTables) return relationTables;
+    const groups = architecture.relations!;
+    const length = architecture.sequenceLength;
+    const count = groups.length;
+    // gather [L, R]: column r averages group r's members; scatter [R, L]: a position receives the
+    // mean of its groups' messages, so every position's input has the same scale.
+    const gather = new Float32Array(length * count);
+    const scatter = new Float32Array(count * length);
+    const memberships = new Float32Array(length);
+    for (const group of groups) for (const position of group) memberships[position]! += 1;
+    groups.forEach((group, index) => {
+      for (const position of group) {
+        gather[position * count + index] = 1 / group.length;
+        scatter[index * length + position] = 1 / memberships[position]!;
+      }
+    });
+    relationTables = { gather: ops.constant('relations.gather', gather, [length, count]), scatter: ops.constant('relations.scatter', scatter, [count, length]) };
+    return relationTables;
+  };
+
+  /**
+   * The relations mixer: each group of positions that constrain each other (a row of a grid puzzle) is
+   * summarised by its members' mean, transformed by one SwiGLU shared by every group, and sent back
+   * to its members. Constant matrices do the gathering, so no weight depends on a position.
+   */
+  const relationsMix = (h: T, layer: number) => {
+    const { gather, scatter } = relationMatrices();
+    const cells = ops.slice(h, 1, prefix);
+    const summaries = ops.transpose(ops.linear(ops.transpose(cells, [0, 2, 1]), gather), [0, 2, 1]);
+    const messages = swiGlu(summaries, `layers.${layer}.relation`);
+    const received = ops.transpose(ops.linear(ops.transpose(messages, [0, 2, 1]), scatter), [0, 2, 1]);
+    const pooled = ops.linear(ops.mean(cells, 1), ops.parameter(`layers.${layer}.pool`));
+    return ops.concat([...Array.from({ length: prefix }, () => pooled), received], 1);
+  };
+
   // Post-norm block: h = norm(h + mix(h)); h = norm(h + mlp(h)).
   const block = (h: T, layer: number) => {
-    const mixed = architecture.mixer === 'mlp' ? sequenceMix(h, layer) : architecture.mixer === 'conv' ? convMix(h, layer) : attention(h, layer);
+    const mixer = architecture.mixer;
+    const mixed = mixer === 'mlp' ? sequenceMix(h, layer) : mixer === 'conv' ? convMix(h, layer) : mixer === 'relations' ? relationsMix(h, layer) : attention(h, layer);
     const afterMix = ops.rmsNorm(ops.add(h, mixed), epsilon);
     return ops.rmsNorm(ops.add(afterMix, swiGlu(afterMix, `layers.${layer}.channel`)), epsilon);
   };
@@ -108,9 +146,14 @@ export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architectur
   };
 
   return {
-    /** Token and puzzle embeddings, scaled by sqrt(D): [B, P + L, D]. */
+    /**
+     * Token and puzzle embeddings, scaled by sqrt(D): [B, P + L, D]. A candidate model reads a
+     * [B, L, V] mask instead of ids: each position gets the sum of its candidates' embeddings (a
+     * decided position exactly its token's, as a token model would).
+     */
     embedInputs(tokens: T, puzzleIdentifiers: T): T {
-      const tokenEmbedding = ops.embed(tokens, ops.parameter('embedding.tokens'));
+      const table = ops.parameter('embedding.tokens');
+      const tokenEmbedding = readsCandidates(architecture) ? ops.linear(tokens, table) : ops.embed(tokens, table);
       const puzzleEmbedding = ops.reshape(ops.embed(puzzleIdentifiers, ops.parameter('embedding.puzzle')), [-1, prefix, hidden]);
       return ops.scale(ops.concat([puzzleEmbedding, tokenEmbedding], 1), Math.sqrt(hidden));
     },
@@ -129,12 +172,18 @@ export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architectur
       for (let step = 0; step < recursion.latentSteps; step++) z = net(z, ops.add(y, x));
       return { y: net(y, z), z };
     },
-    /** Answer logits [B, L, V] and the halting logit [B] (read from the first prefix position). */
-    heads(y: T): { logits: T; qHalt: T } {
-      const logits = ops.linear(ops.slice(y, 1, prefix), ops.parameter('head.answer'));
+    /**
+     * Answer logits [B, L, V], the halting logit [B] (read from the first prefix position) and, for
+     * candidate models, a keep logit per candidate [B, L, V].
+     */
+    heads(y: T): { logits: T; qHalt: T; keepLogits?: T } {
+      const cells = ops.slice(y, 1, prefix);
+      const logits = ops.linear(cells, ops.parameter('head.answer'));
       const first = ops.reshape(ops.slice(y, 1, 0, 1), [-1, hidden]);
       const qHalt = ops.reshape(ops.add(ops.linear(first, ops.parameter('head.halt.weight')), ops.parameter('head.halt.bias')), [-1]);
-      return { logits, qHalt };
+      if (!readsCandidates(architecture)) return { logits, qHalt };
+      const keepLogits = ops.add(ops.linear(cells, ops.parameter('head.keep.weight')), ops.parameter('head.keep.bias'));
+      return { logits, qHalt, keepLogits };
     },
   };
 }

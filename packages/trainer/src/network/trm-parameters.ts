@@ -1,4 +1,4 @@
-import { type Architecture, convKernel, createRandom, fullSequenceLength } from '@trm/core';
+import { type Architecture, convKernel, createRandom, fullSequenceLength, readsCandidates } from '@trm/core';
 
 export interface ParameterSpec {
   readonly name: string;
@@ -42,6 +42,13 @@ export function trmParameterSpecs(architecture: Architecture): ParameterSpec[] {
         { name: `${prefix}.pool`, shape: [hidden, hidden], trainable: true, decay: true, init: lecun(hidden) },
       );
       if (architecture.prefixToCells) specs.push({ name: `${prefix}.broadcast`, shape: [hidden, hidden], trainable: true, decay: true, init: lecun(hidden) });
+    } else if (architecture.mixer === 'relations') {
+      specs.push(
+        { name: `${prefix}.relation.gate`, shape: [hidden, channelInnerSize], trainable: true, decay: true, init: lecun(hidden) },
+        { name: `${prefix}.relation.up`, shape: [hidden, channelInnerSize], trainable: true, decay: true, init: lecun(hidden) },
+        { name: `${prefix}.relation.down`, shape: [channelInnerSize, hidden], trainable: true, decay: true, init: lecun(channelInnerSize) },
+        { name: `${prefix}.pool`, shape: [hidden, hidden], trainable: true, decay: true, init: lecun(hidden) },
+      );
     } else {
       specs.push(
         { name: `${prefix}.attention.qkv`, shape: [hidden, 3 * hidden], trainable: true, decay: true, init: lecun(hidden) },
@@ -60,6 +67,13 @@ export function trmParameterSpecs(architecture: Architecture): ParameterSpec[] {
     { name: 'head.halt.weight', shape: [hidden, 1], trainable: true, decay: true, init: { kind: 'constant', value: 0 } },
     { name: 'head.halt.bias', shape: [1], trainable: true, decay: false, init: { kind: 'constant', value: -5 } },
   );
+  if (readsCandidates(architecture)) {
+    // Starts at "keep" (bias 2, sigmoid 0.88): an untrained model drops nothing.
+    specs.push(
+      { name: 'head.keep.weight', shape: [hidden, vocabularySize], trainable: true, decay: true, init: lecun(hidden) },
+      { name: 'head.keep.bias', shape: [vocabularySize], trainable: true, decay: false, init: { kind: 'constant', value: 2 } },
+    );
+  }
   return specs;
 }
 

@@ -1,4 +1,4 @@
-import { type Architecture, type Recursion, fullSequenceLength, runsAnyGridSize, stepGraphNames } from '@trm/core';
+import { type Architecture, type Recursion, fullSequenceLength, readsCandidates, runsAnyGridSize, stepGraphNames } from '@trm/core';
 import { createTrmNetwork } from '../network/trm-network';
 import { type ParameterValues, trmParameterSpecs } from '../network/trm-parameters';
 import { OnnxGraphBuilder, OnnxType } from './onnx-graph';
@@ -28,7 +28,10 @@ export function exportStepToOnnx(options: {
   const hidden = architecture.hiddenSize;
   const names = stepGraphNames;
 
-  const tokens = graph.input(names.tokens, OnnxType.int32, ['batch', cells]);
+  // A candidate model reads the [batch, cells, vocabulary] mask in place of token ids.
+  const tokens = readsCandidates(architecture)
+    ? graph.input(names.candidates, OnnxType.float, ['batch', cells, architecture.vocabularySize])
+    : graph.input(names.tokens, OnnxType.int32, ['batch', cells]);
   const puzzleIdentifiers = graph.input(names.puzzleIdentifiers, OnnxType.int32, ['batch', 1]);
   const yIn = graph.input(names.y, OnnxType.float, ['batch', positions, hidden]);
   const zIn = graph.input(names.z, OnnxType.float, ['batch', positions, hidden]);
@@ -37,7 +40,7 @@ export function exportStepToOnnx(options: {
   const x = network.embedInputs(tokens, puzzleIdentifiers);
   let state = network.resetState(yIn, zIn, reset);
   for (let cycle = 0; cycle < recursion.cycles; cycle++) state = network.latentRecursion(state.y, state.z, x);
-  const { logits, qHalt } = network.heads(state.y);
+  const { logits, qHalt, keepLogits } = network.heads(state.y);
 
   graph.node('Identity', [state.y], {}, names.yOut);
   graph.node('Identity', [state.z], {}, names.zOut);
@@ -47,6 +50,10 @@ export function exportStepToOnnx(options: {
   graph.output(names.zOut, OnnxType.float, ['batch', positions, hidden]);
   graph.output(names.logits, OnnxType.float, ['batch', cells, architecture.vocabularySize]);
   graph.output(names.qHalt, OnnxType.float, ['batch']);
+  if (keepLogits) {
+    graph.node('Identity', [keepLogits], {}, names.keepLogits);
+    graph.output(names.keepLogits, OnnxType.float, ['batch', cells, architecture.vocabularySize]);
+  }
   return graph.toBytes({
     opset: 17,
     producer: '@trm/trainer',

@@ -1,7 +1,9 @@
 import * as ort from 'onnxruntime-node';
-import { type Architecture, type Recursion, fullSequenceLength } from '@trm/core';
+import { type Architecture, type Recursion, createRandom, fullSequenceLength, readsCandidates } from '@trm/core';
 import { type NodeDevice, createNodeSession } from '@trm/runtime-node';
+import { buildCandidateTrainingGraph, candidateGraphNames } from '../autodiff/candidate-training-graph';
 import { buildTrainingGraph, trainingGraphNames as names } from '../autodiff/training-graph';
+import { CandidatePool, type CandidatePoolOptions, type CandidateRules } from './candidate-pool';
 import { type ParameterValues, initializeParameters, trmParameterSpecs } from '../network/trm-parameters';
 import { applyAdamW } from './adamw';
 import { type DepthStage, recursionAtStep } from './depth-stages';
@@ -32,6 +34,11 @@ export interface OrtTrainerOptions {
   depthStages?: readonly DepthStage[];
   /** The task's correctness in token space (tasks with several valid answers); see StreamingCarry. */
   judge?: (tokens: Int32Array, predicted: Int32Array) => boolean;
+  /**
+   * Candidate models (architecture.input 'candidates'): the task's rules in token space, and the
+   * settings of the on-policy state pool the model trains on.
+   */
+  candidates?: { rules: CandidateRules } & Partial<Omit<CandidatePoolOptions, 'rules' | 'random' | 'batchSize' | 'length' | 'vocabulary'>>;
 }
 
 /**
@@ -53,6 +60,8 @@ export class OrtTrmTrainer {
   private readonly secondMoment: ParameterValues;
   private readonly decay = new Map<string, boolean>();
   private readonly carry: StreamingCarry;
+  /** Candidate models train on this pool of their own states instead of the carry. */
+  private readonly pool: CandidatePool | null;
   private y: ort.Tensor | null = null;
   private z: ort.Tensor | null = null;
   step = 0;
@@ -78,6 +87,20 @@ export class OrtTrmTrainer {
     this.secondMoment = initial ? copy(initial.secondMoment) : zeros();
     for (const spec of trmParameterSpecs(this.architecture)) this.decay.set(spec.name, spec.decay);
     this.carry = StreamingCarry.forTrainer(options);
+    this.pool = null;
+    if (readsCandidates(this.architecture)) {
+      if (!options.candidates) throw new Error('a candidate model trains with its task\'s rules (options.candidates)');
+      const { rules, ...settings } = options.candidates;
+      this.pool = new CandidatePool({
+        ...settings,
+        rules,
+        random: createRandom(options.seed ^ 0xca4d),
+        batchSize: this.batchSize,
+        length: this.architecture.sequenceLength,
+        vocabulary: this.architecture.vocabularySize,
+      });
+      this.pool.examples = options.initial?.examples ?? 0;
+    }
     if (initial) {
       this.step = initial.step;
       this.wallSeconds = initial.wallSeconds;
@@ -100,7 +123,8 @@ export class OrtTrmTrainer {
   private async sessionFor(recursion: Recursion): Promise<ort.InferenceSession> {
     const key = `${recursion.cycles}x${recursion.latentSteps}`;
     if (this.current?.key === key) return this.current.session;
-    const { bytes, trainable } = buildTrainingGraph({ architecture: this.architecture, recursion, batchSize: this.batchSize });
+    const build = this.pool ? buildCandidateTrainingGraph : buildTrainingGraph;
+    const { bytes, trainable } = build({ architecture: this.architecture, recursion, batchSize: this.batchSize });
     if (trainable.join() !== this.trainable.join()) throw new Error('training graph parameters differ from the network parameters');
     // The runtime's device mapping (words to execution providers, typed errors), for training graphs too.
     const { session, device } = await createNodeSession(bytes, { device: this.options.device, threads: this.options.threads || undefined, label: `training graph ${key}` });
@@ -111,7 +135,7 @@ export class OrtTrmTrainer {
   }
 
   get examples() {
-    return this.carry.examples;
+    return this.pool ? this.pool.examples : this.carry.examples;
   }
 
   learningRateAt(step: number): number {
@@ -124,7 +148,7 @@ export class OrtTrmTrainer {
     const length = this.architecture.sequenceLength;
     const stateShape = [batchSize, fullSequenceLength(this.architecture), this.architecture.hiddenSize];
     const zeros = () => new ort.Tensor('float32', new Float32Array(stateShape.reduce((a, b) => a * b, 1)), stateShape);
-    const feeds: Record<string, ort.Tensor> = {
+    const feeds: Record<string, ort.Tensor> = this.pool ? this.candidateFeeds(this.pool) : {
       [names.tokens]: new ort.Tensor('int32', this.carry.tokens, [batchSize, length]),
       [names.labels]: new ort.Tensor('int32', this.carry.labels, [batchSize, length]),
       [names.finalLabels]: new ort.Tensor('int32', this.carry.finalLabels, [batchSize, length]),
@@ -142,12 +166,30 @@ export class OrtTrmTrainer {
     return { gradients, outputs };
   }
 
+  private candidateFeeds(pool: CandidatePool): Record<string, ort.Tensor> {
+    const { batchSize } = this;
+    const length = this.architecture.sequenceLength;
+    const maskShape = [batchSize, length, this.architecture.vocabularySize];
+    const n = candidateGraphNames;
+    return {
+      [n.candidates]: new ort.Tensor('float32', pool.candidates, maskShape),
+      [n.puzzleIdentifiers]: new ort.Tensor('int32', pool.puzzleIdentifiers, [batchSize, 1]),
+      [n.keepTarget]: new ort.Tensor('float32', pool.keepTarget, maskShape),
+      [n.keepWeight]: new ort.Tensor('float32', pool.keepWeight, maskShape),
+      [n.labels]: new ort.Tensor('int32', pool.labels, [batchSize, length]),
+      [n.cellWeight]: new ort.Tensor('float32', pool.cellWeight, [batchSize, length, 1]),
+      [n.finalLabels]: new ort.Tensor('int32', pool.labels, [batchSize, length]),
+    };
+  }
+
   /** Fills refilled slots from `data` (exposed for tests that feed the same batch to two engines). */
   refill(data: TrainingDataSource) {
-    this.carry.refill(data);
+    if (this.pool) this.pool.refill(data);
+    else this.carry.refill(data);
   }
 
   async trainStep(data: TrainingDataSource): Promise<StepMetrics> {
+    if (this.pool) return this.candidateStep(this.pool, data);
     const started = performance.now();
     this.carry.refill(data);
     const { gradients, outputs } = await this.computeGradients();
@@ -189,6 +231,41 @@ export class OrtTrmTrainer {
       learningRate,
       stepSeconds,
       samplesPerSecond: this.batchSize / stepSeconds,
+    };
+  }
+
+  /** One optimizer step of a candidate model on its pool, then the pool advances on the step's outputs. */
+  private async candidateStep(pool: CandidatePool, data: TrainingDataSource): Promise<StepMetrics> {
+    const started = performance.now();
+    pool.refill(data);
+    const { gradients, outputs } = await this.computeGradients();
+    const learningRate = this.learningRateAt(this.step);
+    applyAdamW({ settings: this.optimizer, step: this.step, learningRate, parameters: this.parameters, gradients, firstMoment: this.firstMoment, secondMoment: this.secondMoment, ema: this.ema, decay: this.decay });
+    this.step++;
+    const n = candidateGraphNames;
+    const scalar = (name: string) => ((outputs[name] as ort.Tensor).data as Float32Array)[0]!;
+    const exact = (outputs[n.exact] as ort.Tensor).data as Float32Array;
+    const advance = pool.advance((outputs[n.keepLogits] as ort.Tensor).data as Float32Array, (outputs[n.logits] as ort.Tensor).data as Float32Array);
+    const stepSeconds = (performance.now() - started) / 1000;
+    this.wallSeconds += stepSeconds;
+    const keepLoss = scalar(n.keepLoss);
+    const crossEntropy = scalar(n.crossEntropy);
+    const haltLoss = scalar(n.haltLoss);
+    return {
+      step: this.step,
+      examples: this.examples,
+      loss: keepLoss + crossEntropy + 0.5 * haltLoss,
+      crossEntropy,
+      haltLoss,
+      tokenAccuracy: scalar(n.tokenAccuracy),
+      haltedExactAccuracy: exact.reduce((a, b) => a + b, 0) / exact.length,
+      halted: 0,
+      meanHaltSteps: null,
+      acceptedOtherAnswers: 0,
+      learningRate,
+      stepSeconds,
+      samplesPerSecond: this.batchSize / stepSeconds,
+      candidates: { keepLoss, ...advance },
     };
   }
 

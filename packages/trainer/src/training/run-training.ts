@@ -6,7 +6,7 @@ import type { NodeDevice } from '@trm/runtime-node';
 import { loadCheckpoint, saveCheckpoint } from './checkpoint';
 import type { DepthStage } from './depth-stages';
 import type { OptimizerSettings } from './optimizer-settings';
-import { OrtTrmTrainer } from './ort-trainer';
+import { type OrtTrainerOptions, OrtTrmTrainer } from './ort-trainer';
 import { type ParameterValues, trmParameterSpecs } from '../network/trm-parameters';
 import type { StepMetrics, TrainerState } from './trainer-state';
 import { TrainingDivergedError } from './training-diverged-error';
@@ -65,6 +65,8 @@ export interface TrainingRunOptions {
    * slot's target. Without it, right means equal to the label.
    */
   judge?: (tokens: Int32Array, predicted: Int32Array) => boolean;
+  /** Candidate models: the task's rules in token space and the state pool's settings (onnxruntime only). */
+  candidates?: OrtTrainerOptions['candidates'];
   /**
    * Train at this grid size, also when resuming a run trained at another (conv models: no weight
    * depends on the size, so a size curriculum is a sequence of resumed runs). The checkpoint
@@ -142,7 +144,8 @@ async function startTrainer(options: TrainingRunOptions, engine: TrainingEngine)
 function trainerFactory(options: TrainingRunOptions, engine: TrainingEngine): (settings: TrainerSettings) => Promise<TrmTrainer> {
   return async (settings) => {
     const common = { ...settings, batchSize: options.batchSize, optimizer: options.optimizer, judge: options.judge };
-    if (engine === 'ort') return OrtTrmTrainer.create({ ...common, threads: options.threads, device: options.device, depthStages: options.depthStages });
+    if (engine === 'ort') return OrtTrmTrainer.create({ ...common, threads: options.threads, device: options.device, depthStages: options.depthStages, candidates: options.candidates });
+    if (settings.architecture.input === 'candidates') throw new InvalidInputError({ field: 'engine', message: 'candidate models train on onnxruntime only (--engine ort)', value: engine });
     if (options.depthStages?.length) throw new Error('depth stages need the onnxruntime engine');
     // Loaded on demand, so that training on onnxruntime never loads tfjs.
     const { TfjsTrmTrainer } = await import('./train-trm');

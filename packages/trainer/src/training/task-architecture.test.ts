@@ -32,7 +32,15 @@ describe('taskArchitecture', () => {
     const architecture = taskArchitecture(gridTask({ mixer: 'conv' }), { mixer: 'attention', hiddenSize: 96, puzzleIdentifiers: 11 });
     expect(architecture).toMatchObject({ mixer: 'attention', hiddenSize: 96, heads: 3, puzzleIdentifiers: 11, sequenceLength: 100 });
     expect(architecture.kernelSize).toBeUndefined();
-    expect(mixers).toEqual(['mlp', 'attention', 'conv']);
+    expect(mixers).toEqual(['mlp', 'attention', 'conv', 'relations']);
+  });
+
+  it('a candidate model with the relations mixer takes its groups from the task’s domain', () => {
+    const task = { ...gridTask({ mixer: 'mlp' }), domain: { relations: [[0, 1], [2, 3]], candidates: () => new Uint8Array(), narrow: () => true, tokens: () => new Int32Array() } };
+    const architecture = taskArchitecture(task, { mixer: 'relations', input: 'candidates' });
+    expect(architecture).toMatchObject({ mixer: 'relations', input: 'candidates', relations: [[0, 1], [2, 3]] });
+    // Token models say nothing about their input (old manifests read the same).
+    expect(taskArchitecture(task, {}).input).toBeUndefined();
   });
 });
 

@@ -4,7 +4,7 @@ import type { Architecture, Recursion, TaskV1 } from '@trm/core';
 
 /** The token mixers a TRM can use (conv needs a grid task). */
 export type Mixer = Architecture['mixer'];
-export const mixers: readonly Mixer[] = ['mlp', 'attention', 'conv'];
+export const mixers: readonly Mixer[] = ['mlp', 'attention', 'conv', 'relations'];
 
 export interface ArchitectureOptions {
   hiddenSize?: number;
@@ -15,6 +15,8 @@ export interface ArchitectureOptions {
   side?: number;
   /** Learned puzzle embeddings (1 without per-puzzle ones; the training data's names + 1). */
   puzzleIdentifiers?: number;
+  /** 'candidates': the network reads the task's candidate sets and outputs keep logits (tasks with a domain). */
+  input?: 'tokens' | 'candidates';
 }
 
 /** The TRM architecture of a task: its codec's shape and vocabulary, its defaults, the options given. */
@@ -30,6 +32,9 @@ export function taskArchitecture(task: TaskV1<any, any>, options: ArchitectureOp
     ...(grid && (mixer === 'conv' || options.side) ? { grid } : {}),
     ...(mixer === 'conv' ? { kernelSize: options.kernelSize ?? defaults.kernelSize ?? 3, dilation: options.dilation ?? defaults.dilation ?? 1 } : {}),
     ...(mixer === 'conv' && defaults.prefixToCells ? { prefixToCells: true } : {}),
+    ...(options.input === 'candidates' ? { input: 'candidates' as const } : {}),
+    // The relations mixer mixes along the groups the task's domain declares (a grid puzzle's rows, columns, boxes).
+    ...(mixer === 'relations' ? { relations: (task.domain?.relations ?? []).map((group) => [...group]) } : {}),
     hiddenSize,
     layers: 2,
     heads: Math.max(1, hiddenSize / 32),

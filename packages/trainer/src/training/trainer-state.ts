@@ -33,6 +33,8 @@ export interface StepMetrics {
   samplesPerSecond: number;
   /** Seconds this step waited for training data before it could start (set by runTraining). */
   dataWaitSeconds?: number;
+  /** Candidate models: the keep loss and what the pool's states did at this step. */
+  candidates?: { keepLoss: number; eliminations: number; unsound: number; guesses: number; solved: number; contradicted: number; aged: number };
   /** CPU seconds the run has used so far, over all its resumed processes (set by runTraining). */
   cpuSeconds?: number;
 }

@@ -11,7 +11,19 @@ export const architectureSchema = z.object({
    * `conv`: each cell of a 2-D grid mixes with its k x k neighbourhood (no weight depends on the
    * grid's size, so one checkpoint runs at any size).
    */
-  mixer: z.enum(['attention', 'mlp', 'conv']),
+  mixer: z.enum(['attention', 'mlp', 'conv', 'relations']),
+  /**
+   * What the network reads: `tokens` (default), one id per position; or `candidates`, the task's
+   * candidate sets as a [positions x vocabulary] 0/1 mask, each position the sum of its candidates'
+   * embeddings, with a keep logit per candidate among the outputs (`keep_logits`).
+   */
+  input: z.enum(['tokens', 'candidates']).optional(),
+  /**
+   * Relations mixer: the groups of positions that constrain each other (a 9x9 puzzle's 27 units). Each
+   * group's mean goes through one shared SwiGLU and back to its members; no weight depends on a
+   * position.
+   */
+  relations: z.array(z.array(z.number().int().min(0)).min(1).max(65_536)).min(1).max(65_536).optional(),
   // Upper bounds far above any model this SDK trains: a manifest's sizes become buffer sizes.
   hiddenSize: z.number().int().positive().max(16_384),
   /** Blocks in the one shared network (the paper uses 2). */
@@ -58,6 +70,14 @@ export const checkedArchitectureSchema = architectureSchema.superRefine((archite
   if ((architecture.puzzleEmbeddingLength + architecture.sequenceLength) * architecture.hiddenSize > 2 ** 27) {
     context.addIssue({ code: 'custom', path: ['hiddenSize'], message: `positions x hiddenSize is over 2^27 floats (512 MB per sample's state): too large for a runtime` });
   }
+  if (architecture.mixer === 'relations') {
+    if (!architecture.relations) context.addIssue({ code: 'custom', path: ['relations'], message: 'the relations mixer needs relations (groups of positions)' });
+    for (const [index, group] of (architecture.relations ?? []).entries()) {
+      if (group.some((position) => position >= architecture.sequenceLength)) context.addIssue({ code: 'custom', path: ['relations', index], message: `a position is past sequenceLength ${architecture.sequenceLength}` });
+    }
+  } else if (architecture.relations) {
+    context.addIssue({ code: 'custom', path: ['relations'], message: 'applies to the relations mixer only' });
+  }
   if (architecture.mixer === 'conv') {
     if (!grid) context.addIssue({ code: 'custom', path: ['grid'], message: 'the conv mixer needs a grid' });
     if ((architecture.kernelSize ?? 3) % 2 !== 1) context.addIssue({ code: 'custom', path: ['kernelSize'], message: 'must be odd' });
@@ -74,6 +94,11 @@ export function convKernel(architecture: Architecture): { size: number; dilation
 /** True when one exported step graph runs any square grid (the conv mixer), not only its own size. */
 export function runsAnyGridSize(architecture: Architecture): boolean {
   return architecture.mixer === 'conv';
+}
+
+/** True when the network reads candidate sets (a float mask) instead of token ids. */
+export function readsCandidates(architecture: Architecture): boolean {
+  return architecture.input === 'candidates';
 }
 
 /** The architecture re-sized to a square or rectangular grid (conv models only: no weight changes). */

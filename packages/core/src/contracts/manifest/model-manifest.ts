@@ -67,6 +67,11 @@ export const modelManifestSchema = z.object({
    */
   puzzles: z.object({ names: z.array(z.string().min(1)) }).optional(),
   training: trainingRecordSchema,
+  /**
+   * Candidate models: the keep threshold their search uses unless a call gives one (how sure the
+   * network must be before a candidate is dropped is a property of its calibration).
+   */
+  search: z.object({ keepThreshold: z.number().gt(0).lt(1) }).optional(),
   metrics: z.array(measuredMetricSchema).default([]),
   createdAt: z.string().min(1),
 });
