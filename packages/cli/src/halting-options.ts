@@ -1,4 +1,4 @@
-import { InvalidInputError, type ResolvedSolveOptions, type SolveOptionsV1, describeSolveOptions, resolveSolveOptions, solveOptionsSchema } from '@trm/core';
+import { InvalidInputError, type ModelManifest, type ResolvedSolveOptions, type SolveOptionsV1, describeSolveOptions, resolveSolveOptions, solveOptionsSchema } from '@trm/core';
 import { numberOption } from './arguments';
 
 /** The solve options as flags: one name each, the same meaning as in the solver, router and service. */
@@ -50,6 +50,6 @@ export function solveOptionsFromFlags(values: Record<string, unknown>): { option
 }
 
 /** The inference settings as recorded with a measurement. */
-export function describeInference(resolved: ResolvedSolveOptions): Record<string, string | number | boolean> {
-  return describeSolveOptions(resolved);
+export function describeInference(resolved: ResolvedSolveOptions, manifest?: ModelManifest): Record<string, string | number | boolean> {
+  return describeSolveOptions(resolved, manifest);
 }

@@ -59,7 +59,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     await solver.dispose();
   }
   const seconds = (performance.now() - started) / 1000;
-  const settings = describeInference(resolved);
+  const settings = describeInference(resolved, specialist.model.manifest);
   if (limit !== undefined) settings.limitPerLevel = limit;
   if (levels) settings.levels = levels.join(',');
   const report = evaluationReport(task, specialist, rows, results, { dataset: basename(values.data), seconds, settings });

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../contracts/errors/invalid-input-error';
 import { type SolveManyOptionsV1, type SolveOptionsV1, type SolveStepEvent, solveOptionsSchema } from '../contracts/solve-options';
 import { parseWithSchema } from '../contracts/parse-with-schema';
 import type { Halting } from './halting';
+import type { ModelManifest } from '../contracts/manifest/model-manifest';
 
 /** Checked options, in the one internal form the engine runs on. */
 export interface ResolvedSolveOptions {
@@ -68,8 +69,22 @@ export function resolveCall<Answer>(options: unknown, settings: { many: boolean;
   return { options: resolveSolveOptions(shared, field, settings.defaults), onStep, batchSize, scheduling: scheduling ?? 'continuous' };
 }
 
-/** The options as recorded with a measurement (a manifest's metric settings). */
-export function describeSolveOptions(options: ResolvedSolveOptions): Record<string, string | number | boolean> {
+/** Network steps a candidate model's search spends per input when the call gives no `searchSteps`. */
+export const defaultCandidateSearchSteps = 2000;
+
+/**
+ * The options as recorded with a measurement (a manifest's metric settings). With the model's
+ * manifest, what a candidate model runs is recorded as it runs: a search with its default budget
+ * and keep threshold, one step per state (its halting settings do not apply).
+ */
+export function describeSolveOptions(options: ResolvedSolveOptions, manifest?: ModelManifest): Record<string, string | number | boolean> {
+  if (manifest?.architecture.input === 'candidates') {
+    return {
+      searchSteps: options.searchSteps ?? defaultCandidateSearchSteps,
+      keepThreshold: options.keepThreshold ?? manifest.search?.keepThreshold ?? 0.1,
+      stepsPerState: 1,
+    };
+  }
   const { halting } = options;
   const settings: Record<string, string | number | boolean> =
     halting.mode === 'fixed' ? { halting: 'fixed', steps: halting.steps } : { halting: 'adaptive', minSteps: halting.minSteps, maxSteps: halting.maxSteps };

@@ -4,14 +4,11 @@ import type { SolveResultV1 } from '../contracts/solve-options';
 import type { SpecialistV1 } from '../contracts/specialist';
 import type { ContinuousBatcher } from './continuous-batcher';
 import { batchRequestFor, chooseAnswers, expandCopies, toResults } from './copies';
-import type { ResolvedCall } from './resolve-options';
+import { type ResolvedCall, defaultCandidateSearchSteps } from './resolve-options';
 import { candidateNames, searchInput } from './search';
 import { StepStream } from './step-stream';
 
 /** Where the engine puts an input of a call: the batcher of the model at that input's grid. */
-/** Network steps a candidate model's search spends per input when the call gives no `searchSteps`. */
-export const defaultCandidateSearchSteps = 2000;
-
 export type BatcherFor<Input> = (input: Input) => ContinuousBatcher;
 
 /**
