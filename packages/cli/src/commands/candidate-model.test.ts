@@ -38,6 +38,20 @@ describe('candidate models: trained, exported and searched through the CLI', () 
     expect(plain.stdout).toMatch(/search: \d+ branch points|abstained/);
   });
 
+  it('a task file with several valid answers (the Latin square) trains a candidate model on its domain’s targets, and it searches', () => {
+    const task = fileURLToPath(new URL('../../../../examples/custom-task/latin-square.js', import.meta.url));
+    const out = join(work, 'latin');
+    const trained = trm('train', '--task', task, '--input', 'candidates', '--mixer', 'relations', '--hidden', '16', '--batch-size', '4', '--steps', '3', '--out', out, '--threads', '1');
+    expect(trained.status, trained.stderr).toBe(0);
+    const data = join(work, 'latin.csv');
+    expect(trm('data', '--task', task, '--count', '8', '--blanks', '10-20', '--split', 'test', '--seed', '5', '--out', data).status).toBe(0);
+    const evaluated = trm('eval', '--task', task, '--data', data, '--model', join(out, 'manifest.json'), '--search-steps', '200', '--json', '--threads', '1');
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    const report = JSON.parse(evaluated.stdout);
+    expect(report.wrong).toBe(0);
+    expect(report.search).toBeDefined();
+  });
+
   it('refuses a candidate model or the relations mixer for a task without a domain, naming the flag', () => {
     for (const args of [['--input', 'candidates'], ['--mixer', 'relations'], ['--input', 'sets']]) {
       const result = trm('train', 'maze', ...args, '--steps', '1', '--out', join(work, 'maze'));

@@ -201,7 +201,11 @@ function candidateInput(task: TaskV1<any, any>, values: TrainValues): 'tokens' |
 function candidateRules(task: TaskV1<any, any>): CandidateRules {
   const domain = task.domain!;
   const input = (tokens: Int32Array) => task.codec.inputFromTokens!(tokens);
-  return { candidates: (tokens) => domain.candidates(input(tokens)), narrow: (tokens, mask) => domain.narrow(input(tokens), mask) };
+  const rules: CandidateRules = { candidates: (tokens) => domain.candidates(input(tokens)), narrow: (tokens, mask) => domain.narrow(input(tokens), mask) };
+  // A task with several valid answers trains on the union of those a state still allows; one
+  // with a single answer on its label (the same target, without a search per state).
+  if (tokenCorrectness(task) && domain.target) rules.target = (tokens, mask) => domain.target!(input(tokens), mask);
+  return rules;
 }
 
 /** The network to train: the task's (or --from's) architecture and recursion, and the data that names its puzzles. */

@@ -112,4 +112,20 @@ describe('CandidatePool', () => {
     expect([...states.keepTarget.subarray(W, 2 * W)]).toEqual([0, 0, 0, 0, 1]);
     expect([...states.cellWeight]).toEqual([0, 0]);
   });
+
+  it('with several valid answers the target is the union the task computes, and the answer loss only where they agree', () => {
+    // Position 0 may be 2 or 3 (two completions), position 1 only 4; the label says 2, 4.
+    const W = 5;
+    const several: CandidateRules = {
+      candidates: (tokens) => Uint8Array.from({ length: tokens.length * W }, (_, index) => (index % W >= 2 ? 1 : 0)),
+      narrow: () => true,
+      target: () => Uint8Array.of(0, 0, 1, 1, 0, 0, 0, 0, 0, 1),
+    };
+    const states = new CandidatePool({ batchSize: 1, length: 2, vocabulary: W, rules: several, random: createRandom(3), hintShare: 0 });
+    states.refill({ description: 'two completions', next: () => ({ tokens: Int32Array.of(1, 1), labels: Int32Array.of(2, 4) }) });
+    expect([...states.keepTarget.subarray(0, W)]).toEqual([0, 0, 1, 1, 0]);
+    expect([...states.keepTarget.subarray(W)]).toEqual([0, 0, 0, 0, 1]);
+    expect(states.cellWeight[0]).toBe(0);
+    expect(states.cellWeight[1]).toBeGreaterThan(0);
+  });
 });

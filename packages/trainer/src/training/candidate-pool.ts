@@ -7,6 +7,12 @@ export interface CandidateRules {
   candidates(tokens: Int32Array): Uint8Array;
   /** Sound narrowing by the rules, in place; false on a contradiction. */
   narrow(tokens: Int32Array, mask: Uint8Array): boolean;
+  /**
+   * Tasks with several valid answers: the tokens that answers compatible with a state put at each
+   * position (null when none is). Without it the target is what of the example's label the state
+   * still holds (exact for tasks with one answer, and free).
+   */
+  target?(tokens: Int32Array, mask: Uint8Array): Uint8Array | null;
 }
 
 export interface CandidatePoolOptions {
@@ -152,21 +158,29 @@ export class CandidatePool {
     for (let slot = 0; slot < batchSize; slot++) {
       const mask = this.masks[slot]!;
       const base = slot * length;
-      const onPath = holdsAnswer(mask, this.labels, base, length, vocabulary);
+      // Several answers: the union of those still compatible; else what of the label the state holds.
+      const compatible = this.options.rules.target ? this.options.rules.target(this.inputs[slot]!, mask) : undefined;
+      const onPath = compatible === undefined ? holdsAnswer(mask, this.labels, base, length, vocabulary) : compatible !== null;
       for (let position = 0; position < length; position++) {
         const cell = (base + position) * vocabulary;
-        const label = this.labels[base + position]!;
         for (let token = 0; token < vocabulary; token++) this.candidates[cell + token] = mask[position * vocabulary + token]!;
         if (count(mask, position, vocabulary) < 2) continue;
         // The target is what of the answer the state still holds (LDT): off the answer's path a
         // position that lost it has an empty target, so the network learns to empty it.
+        let answers = 0;
+        let answer = -1;
         for (let token = 0; token < vocabulary; token++) {
           if (!mask[position * vocabulary + token]) continue;
-          const keep = token === label ? 1 : 0;
+          const keep = compatible === undefined ? (token === this.labels[base + position] ? 1 : 0) : compatible?.[position * vocabulary + token] ? 1 : 0;
           this.keepTarget[cell + token] = keep;
           this.keepWeight[cell + token] = (keep ? positiveWeight : negativeWeight) * normal;
+          if (keep) [answers, answer] = [answers + 1, token];
         }
-        if (onPath) this.cellWeight[base + position] = answerWeight * normal;
+        // The answer's cross-entropy where the compatible answers agree on one token.
+        if (onPath && answers === 1) {
+          this.labels[base + position] = answer;
+          this.cellWeight[base + position] = answerWeight * normal;
+        }
       }
     }
   }
