@@ -24,7 +24,7 @@ const flagOf = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '
  * test-time augmentation; --noise S: latent noise on every copy but the first; --seed.
  * --search-steps N: search the task's candidate sets (narrow, branch) up to N network steps per
  * input, abstaining past it. --keep-threshold P: a candidate model's search drops candidates kept
- * with probability under P (default 0.1).
+ * with probability under P (default: the manifest's search.keepThreshold, else 0.1).
  */
 export function solveOptionsFromFlags(values: Record<string, unknown>): { options: SolveOptionsV1; resolved: ResolvedSolveOptions } {
   // Each flag is checked against the library's own bounds (read from its schema), so a message

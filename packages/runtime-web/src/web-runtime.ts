@@ -274,8 +274,15 @@ function createLoadedModel(
           temporary = [y, z];
         }
         let results: ort.InferenceSession.OnnxValueMapType;
+        // Checked before the run, so a bad mask is the caller's InvalidInputError, as in Node.
+        let network: ReturnType<typeof stepInputFeed>;
         try {
-          const network = stepInputFeed(manifest.architecture, input, 0, batchSize);
+          network = stepInputFeed(manifest.architecture, input, 0, batchSize);
+        } catch (error) {
+          for (const tensor of temporary) tensor.dispose();
+          throw error;
+        }
+        try {
           results = await session.run({
             [network.name]: new ort.Tensor(network.type, network.data, network.dims),
             [names.puzzleIdentifiers]: new ort.Tensor('int32', input.puzzleIdentifiers ?? new Int32Array(batchSize), [batchSize, 1]),

@@ -59,5 +59,9 @@ describe('candidate models: trained, exported and searched through the CLI', () 
       expect(result.stderr).toMatch(args[0] === '--input' ? /--input/ : /--mixer/);
       expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
     }
+    // --from fixes what the network reads: asking for the other input is refused, not ignored.
+    const mismatch = trm('train', 'sudoku', '--from', 'default', '--input', 'candidates', '--steps', '1', '--out', join(work, 'from'));
+    expect(mismatch.status).toBe(2);
+    expect(mismatch.stderr).toMatch(/--input.*reads tokens/);
   });
 });

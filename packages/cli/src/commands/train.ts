@@ -216,6 +216,13 @@ async function planModel(task: TaskV1<any, any>, training: TaskTraining, values:
   const checkData = training.data({ seed, ...taskOptions, ...(firstSide !== undefined ? { side: firstSide } : {}) });
   // --from: the shipped or given model's architecture and weights, its embeddings matched to this data's puzzles by name.
   const from = values.from === undefined ? undefined : await warmStart(task, values.from, checkData.puzzleNames, sides?.[0] ?? side, values);
+  // --from fixes the network: --input may only restate what it reads (and a candidate model needs the task's domain).
+  if (from) {
+    const reads = from.architecture.input === 'candidates' ? 'candidates' : 'tokens';
+    const asked = values.input === undefined ? reads : (candidateInput(task, values) ?? 'tokens');
+    if (asked !== reads) throw new InvalidInputError({ field: '--input', message: `the model given with --from reads ${reads}; leave --input out or give ${reads}`, value: values.input });
+    if (reads === 'candidates') candidateInput(task, { ...values, input: 'candidates' });
+  }
   const architecture = from?.architecture ?? taskArchitecture(task, {
     ...(checkData.puzzleNames ? { puzzleIdentifiers: checkData.puzzleNames.length + 1 } : {}),
     ...(values.hidden === undefined ? {} : { hiddenSize: numberOption(values, 'hidden', 128, { integer: true, min: 8 }) }),

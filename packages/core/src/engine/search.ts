@@ -29,15 +29,17 @@ export async function searchInput<Input, Answer>(
   const cost = { sampleSteps: 0, branches: 0, deadEnds: 0, nodes: 0, eliminations: 0, fallbacks: 0 };
   const verifies = (value: Answer) => specialist.verify(input, value);
   // A fallback is a state whose network eliminations led nowhere: it is split without them, on the
-  // network's order from its first visit (no second step), so a wrong drop costs search, never an answer.
-  const stack: { mask: Uint8Array; fallback?: Float32Array }[] = [{ mask: domain.candidates(input) }];
+  // network's order from its first visit (no second step), so a wrong drop costs search, never an
+  // answer. Below a fallback the network drops nothing more: a drop it keeps repeating would
+  // otherwise send the search through the same dead subtree at every level.
+  const stack: { mask: Uint8Array; fallback?: Float32Array; noDrops?: boolean }[] = [{ mask: domain.candidates(input) }];
   let last: { sample: SampleState; value: Answer } | undefined;
   let frontier: Uint8Array | undefined;
   while (stack.length > 0) {
-    const { mask, fallback } = stack.pop()!;
+    const { mask, fallback, noDrops = false } = stack.pop()!;
     if (fallback) {
       cost.fallbacks++;
-      branch(mask, fallback);
+      branch(mask, fallback, true);
       continue;
     }
     if (!domain.narrow(input, mask)) {
@@ -62,17 +64,17 @@ export async function searchInput<Input, Answer>(
     last = { sample, value };
     if (verifies(value)) return result(specialist, value, cost, sample);
     // A candidate model narrows the state itself: the candidates it would not keep are dropped.
-    const narrowed = sample.keepLogits ? keptCandidates(mask, sample.keepLogits, vocabulary, options.keepThreshold ?? specialist.model.manifest.search?.keepThreshold ?? 0.1) : undefined;
+    const narrowed = sample.keepLogits && !noDrops ? keptCandidates(mask, sample.keepLogits, vocabulary, options.keepThreshold ?? specialist.model.manifest.search?.keepThreshold ?? 0.1) : undefined;
     if (narrowed) {
       cost.eliminations += narrowed.dropped;
       stack.push({ mask, fallback: sample.probabilities! }, { mask: narrowed.mask });
       continue;
     }
-    branch(mask, sample.probabilities!);
+    branch(mask, sample.probabilities!, noDrops);
   }
 
   /** Splits a narrowed state where the fewest candidates remain (ties: where the network is surest), likeliest first. */
-  function branch(mask: Uint8Array, probabilities: Float32Array) {
+  function branch(mask: Uint8Array, probabilities: Float32Array, noDrops: boolean) {
     let position = -1;
     let surest = -1;
     for (const candidate of narrowestPositions(mask, vocabulary)) {
@@ -89,7 +91,7 @@ export async function searchInput<Input, Answer>(
       const child = mask.slice();
       child.fill(0, position * vocabulary, (position + 1) * vocabulary);
       child[position * vocabulary + token] = 1;
-      stack.push({ mask: child });
+      stack.push({ mask: child, noDrops });
     }
   }
   // Out of budget, or every branch closed (an input with no answer): abstain. What is left is

@@ -245,7 +245,8 @@ export class CandidatePool {
     for (let token = 0; token < vocabulary; token++) if (mask[position * vocabulary + token]) top = Math.max(top, logits[(base + position) * vocabulary + token]!);
     let sum = 0;
     for (let token = 0; token < vocabulary; token++) {
-      const weight = mask[position * vocabulary + token] ? Math.exp((logits[(base + position) * vocabulary + token]! - top) / temperature) : 0;
+      const raw = mask[position * vocabulary + token] ? Math.exp((logits[(base + position) * vocabulary + token]! - top) / temperature) : 0;
+      const weight = Number.isFinite(raw) ? raw : 0;
       weights.push(weight);
       sum += weight;
     }
@@ -258,6 +259,8 @@ export class CandidatePool {
         break;
       }
     }
+    // Non-finite logits (a diverging run) weigh nothing: then the first live candidate.
+    if (chosen < 0) chosen = [...mask.subarray(position * vocabulary, (position + 1) * vocabulary)].findIndex(Boolean);
     mask.fill(0, position * vocabulary, (position + 1) * vocabulary);
     mask[position * vocabulary + chosen] = 1;
   }
