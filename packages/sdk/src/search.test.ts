@@ -74,6 +74,8 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     const solver = await createSolver({ specialist: sudoku, runtime });
     solvers.push(solver);
     await expect(solver.solve(formatSudoku(hard[0].puzzle), { searchSteps: 100, copies: 4 })).rejects.toThrow(expect.objectContaining({ field: 'options.copies' }));
+    // A token model drops nothing: a keep threshold for it is a mistake to name, not to ignore.
+    await expect(solver.solve(formatSudoku(hard[0].puzzle), { searchSteps: 100, keepThreshold: 0.5 })).rejects.toThrow(expect.objectContaining({ field: 'options.keepThreshold' }));
     const mazes = await createSolver({ specialist: maze, runtime });
     solvers.push(mazes);
     const outcome = await mazes.solve(formatMaze(createMazeGenerator({ seed: 3, band: 'medium', split: 'test' }).next().maze), { searchSteps: 100 }).catch((error) => error);

@@ -56,6 +56,9 @@ export class SolveCall<Input, Answer> {
     const { signal } = this.call.options;
     const searchSteps = this.searchSteps;
     if (signal?.aborted) throw new AbortedError({ cause: signal.reason });
+    if (this.call.options.keepThreshold !== undefined && this.specialist.model.manifest.architecture.input !== 'candidates') {
+      throw new InvalidInputError({ field: 'options.keepThreshold', message: `applies to candidate models only; model ${this.specialist.modelId} reads tokens and drops nothing`, value: this.call.options.keepThreshold });
+    }
     if (searchSteps !== undefined && !this.specialist.domain) {
       throw new InvalidInputError({ field: 'options.searchSteps', message: `the ${this.specialist.task} specialist declares no candidate sets (its task has no domain), so it cannot search`, value: searchSteps });
     }
