@@ -32,21 +32,22 @@ export async function searchInput<Input, Answer>(
   // network's order from its first visit (no second step), so a wrong drop costs search, never an
   // answer. Below a fallback the network drops nothing more: a drop it keeps repeating would
   // otherwise send the search through the same dead subtree at every level.
-  const stack: { mask: Uint8Array; fallback?: Float32Array; noDrops?: boolean }[] = [{ mask: domain.candidates(input) }];
+  const stack: { mask: Uint8Array; fallback?: { probabilities: Float32Array; narrowest: number[] }; noDrops?: boolean }[] = [{ mask: domain.candidates(input) }];
   let last: { sample: SampleState; value: Answer } | undefined;
   let frontier: Uint8Array | undefined;
   while (stack.length > 0) {
     const { mask, fallback, noDrops = false } = stack.pop()!;
     if (fallback) {
       cost.fallbacks++;
-      branch(mask, fallback, true);
+      branch(mask, fallback.probabilities, fallback.narrowest, true);
       continue;
     }
     if (!domain.narrow(input, mask)) {
       cost.deadEnds++;
       continue;
     }
-    if (narrowestPositions(mask, vocabulary).length === 0) {
+    const narrowest = narrowestPositions(mask, vocabulary);
+    if (narrowest.length === 0) {
       // Decided everywhere by the rules: the state is its own answer.
       const value = specialist.decode(domain.tokens(input, mask), input);
       if (verifies(value)) return result(specialist, value, cost, { steps: 0, confidence: 1, halted: false, converged: false, tokenConfidence: new Float32Array(0) });
@@ -67,17 +68,17 @@ export async function searchInput<Input, Answer>(
     const narrowed = sample.keepLogits && !noDrops ? keptCandidates(mask, sample.keepLogits, vocabulary, options.keepThreshold ?? specialist.model.manifest.search?.keepThreshold ?? 0.1) : undefined;
     if (narrowed) {
       cost.eliminations += narrowed.dropped;
-      stack.push({ mask, fallback: sample.probabilities! }, { mask: narrowed.mask });
+      stack.push({ mask, fallback: { probabilities: sample.probabilities!, narrowest } }, { mask: narrowed.mask });
       continue;
     }
-    branch(mask, sample.probabilities!, noDrops);
+    branch(mask, sample.probabilities!, narrowest, noDrops);
   }
 
   /** Splits a narrowed state where the fewest candidates remain (ties: where the network is surest), likeliest first. */
-  function branch(mask: Uint8Array, probabilities: Float32Array, noDrops: boolean) {
+  function branch(mask: Uint8Array, probabilities: Float32Array, narrowest: readonly number[], noDrops: boolean) {
     let position = -1;
     let surest = -1;
-    for (const candidate of narrowestPositions(mask, vocabulary)) {
+    for (const candidate of narrowest) {
       const sure = maxProbability(mask, probabilities, candidate, vocabulary);
       if (sure > surest) {
         surest = sure;

@@ -1,9 +1,6 @@
 import { type Architecture, type Recursion, fullSequenceLength } from '@trm/core';
-import { createTrmNetwork } from '../network/trm-network';
-import { trmParameterSpecs } from '../network/trm-parameters';
-import { OnnxGraphBuilder, OnnxType } from '../onnx/onnx-graph';
-import { OnnxAutodiffOps } from './onnx-autodiff-ops';
-import { backpropagate, trainingGraphNames } from './training-graph';
+import { OnnxType } from '../onnx/onnx-graph';
+import { startTrainingGraph, trainingGraphNames } from './training-graph';
 import type { TracedTensor } from './traced-tensor';
 
 /** The candidate training graph's own inputs and outputs (beside the step graph's). */
@@ -27,17 +24,11 @@ export const candidateGraphNames = {
 export function buildCandidateTrainingGraph(options: { architecture: Architecture; recursion: Recursion; batchSize: number }): { bytes: Uint8Array; trainable: string[] } {
   const { architecture, recursion, batchSize } = options;
   const names = candidateGraphNames;
-  const graph = new OnnxGraphBuilder();
-  const specs = trmParameterSpecs(architecture);
-  const parameters = new Map<string, TracedTensor>();
-  for (const spec of specs) parameters.set(spec.name, { name: graph.input(names.parameter(spec.name), OnnxType.float, [...spec.shape]), shape: spec.shape });
-  const ops = new OnnxAutodiffOps(graph, parameters);
-  const network = createTrmNetwork(ops, architecture, recursion);
+  const { graph, ops, network, input, output, finish } = startTrainingGraph(architecture, recursion);
   const positions = fullSequenceLength(architecture);
   const hidden = architecture.hiddenSize;
   const length = architecture.sequenceLength;
   const vocabulary = architecture.vocabularySize;
-  const input = (name: string, type: (typeof OnnxType)[keyof typeof OnnxType], shape: number[]): TracedTensor => ({ name: graph.input(name, type, shape), shape });
   const maskShape = [batchSize, length, vocabulary];
   const candidates = input(names.candidates, OnnxType.float, maskShape);
   const puzzleIdentifiers = input(names.puzzleIdentifiers, OnnxType.int32, [batchSize, 1]);
@@ -87,15 +78,6 @@ export function buildCandidateTrainingGraph(options: { architecture: Architectur
   const haltLoss = e('ReduceMean', [haltTerms], [], { keepdims: 0 });
   const dQHalt = e('Mul', [e('Sub', [e('Sigmoid', [qHalt], [batchSize]), exact], [batchSize]), scalar(0.5 / batchSize)], [batchSize]);
 
-  const total = backpropagate(ops, specs, [
-    [keepLogits, dKeep],
-    [logits, dLogits],
-    [qHalt, dQHalt],
-  ]);
-  const output = (tensor: TracedTensor, name: string, type: (typeof OnnxType)[keyof typeof OnnxType] = OnnxType.float) => {
-    graph.node('Identity', [tensor.name], {}, name);
-    graph.output(name, type, [...tensor.shape]);
-  };
   output(keepLogits, names.keepLogits);
   output(logits, names.logits);
   output(qHalt, names.qHalt);
@@ -104,13 +86,12 @@ export function buildCandidateTrainingGraph(options: { architecture: Architectur
   output(crossEntropy, names.crossEntropy);
   output(haltLoss, names.haltLoss);
   output(tokenAccuracy, names.tokenAccuracy);
-  const trainable: string[] = [];
-  for (const spec of specs) {
-    if (!spec.trainable) continue;
-    const gradient = total(parameters.get(spec.name)!);
-    if (!gradient) throw new Error(`parameter ${spec.name} gets no gradient`);
-    output(gradient, names.gradient(spec.name));
-    trainable.push(spec.name);
-  }
-  return { bytes: graph.toBytes({ opset: 17, producer: '@trm/trainer', docString: 'TRM candidate training step' }), trainable };
+  return finish(
+    [
+      [keepLogits, dKeep],
+      [logits, dLogits],
+      [qHalt, dQHalt],
+    ],
+    'TRM candidate training step',
+  );
 }

@@ -32,20 +32,12 @@ export function buildTrainingGraph(options: { architecture: Architecture; recurs
 } {
   const { architecture, recursion, batchSize } = options;
   const names = trainingGraphNames;
-  const graph = new OnnxGraphBuilder();
-  const specs = trmParameterSpecs(architecture);
-  const parameters = new Map<string, TracedTensor>();
-  for (const spec of specs) {
-    parameters.set(spec.name, { name: graph.input(names.parameter(spec.name), OnnxType.float, [...spec.shape]), shape: spec.shape });
-  }
-  const ops = new OnnxAutodiffOps(graph, parameters);
-  const network = createTrmNetwork(ops, architecture, recursion);
+  const { graph, ops, network, input, output, finish } = startTrainingGraph(architecture, recursion);
   const positions = fullSequenceLength(architecture);
   const hidden = architecture.hiddenSize;
   const length = architecture.sequenceLength;
   const vocabulary = architecture.vocabularySize;
   const stateShape = [batchSize, positions, hidden];
-  const input = (name: string, type: (typeof OnnxType)[keyof typeof OnnxType], shape: number[]): TracedTensor => ({ name: graph.input(name, type, shape), shape });
 
   const tokens = input(names.tokens, OnnxType.int32, [batchSize, length]);
   const labels = input(names.labels, OnnxType.int32, [batchSize, length]);
@@ -99,15 +91,6 @@ export function buildTrainingGraph(options: { architecture: Architecture; recurs
   const haltLoss = e('ReduceMean', [haltTerms], [], { keepdims: 0 });
   const dQHalt = e('Mul', [e('Sub', [e('Sigmoid', [qHalt], [batchSize]), exact], [batchSize]), scalar(0.5 / batchSize)], [batchSize]);
 
-  const total = backpropagate(ops, specs, [
-    [logits, dLogits],
-    [qHalt, dQHalt],
-  ]);
-
-  const output = (tensor: TracedTensor, name: string, type: (typeof OnnxType)[keyof typeof OnnxType] = OnnxType.float) => {
-    graph.node('Identity', [tensor.name], {}, name);
-    graph.output(name, type, [...tensor.shape]);
-  };
   output(state.y, names.yOut);
   output(state.z, names.zOut);
   output(qHalt, names.qHalt);
@@ -116,16 +99,49 @@ export function buildTrainingGraph(options: { architecture: Architecture; recurs
   output(crossEntropy, names.crossEntropy);
   output(haltLoss, names.haltLoss);
   output(tokenAccuracy, names.tokenAccuracy);
-  const trainable: string[] = [];
+  return finish(
+    [
+      [logits, dLogits],
+      [qHalt, dQHalt],
+    ],
+    'TRM training step',
+  );
+}
+
+type ElementType = (typeof OnnxType)[keyof typeof OnnxType];
+
+/**
+ * What every training graph starts and ends with: each parameter a float input, the recording ops
+ * and the network; `finish` backpropagates from the loss's seeds and makes every trainable
+ * parameter's gradient an output.
+ */
+export function startTrainingGraph(architecture: Architecture, recursion: Recursion) {
+  const graph = new OnnxGraphBuilder();
+  const specs = trmParameterSpecs(architecture);
+  const parameters = new Map<string, TracedTensor>();
   for (const spec of specs) {
-    if (!spec.trainable) continue;
-    const parameter = parameters.get(spec.name)!;
-    const gradient = total(parameter);
-    if (!gradient) throw new Error(`parameter ${spec.name} gets no gradient`);
-    output(gradient, names.gradient(spec.name));
-    trainable.push(spec.name);
+    parameters.set(spec.name, { name: graph.input(trainingGraphNames.parameter(spec.name), OnnxType.float, [...spec.shape]), shape: spec.shape });
   }
-  return { bytes: graph.toBytes({ opset: 17, producer: '@trm/trainer', docString: 'TRM training step' }), trainable };
+  const ops = new OnnxAutodiffOps(graph, parameters);
+  const network = createTrmNetwork(ops, architecture, recursion);
+  const input = (name: string, type: ElementType, shape: number[]): TracedTensor => ({ name: graph.input(name, type, shape), shape });
+  const output = (tensor: TracedTensor, name: string, type: ElementType = OnnxType.float) => {
+    graph.node('Identity', [tensor.name], {}, name);
+    graph.output(name, type, [...tensor.shape]);
+  };
+  const finish = (seeds: [TracedTensor, TracedTensor][], docString: string): { bytes: Uint8Array; trainable: string[] } => {
+    const total = backpropagate(ops, specs, seeds);
+    const trainable: string[] = [];
+    for (const spec of specs) {
+      if (!spec.trainable) continue;
+      const gradient = total(parameters.get(spec.name)!);
+      if (!gradient) throw new Error(`parameter ${spec.name} gets no gradient`);
+      output(gradient, trainingGraphNames.gradient(spec.name));
+      trainable.push(spec.name);
+    }
+    return { bytes: graph.toBytes({ opset: 17, producer: '@trm/trainer', docString }), trainable };
+  };
+  return { graph, ops, network, input, output, finish };
 }
 
 /**
