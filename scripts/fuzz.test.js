@@ -109,7 +109,7 @@ describe('fuzz: options, manifests, router requests', () => {
 describe('fuzz: CLI arguments', () => {
   it('any arguments: exit code 0, 1 for usage, 2 for typed errors; never an uncaught error', async () => {
     const flag = fc.constantFrom('--max-steps', '--min-steps', '--fixed-steps', '--copies', '--noise', '--seed', '--threads', '--batch-size', '--json', '--bogus', '--task', '--input', '--model');
-    const word = fc.oneof(fc.constantFrom('solve', 'eval', 'data', 'export', 'curves', 'sudoku', 'maze', '0x10', '-1', '1e9', 'NaN', '', '/dev/null'), fc.string({ maxLength: 8 }));
+    const word = fc.oneof(fc.constantFrom('solve', 'eval', 'data', 'export', 'curves', 'sudoku', 'maze', 'toString', '__proto__', 'constructor', '0x10', '-1', '1e9', 'NaN', '', '/dev/null'), fc.string({ maxLength: 8 }));
     const argv = fc.tuple(fc.constantFrom('solve', 'eval', 'data', 'export', 'curves', 'frobnicate'), fc.array(fc.oneof(flag, word), { maxLength: 6 }));
     await fc.assert(
       fc.asyncProperty(argv, async ([command, rest]) => {

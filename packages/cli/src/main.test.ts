@@ -230,6 +230,13 @@ describe('trm CLI for mazes', () => {
     expect(code).toBe(0);
     expect(stdout.join('')).toMatch(/--depth-curriculum/);
   });
+
+  it('an Object.prototype name is no command: `toString --help` is an unknown command (exit 2), not a function\'s source printed as usage', async () => {
+    const { code, stdout, stderr } = await run(['toString', '--help']);
+    expect(code).toBe(2);
+    expect([...stdout, ...stderr].join('\n')).not.toMatch(/native code|function/);
+    expect(stderr.join('\n')).toMatch(/unknown command "toString"/);
+  });
 });
 
 describe('trm solve without a task routes each line', () => {

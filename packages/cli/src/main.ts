@@ -14,7 +14,7 @@ const usage = ['usage:', `  ${solveUsage}`, `  ${evalUsage}`, `  ${trainUsage}`,
 export async function main(argv: string[], io: CliIo = { stdout: (line) => console.log(line), stderr: (line) => console.error(line) }): Promise<number> {
   const [command, ...rest] = argv;
   const commandUsage: Record<string, string> = { solve: solveUsage, eval: evalUsage, train: trainUsage, export: exportUsage, data: dataUsage, curves: curvesUsage };
-  if (command && commandUsage[command] && (rest.includes('--help') || rest.includes('-h'))) {
+  if (command && Object.hasOwn(commandUsage, command) && (rest.includes('--help') || rest.includes('-h'))) {
     io.stdout(`usage:\n  ${commandUsage[command]}`);
     // With a task, also the options it declares (training data, data sets).
     const spec = taskArgument(rest.filter((arg) => arg !== '--help' && arg !== '-h'));

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { builtInTasks } from './tasks';
+import { InvalidInputError } from '@trm/core';
+import { builtInTaskPackage, builtInTasks, loadTask } from './tasks';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -34,5 +35,18 @@ describe('core, trainer and cli know no task by name', () => {
     // The list itself names each built-in once, with its package.
     const list = readFileSync(join(root, 'packages/cli/src/tasks.ts'), 'utf8').split('\n').filter((line) => pattern.test(line));
     expect(list.length).toBe(1);
+  });
+});
+
+describe('a task name that is an Object.prototype property', () => {
+  it('is no built-in task: `toString`, `constructor` and `__proto__` are unknown tasks naming the field', async () => {
+    for (const name of ['toString', 'constructor', '__proto__', 'hasOwnProperty']) {
+      expect(builtInTaskPackage(name)).toBeUndefined();
+      const error = await loadTask(name).then(() => undefined, (caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).field).toBe('task');
+      expect((error as Error).message).toContain(`unknown task "${name}"`);
+    }
+    expect(builtInTaskPackage('sudoku')).toBe('@trm/tasks-sudoku');
   });
 });

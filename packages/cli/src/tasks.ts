@@ -18,6 +18,11 @@ import {
  */
 export const builtInTasks: Readonly<Record<string, string>> = { sudoku: '@trm/tasks-sudoku', maze: '@trm/tasks-maze', arc: '@trm/tasks-arc' };
 
+/** The package of a built-in task, or undefined: own names only (`toString` is not a task). */
+export function builtInTaskPackage(name: string): string | undefined {
+  return Object.hasOwn(builtInTasks, name) ? builtInTasks[name] : undefined;
+}
+
 /** A task and where it was loaded from (so a worker thread can load it again). */
 export interface LoadedTask {
   readonly task: TaskV1<any, any>;
@@ -79,7 +84,7 @@ async function importTask(spec: string): Promise<LoadedTask> {
   }
   const exportName = candidates[0]!;
   const task = parseTaskDefinition(exports[exportName], `task (${spec})`);
-  const builtIn = builtInTasks[task.name];
+  const builtIn = builtInTaskPackage(task.name);
   if (builtIn !== undefined && module !== import.meta.resolve(builtIn)) {
     // Model ids start with the task's name: a user task named like a built-in would load its models.
     throw new InvalidInputError({ field: 'task.name', message: `"${task.name}" is a built-in task's name: give yours another`, value: task.name });
@@ -106,7 +111,7 @@ function importAdvice(error: unknown, module: string): string {
 }
 
 function moduleUrl(spec: string): string {
-  const builtIn = builtInTasks[spec];
+  const builtIn = builtInTaskPackage(spec);
   if (builtIn) return import.meta.resolve(builtIn);
   if (spec.startsWith('.') || isAbsolute(spec) || /\.(m?js|cjs)$/.test(spec)) {
     const path = resolve(spec);

@@ -5,7 +5,7 @@ import { numberOption, parseCommandArguments } from '../arguments';
 import { parseCsv, withoutByteOrderMark } from '../csv';
 import { haltingFlags, solveOptionsFromFlags } from '../halting-options';
 import { createRouter } from '@trm/router';
-import { builtInSpecialists, builtInTasks, loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
+import { builtInSpecialists, builtInTaskPackage, builtInTasks, loadSpecialist, loadTask, taskArgument, withoutTaskArgument } from '../tasks';
 import { runtimeFlags, runtimeFromFlags } from '../runtime-options';
 import type { CliIo } from '../cli-io';
 import { solveQuestionFiles } from './question-files';
@@ -127,7 +127,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
   // A task of the user's own runs its detect, parseInput and verify in a worker thread, each call
   // bounded: a hook that loops is a TaskTimeoutError for that line, not a frozen command.
   const budgetMs = numberOption(values, 'task-budget-ms', 1000, { integer: true, min: 1, max: 3_600_000 });
-  const task = builtInTasks[loaded.task.name] ? loaded.task : await loadIsolatedTask(loaded.module, { exportName: loaded.exportName, budgetMs });
+  const task = builtInTaskPackage(loaded.task.name) !== undefined ? loaded.task : await loadIsolatedTask(loaded.module, { exportName: loaded.exportName, budgetMs });
   // Tasks whose questions are whole files answer each file's questions by their own protocol.
   if (task.files && !values.input) return solveQuestionFiles(task as Parameters<typeof solveQuestionFiles>[0], positionals, values, io);
   const puzzles: PuzzleLine[] = values.input ? await readPuzzleFile(values.input) : positionals.map((text, index) => ({ line: index + 1, text }));

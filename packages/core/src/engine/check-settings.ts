@@ -25,7 +25,7 @@ export function checkRuntime(value: unknown, field: string): void {
 export function checkSettingKeys(settings: object, known: readonly string[], field: string, hints: Readonly<Record<string, string>> = {}): void {
   for (const key of Object.keys(settings)) {
     if (!known.includes(key)) {
-      throw new InvalidInputError({ field: field ? `${field}.${key}` : key, message: `unknown setting; expected ${known.join(', ')}${hints[key] ? ` (${hints[key]})` : ''}`, value: (settings as Record<string, unknown>)[key] });
+      throw new InvalidInputError({ field: field ? `${field}.${key}` : key, message: `unknown setting; expected ${known.join(', ')}${Object.hasOwn(hints, key) ? ` (${hints[key]})` : ''}`, value: (settings as Record<string, unknown>)[key] });
     }
   }
 }
