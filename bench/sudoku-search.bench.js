@@ -1,5 +1,5 @@
 // Sudoku with and without search on candidate sets, same run: the shipped token model alone
-// ('model') and searching ('search'), and the shipped candidate model ('sets', which always
+// ('model') and searching ('search'), and the default candidate model ('sets', which always
 // searches and drops the candidates it would not keep). Puzzles/s at batch 1 and 64 on Kaggle (the
 // first TRM_BENCH_KAGGLE puzzles of each level) and forum-hardest (the first TRM_BENCH_HARDEST),
 // right / wrong / abstained, and per puzzle the network steps (median, p99), branch points, dead
@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
-import { sudoku, sudokuSets } from '@trm/tasks-sudoku';
+import { sudoku, sudokuTokens } from '@trm/tasks-sudoku';
 
 const folder = process.env.TRM_SUDOKU_DATA ?? new URL('../../shared/data/sudoku', import.meta.url).pathname;
 const threads = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
@@ -38,8 +38,8 @@ const sets = [
   ['sample_forum_hardest_11plus_1000.csv', rows('sample_forum_hardest_11plus_1000.csv', Infinity, Number(process.env.TRM_BENCH_HARDEST ?? 200))],
 ];
 const runtime = createNodeRuntime({ device: 'cpu', threads });
-const solver = await createSolver({ specialist: sudoku, runtime });
-const setsSolver = await createSolver({ specialist: sudokuSets, runtime });
+const solver = await createSolver({ specialist: sudokuTokens, runtime });
+const setsSolver = await createSolver({ specialist: sudoku, runtime });
 const mean = (results, value) => Number((results.reduce((sum, result) => sum + value(result), 0) / results.length).toFixed(2));
 const quantile = (values, share) => values.toSorted((a, b) => a - b)[Math.min(values.length - 1, Math.floor(share * values.length))];
 for (const [file, data] of sets) {

@@ -1,14 +1,43 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMazeGenerator, formatMaze, isValidShortestPath, parseMazeString } from '@trm/tasks-maze';
-import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString, sudoku } from '@trm/tasks-sudoku';
+import { createMazeGenerator, formatMaze, isValidShortestPath, maze, parseMazeString } from '@trm/tasks-maze';
+import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString, sudoku, sudokuTokens } from '@trm/tasks-sudoku';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { buildApp } from './app.js';
 import { trickleBody } from './slow-client-for-tests.js';
 
+describe('the default service: sudoku on the candidate model', () => {
+  let app;
+  beforeAll(async () => {
+    app = await buildApp();
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('answers right or abstains; copies and a step count, which it cannot run, are 400s naming the option', async () => {
+    const generator = createSudokuGenerator({ seed: 79 });
+    const puzzles = Array.from({ length: 8 }, () => formatSudoku(generator.next().puzzle));
+    const entries = (await app.inject({ method: 'POST', url: '/solve', payload: puzzles })).json();
+    entries.forEach((entry, index) => {
+      expect(entry).toMatchObject({ status: 200, task: 'sudoku', modelId: sudoku.modelId });
+      if (!entry.abstained) expect(isValidSolution(parseSudokuString(puzzles[index]), parseSudokuString(entry.answer))).toBe(true);
+      else expect(entry.verified).toBe(false);
+    });
+    expect(entries.filter((entry) => entry.verified).length).toBeGreaterThan(0);
+    for (const [options, field] of [[{ copies: 4 }, 'options.copies'], [{ fixedSteps: 2 }, 'options.fixedSteps']]) {
+      const refused = await app.inject({ method: 'POST', url: '/solve', payload: { input: puzzles[0], options } });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().error).toMatchObject({ name: 'InvalidInputError', field });
+    }
+  });
+});
+
+// The service's mechanics (steps, copies, queue bounds) on the sudoku token model, whose fixed
+// steps are a controllable workload; `--model sudoku=MANIFEST` serves it from server.js.
 describe('node service', () => {
   let app;
   beforeAll(async () => {
-    app = await buildApp({ maxQueue: 4 });
+    app = await buildApp({ maxQueue: 4, specialists: [sudokuTokens, maze] });
   });
   afterAll(async () => {
     await app.close();
@@ -94,7 +123,7 @@ describe('node service bodies', () => {
   const puzzle = formatSudoku(createSudokuGenerator({ seed: 78 }).next().puzzle);
   let app;
   beforeAll(async () => {
-    app = await buildApp({ specialists: [sudoku] });
+    app = await buildApp({ specialists: [sudokuTokens] });
   });
   afterAll(async () => {
     await app?.close();
@@ -129,7 +158,7 @@ describe('node service admission', () => {
         return { ...model, doStep: (input) => ((slotSteps += input.batchSize), model.doStep(input)) };
       },
     };
-    const app = await buildApp({ runtime: counting, maxQueue: 4 });
+    const app = await buildApp({ runtime: counting, maxQueue: 4, specialists: [sudokuTokens, maze] });
     try {
       const generator = createSudokuGenerator({ seed: 5 });
       // 64 slots + 4 waiting: eight requests of 8 copies fit (64); the ninth (72 > 68) and the rest are refused whole.

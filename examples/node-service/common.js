@@ -1,7 +1,7 @@
 // What the single-process service (app.js) and the queue front and workers (queue.js) share:
 // request splitting, the checks made before any work, and how results and errors become JSON.
 import { resolve } from 'node:path';
-import { AbortedError, QueueFullError, TrmError, createSpecialist } from '@trm/core';
+import { AbortedError, InvalidInputError, QueueFullError, TrmError, createSpecialist } from '@trm/core';
 
 export const errorBody = (name, field, message) => ({ error: { name, ...(field ? { field } : {}), message } });
 
@@ -147,6 +147,21 @@ export async function loadTaskSpecialists(specs = [], { budgetMs = 1000 } = {}) 
       return model ? createSpecialist(task, resolve(model)) : createSpecialist(task);
     }),
   );
+}
+
+/**
+ * `--model TASK=MANIFEST` flags: serve a model of your own (one you trained, or the earlier sudoku
+ * token model) for a built-in task, in place of its packaged one. `tasks`: name -> TaskV1.
+ */
+export async function withModels(specialists, specs, tasks) {
+  let served = specialists;
+  for (const spec of specs ?? []) {
+    const [name, manifest] = spec.split('=');
+    if (!Object.hasOwn(tasks, name) || !manifest) throw new InvalidInputError({ field: '--model', message: `expected TASK=MANIFEST with TASK one of ${Object.keys(tasks).join(', ')}`, value: spec });
+    const replaced = await createSpecialist(tasks[name], resolve(manifest));
+    served = served.map((specialist) => (specialist.task === name ? replaced : specialist));
+  }
+  return served;
 }
 
 /** Exits with the typed error's one line (exit 2), as for a bad flag. */

@@ -14,3 +14,14 @@ describe('--device on the service', () => {
     }
   });
 });
+
+describe('--model on the service', () => {
+  it('TASK=MANIFEST for a task it does not serve, or a manifest that is not there, stops it with the typed error, exit 2', () => {
+    const unknown = start('server.js', ['--model', 'chess=./x.json', '--port', '0']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^InvalidInputError: --model: expected TASK=MANIFEST with TASK one of sudoku, maze/);
+    const missing = start('worker.js', ['--model', 'sudoku=./no-such-manifest.json', '--redis', 'redis://127.0.0.1:1']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/^\w+Error: .*no-such-manifest\.json/);
+  });
+});

@@ -6,7 +6,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRandom } from '@trm/core';
 import { createMazeGenerator, formatMaze, isValidShortestPath, parseMazeString } from '@trm/tasks-maze';
-import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
+import { fileURLToPath } from 'node:url';
+import { maze } from '@trm/tasks-maze';
+import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString, sudokuTokens } from '@trm/tasks-sudoku';
 import { buildQueueApp, redisOptions, startWorker } from './queue.js';
 import { ping, redisServerPath, spawnWorker, startRedis } from './redis-for-tests.js';
 import { trickleBody } from './slow-client-for-tests.js';
@@ -14,6 +16,10 @@ import { trickleBody } from './slow-client-for-tests.js';
 const haveRedis = redisServerPath !== undefined;
 if (!haveRedis && process.env.TRM_REQUIRE_REDIS) throw new Error('queue tests required but redis-server is missing');
 
+// The queue's mechanics (copies past a worker's slots, work held across a kill or an outage) are
+// shown on the sudoku token model, whose fixed steps are a controllable workload; the default
+// candidate model answers most puzzles in a few steps (the 10,000-request test serves it).
+const tokenModel = `sudoku=${fileURLToPath(new URL('../../packages/tasks-sudoku/model/manifest.json', import.meta.url))}`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const sudokus = createSudokuGenerator({ seed: 91 });
 const nextSudoku = () => formatSudoku(sudokus.next().puzzle);
@@ -56,7 +62,7 @@ const stopWorker = async (worker) => {
  * it all down (a worker already killed is skipped).
  */
 async function deploy(redisUrl, { queueName, workers = [{}], app: appOptions = {}, listen = false }) {
-  const spawned = await Promise.all(workers.map((options) => spawnWorker(redisUrl, { queue: queueName, batch: 8, ...options })));
+  const spawned = await Promise.all(workers.map((options) => spawnWorker(redisUrl, { queue: queueName, batch: 8, models: [tokenModel], ...options })));
   const app = await buildQueueApp({ redis: redisUrl, queueName, ...appOptions });
   if (listen) await app.listen({ port: 0, host: '127.0.0.1' });
   const queue = new Queue(queueName, { connection: redisOptions(redisUrl) });
@@ -89,7 +95,8 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
     const queueName = `in-process-${process.pid}-${Date.now()}`;
     beforeAll(async () => {
       redis = process.env.TRM_REDIS_PORT ? { url: `redis://127.0.0.1:${Number(process.env.TRM_REDIS_PORT)}`, dispose: async () => {} } : await startRedis();
-      workers.push(await startWorker({ redis: redis.url, queueName, maxBatchSize: 8 }), await startWorker({ redis: redis.url, queueName, maxBatchSize: 8 }));
+      const specialists = [sudokuTokens, maze];
+      workers.push(await startWorker({ redis: redis.url, queueName, maxBatchSize: 8, specialists }), await startWorker({ redis: redis.url, queueName, maxBatchSize: 8, specialists }));
       app = await buildQueueApp({ redis: redis.url, queueName, deadlineMs: 30_000 });
     });
     afterAll(async () => {

@@ -79,8 +79,8 @@ export async function startRedis({ persist = false } = {}) {
 }
 
 /** A worker process (worker.js); resolves once it printed its ready line. */
-export function spawnWorker(redisUrl, { queue = 'trm-solve', batch = 8, threads = 1, lockMs = 30_000, closeTimeoutMs = 30_000 } = {}) {
-  const child = track(spawn(process.execPath, [join(here, 'worker.js'), '--redis', redisUrl, '--queue', queue, '--batch', String(batch), '--threads', String(threads), '--lock-ms', String(lockMs), '--close-timeout-ms', String(closeTimeoutMs)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRM_PARENT_PID: String(process.pid) } }));
+export function spawnWorker(redisUrl, { queue = 'trm-solve', batch = 8, threads = 1, lockMs = 30_000, closeTimeoutMs = 30_000, models = [] } = {}) {
+  const child = track(spawn(process.execPath, [join(here, 'worker.js'), '--redis', redisUrl, '--queue', queue, '--batch', String(batch), '--threads', String(threads), '--lock-ms', String(lockMs), '--close-timeout-ms', String(closeTimeoutMs), ...models.flatMap((model) => ['--model', model])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TRM_PARENT_PID: String(process.pid) } }));
   let stderr = '';
   child.stderr.on('data', (data) => (stderr = (stderr + data).slice(-4000)));
   return new Promise((resolve, reject) => {

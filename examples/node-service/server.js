@@ -3,7 +3,9 @@
 // (or TRM_DEVICE; default auto) and `--threads` (or TRM_THREADS), both single process only,
 // `--queue-name`, `--quiet` (no request log). `--task ./my-task.js[=./model/manifest.json]`
 // (repeatable, single process) serves a task of your own beside sudoku and maze, its own code
-// bounded by `--task-budget-ms` (default 1000) per call. Prints one JSON line once listening.
+// bounded by `--task-budget-ms` (default 1000) per call. `--model sudoku=./manifest.json`
+// (repeatable, single process) serves another model for a built-in task (e.g. the earlier sudoku
+// token model, packages/tasks-sudoku/model/manifest.json). Prints one JSON line once listening.
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
@@ -15,6 +17,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: process.env.TRM_THREADS },
     quiet: { type: 'boolean', default: false },
     task: { type: 'string', multiple: true, default: [] },
+    model: { type: 'string', multiple: true, default: [] },
     'task-budget-ms': { type: 'string', default: '1000' },
   },
 });
@@ -38,7 +41,7 @@ const logger = !values.quiet;
 // Each mode imports only what it runs: the front loads no model and no onnxruntime.
 let app;
 if (values.queue === undefined) {
-  const [{ buildApp }, { createNodeRuntime }, { loadTaskSpecialists, exitOnError }, { sudoku }, { maze }] = await Promise.all([
+  const [{ buildApp }, { createNodeRuntime }, { loadTaskSpecialists, exitOnError, withModels }, { sudoku, sudokuTask }, { maze, mazeTask }] = await Promise.all([
     import('./app.js'),
     import('@trm/runtime-node'),
     import('./common.js'),
@@ -47,11 +50,14 @@ if (values.queue === undefined) {
   ]);
   const own = await loadTaskSpecialists(values.task, { budgetMs: whole('task-budget-ms', values['task-budget-ms']) }).catch(exitOnError);
   const runtime = runtimeOrExit(createNodeRuntime, { device: values.device, threads: values.threads === undefined ? undefined : whole('threads', values.threads) });
-  app = await buildApp({ logger, runtime, specialists: [sudoku, maze, ...own] }).catch(exitOnError);
+  const builtIn = await withModels([sudoku, maze], values.model, { sudoku: sudokuTask, maze: mazeTask }).catch(exitOnError);
+  app = await buildApp({ logger, runtime, specialists: [...builtIn, ...own] }).catch(exitOnError);
 } else {
-  if (values.task.length > 0) {
-    console.error('--task: in queue mode the workers route: give --task to each worker.js');
-    process.exit(2);
+  for (const flag of ['task', 'model']) {
+    if (values[flag].length > 0) {
+      console.error(`--${flag}: in queue mode the workers route: give --${flag} to each worker.js`);
+      process.exit(2);
+    }
   }
   const { buildQueueApp } = await import('./queue.js');
   app = await buildQueueApp({ redis: values.queue, queueName: values['queue-name'], logger });

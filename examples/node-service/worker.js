@@ -1,12 +1,12 @@
 // A queue-mode worker process: `node worker.js --redis redis://127.0.0.1:6379 [--batch 64]
 // [--device auto|cpu|gpu] [--threads N] [--lock-ms 30000] [--queue trm-solve] [--close-timeout-ms 30000]
-// [--task ./my-task.js[=./model/manifest.json] ... --task-budget-ms 1000]`. Start as many as you like, on any host
+// [--task ./my-task.js[=./model/manifest.json] ... --task-budget-ms 1000] [--model sudoku=./manifest.json ...]`. Start as many as you like, on any host
 // that reaches Redis. Prints one JSON line when ready; SIGTERM finishes the jobs it holds, then exits.
 import { parseArgs } from 'node:util';
 import { createNodeRuntime } from '@trm/runtime-node';
-import { sudoku } from '@trm/tasks-sudoku';
-import { maze } from '@trm/tasks-maze';
-import { exitOnError, loadTaskSpecialists } from './common.js';
+import { sudoku, sudokuTask } from '@trm/tasks-sudoku';
+import { maze, mazeTask } from '@trm/tasks-maze';
+import { exitOnError, loadTaskSpecialists, withModels } from './common.js';
 import { startWorker } from './queue.js';
 
 const { values } = parseArgs({
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     'lock-ms': { type: 'string', default: '30000' },
     'close-timeout-ms': { type: 'string', default: '30000' },
     task: { type: 'string', multiple: true, default: [] },
+    model: { type: 'string', multiple: true, default: [] },
     'task-budget-ms': { type: 'string', default: '1000' },
   },
 });
@@ -39,7 +40,8 @@ try {
   process.exit(2);
 }
 const own = await loadTaskSpecialists(values.task, { budgetMs: positive('task-budget-ms', values['task-budget-ms']) }).catch(exitOnError);
-const handle = await startWorker({ redis: values.redis, queueName: values.queue, runtime, specialists: [sudoku, maze, ...own], maxBatchSize: positive('batch', values.batch), lockDuration: positive('lock-ms', values['lock-ms']),
+const builtIn = await withModels([sudoku, maze], values.model, { sudoku: sudokuTask, maze: mazeTask }).catch(exitOnError);
+const handle = await startWorker({ redis: values.redis, queueName: values.queue, runtime, specialists: [...builtIn, ...own], maxBatchSize: positive('batch', values.batch), lockDuration: positive('lock-ms', values['lock-ms']),
   // One line per error, at most one a second per message: an outage is visible, not a flood.
   onError: (error) => {
     const now = Date.now();

@@ -408,7 +408,7 @@ webGpuAdapterKind().then((kind) => {
   document.body.dataset.webgpu = String(kind);
 });
 // Fetch and start the sudoku model once the page has painted, so the first Solve does not wait.
-if (params.get('prefetch') !== '0') setTimeout(() => workerFor($('device').value).postMessage({ type: 'prefetch', task: 'sudoku', device: $('device').value, threads }), 300);
+if (params.get('prefetch') !== '0') setTimeout(() => workerFor($('device').value).postMessage({ type: 'prefetch', task: 'sudoku', device: $('device').value, threads, search: $('search').checked }), 300);
 
 // For bench/browser.bench.js: puzzles per second of one-at-a-time solving with a fixed step count,
 // in the solver worker (where the page runs the model) or, with where: 'page', on the page's thread.
@@ -427,8 +427,9 @@ window.trmBench = async ({ task = 'sudoku', device, puzzles, steps, where = 'wor
       worker.postMessage({ type: 'bench', id, task, device, puzzles, steps, threads });
     });
   }
-  const [{ createSolver }, { createWebRuntime }, { sudoku }, { maze }] = await Promise.all([import('@trm/core'), import('@trm/runtime-web'), import('@trm/tasks-sudoku'), import('@trm/tasks-maze')]);
-  const solver = await createSolver({ specialist: task === 'maze' ? maze : sudoku, runtime: createWebRuntime({ device, ...(threads ? { threads } : {}) }) });
+  // Fixed steps time the token models (the sudoku candidate model runs one step per search state).
+  const [{ createSolver }, { createWebRuntime }, { sudokuTokens }, { maze }] = await Promise.all([import('@trm/core'), import('@trm/runtime-web'), import('@trm/tasks-sudoku'), import('@trm/tasks-maze')]);
+  const solver = await createSolver({ specialist: task === 'maze' ? maze : sudokuTokens, runtime: createWebRuntime({ device, ...(threads ? { threads } : {}) }) });
   await solver.solve(puzzles[0], { fixedSteps: steps }); // warm-up
   const started = performance.now();
   for (const puzzle of puzzles) await solver.solve(puzzle, { fixedSteps: steps });

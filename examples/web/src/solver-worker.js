@@ -1,21 +1,23 @@
 // The model lives here, off the page's thread: the runtime, the loop and the weights. The page
 // sends { type: 'solve', id, task, device, input, fixedSteps, threads?, search? } and { type: 'cancel', id }, and
-// { type: 'prefetch', task, device } to load a model early; it gets back, tagged with the id,
+// { type: 'prefetch', task, device, search? } to load a model early; it gets back, tagged with the id,
 // 'progress' (weights loading), 'step' (each supervision step), then 'result' or 'error'.
 import { createSolver, TrmError } from '@trm/core';
 import { createWebRuntime } from '@trm/runtime-web';
 import { maze } from '@trm/tasks-maze';
-import { sudoku } from '@trm/tasks-sudoku';
+import { sudoku, sudokuTokens } from '@trm/tasks-sudoku';
 
-const specialists = { sudoku, maze };
-const solvers = new Map(); // one loaded model per task and device
+// Per task, the model each mode runs: 'search' the sudoku candidate model (it reads pencil marks
+// and always searches: right or abstain), 'rewrite' the token models that rewrite the whole answer each step.
+const specialists = { sudoku: { search: sudoku, rewrite: sudokuTokens }, maze: { rewrite: maze } };
+const solvers = new Map(); // one loaded model per task, mode and device
 const running = new Map(); // id -> AbortController
 
-function solverFor(task, device, id, threads) {
-  const key = `${task}/${device}/${threads ?? 'default'}`;
+function solverFor(task, device, id, threads, mode = 'rewrite') {
+  const key = `${task}/${mode}/${device}/${threads ?? 'default'}`;
   if (!solvers.has(key)) {
     const runtime = createWebRuntime({ device, ...(threads ? { threads } : {}), onProgress: (event) => postMessage({ type: 'progress', id, task, event }) });
-    const solver = createSolver({ specialist: specialists[task], runtime });
+    const solver = createSolver({ specialist: specialists[task][mode], runtime });
     solver.catch(() => solvers.delete(key)); // a failed load is tried again next time
     solvers.set(key, solver);
   }
@@ -24,17 +26,17 @@ function solverFor(task, device, id, threads) {
 
 const describe = (error) => (TrmError.isInstance(error) ? { name: error.name, field: error.field, message: error.message } : { name: 'Error', message: String(error?.message ?? error) });
 
-// Search on candidate sets: one network step per state, at most 2,000 per puzzle, then abstain.
-const searchOptions = { searchSteps: 2000, maxSteps: 1 };
 
 async function solve({ id, task, device, input, fixedSteps, threads, search }) {
   const controller = new AbortController();
   running.set(id, controller);
   try {
-    const solver = await solverFor(task, device, id, threads);
+    // The candidate model searches by itself (one network step per state, at most 2,000, then it abstains).
+    const mode = search && specialists[task].search ? 'search' : 'rewrite';
+    const solver = await solverFor(task, device, id, threads, mode);
     if (controller.signal.aborted) return;
     const result = await solver.solve(input, {
-      ...(search ? searchOptions : fixedSteps ? { fixedSteps } : {}),
+      ...(mode === 'rewrite' && fixedSteps ? { fixedSteps } : {}),
       signal: controller.signal,
       onStep: ({ step, answers: [current] }) => {
         const { candidates, branches, deadEnds } = current;
@@ -67,5 +69,5 @@ addEventListener('message', ({ data }) => {
   if (data?.type === 'solve') void solve(data);
   else if (data?.type === 'bench') void bench(data);
   else if (data?.type === 'cancel') running.get(data.id)?.abort();
-  else if (data?.type === 'prefetch') solverFor(data.task, data.device, null, data.threads).catch(() => {});
+  else if (data?.type === 'prefetch') solverFor(data.task, data.device, null, data.threads, data.search && specialists[data.task].search ? 'search' : 'rewrite').catch(() => {});
 });

@@ -1,9 +1,10 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSudokuGenerator, formatSudoku, isValidSolution, parseSudokuString } from '@trm/tasks-sudoku';
-import { isValidShortestPath, parseMazeString, shortestPathLength } from '@trm/tasks-maze';
+import { createMazeGenerator, formatMaze, isValidShortestPath, parseMazeString, shortestPathLength } from '@trm/tasks-maze';
 import { main } from './main';
 
 async function run(argv: string[]) {
@@ -13,6 +14,8 @@ async function run(argv: string[]) {
   return { code, stdout, stderr };
 }
 
+// The earlier sudoku token model, still shipped (the default is the candidate model).
+const tokenModel = fileURLToPath(new URL('../../tasks-sudoku/model/manifest.json', import.meta.url));
 const puzzle = '..3.2.6..9..3.5..1..18.64....81.29..7.......8..67.82....26.95..8..2.3..9..5.1.3..';
 
 describe('trm CLI', () => {
@@ -24,8 +27,8 @@ describe('trm CLI', () => {
     await rm(directory, { recursive: true, force: true });
   });
 
-  it('solve sudoku <puzzle> --json prints the documented object, with an honest verified flag', async () => {
-    const { code, stdout } = await run(['solve', 'sudoku', puzzle, '--json', '--max-steps', '4']);
+  it('solve sudoku <puzzle> --json prints the documented object, with an honest verified flag (the token model)', async () => {
+    const { code, stdout } = await run(['solve', 'sudoku', puzzle, '--json', '--max-steps', '4', '--model', tokenModel]);
     expect(code).toBe(0);
     expect(stdout).toHaveLength(1);
     const result = JSON.parse(stdout[0]!);
@@ -38,12 +41,19 @@ describe('trm CLI', () => {
   });
 
   it('solve prints the grid, steps and verification for people', async () => {
-    const { code, stdout } = await run(['solve', 'sudoku', puzzle, '--fixed-steps', '2']);
+    const { code, stdout } = await run(['solve', 'sudoku', puzzle, '--fixed-steps', '2', '--model', tokenModel]);
     expect(code).toBe(0);
     const text = stdout.join('\n');
     expect(text).toContain('answer:');
     expect(text).toMatch(/steps: 2/);
     expect(text).toMatch(/verified: (yes|no)/);
+    // The default model searches: its search replaces the step count, and its answer is right or it says it abstained.
+    const searched = await run(['solve', 'sudoku', puzzle]);
+    expect(searched.code).toBe(0);
+    const lines = searched.stdout.join('\n');
+    expect(lines).toMatch(/search: \d+ branch points, \d+ dead ends, \d+ network steps|abstained: /);
+    expect(lines).not.toMatch(/^steps: /m);
+    expect(lines).toMatch(/model: sudoku:trm-sets/);
   });
 
   it('solve --input FILE --json answers every line in order and reports bad lines as typed errors', async () => {
@@ -269,8 +279,11 @@ describe('trm solve without a task routes each line', () => {
     const answers = many.stdout.map((line) => JSON.parse(line));
     expect(answers).toHaveLength(1200);
     expect(answers.every((line, index) => line.task === 'sudoku' && line.input === puzzles[index % puzzles.length] && /^[0-9]{81}$/.test(line.answer))).toBe(true);
+    // Copies fill the queue too (150 mazes x 8 copies = 1,200 entries): the default sudoku model
+    // searches and takes no copies, so small mazes carry them.
+    const mazes = createMazeGenerator({ seed: 33, side: 10, band: 'medium', split: 'test' });
     const few = join(directory, 'few.txt');
-    await writeFile(few, Array.from({ length: 150 }, (_, index) => puzzles[index % puzzles.length]).join('\n'));
+    await writeFile(few, Array.from({ length: 150 }, () => formatMaze(mazes.next().maze)).join('\n'));
     const copies = await run(['solve', '--input', few, '--json', '--fixed-steps', '1', '--copies', '8']);
     expect(copies.code, copies.stderr.join('\n')).toBe(0);
     expect(copies.stdout.map((line) => JSON.parse(line).cost.copies)).toEqual(Array.from({ length: 150 }, () => 8));

@@ -3,14 +3,14 @@
 // with refills, carries (slots moved down) and a shrinking batch, noise and seeds included.
 import { describe, expect, it } from 'vitest';
 import { createSolver } from '@trm/core';
-import { createSudokuGenerator, formatSudoku, sudoku } from '@trm/tasks-sudoku';
+import { createSudokuGenerator, formatSudoku, sudokuTokens } from '@trm/tasks-sudoku';
 import { createNodeRuntime } from './node-runtime';
 
-describe('batch independence on the shipped sudoku model', () => {
+describe('batch independence on the shipped sudoku token model (copies, noise and steps apply to it)', () => {
   it('each answer equals the same request solved alone, token for token, with noise and seeds', async () => {
     const generator = createSudokuGenerator({ seed: 4242 });
     const puzzles = Array.from({ length: 10 }, () => formatSudoku(generator.next().puzzle));
-    const solver = await createSolver({ specialist: sudoku, runtime: createNodeRuntime({ device: 'cpu', threads: 1 }) });
+    const solver = await createSolver({ specialist: sudokuTokens, runtime: createNodeRuntime({ device: 'cpu', threads: 1 }) });
     try {
       // Mixed step budgets make requests leave at different steps, so slots are refilled and moved.
       const options = { copies: 2, noise: 0.2, seed: 7, patience: 2 };

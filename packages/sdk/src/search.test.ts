@@ -1,11 +1,11 @@
-// Search on candidate sets with the shipped sudoku model: every answer it offers as right is
+// Search on candidate sets with the shipped sudoku models (the token model told to search, the default candidate model always): every answer it offers as right is
 // right, and when its budget runs out it abstains with the candidates it had left (which still
 // hold the solution: narrowing is sound).
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { createMazeGenerator, formatMaze, maze } from '@trm/tasks-maze';
-import { createSudokuGenerator, formatSudoku, sudoku, sudokuSets } from '@trm/tasks-sudoku';
+import { createSudokuGenerator, formatSudoku, sudoku, sudokuTokens } from '@trm/tasks-sudoku';
 
 const runtime = createNodeRuntime({ device: 'cpu', threads: 1 });
 // Harder generated puzzles (the backtracking solver hits several dead ends on each), with their solutions.
@@ -23,7 +23,7 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
   });
 
   it('hard puzzles the network alone gets wrong: answers are right, branches were taken', async () => {
-    const solver = await createSolver({ specialist: sudoku, runtime });
+    const solver = await createSolver({ specialist: sudokuTokens, runtime });
     solvers.push(solver);
     const puzzles = hard.map((entry) => formatSudoku(entry.puzzle));
     const plain = await solver.solveMany(puzzles);
@@ -39,7 +39,7 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
   });
 
   it('out of budget it abstains: not verified, and every remaining candidate set holds the solution’s digit', async () => {
-    const solver = await createSolver({ specialist: sudoku, runtime });
+    const solver = await createSolver({ specialist: sudokuTokens, runtime });
     solvers.push(solver);
     const results = await solver.solveMany(hard.map((entry) => formatSudoku(entry.puzzle)), { searchSteps: 1, maxSteps: 1 });
     const abstained = results.filter((result) => result.abstained);
@@ -53,7 +53,7 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
   });
 
   it('onStep streams the search: the pencil marks of each state narrow the input’s, and only the last event is done', async () => {
-    const solver = await createSolver({ specialist: sudoku, runtime });
+    const solver = await createSolver({ specialist: sudokuTokens, runtime });
     solvers.push(solver);
     const { puzzle, solution } = hard[1];
     const events = [];
@@ -71,7 +71,7 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
   });
 
   it('refused at the door where it cannot run: copies with a search, a task without candidate sets', async () => {
-    const solver = await createSolver({ specialist: sudoku, runtime });
+    const solver = await createSolver({ specialist: sudokuTokens, runtime });
     solvers.push(solver);
     await expect(solver.solve(formatSudoku(hard[0].puzzle), { searchSteps: 100, copies: 4 })).rejects.toThrow(expect.objectContaining({ field: 'options.copies' }));
     // A token model drops nothing: a keep threshold for it is a mistake to name, not to ignore.
@@ -83,10 +83,11 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     expect(outcome.field).toBe('options.searchSteps');
   });
 
-  it('the shipped candidate model searches by default: right with its manifest’s keep threshold, and a wrong-dropping threshold costs fallbacks, not answers', async () => {
-    const solver = await createSolver({ specialist: sudokuSets, runtime });
+  it('the default sudoku specialist is the shipped candidate model and searches by default: right with its manifest’s keep threshold, and a wrong-dropping threshold costs fallbacks, not answers', async () => {
+    const solver = await createSolver({ specialist: sudoku, runtime });
     solvers.push(solver);
-    expect(sudokuSets.model.manifest.architecture.input).toBe('candidates');
+    expect(sudoku.model.manifest.architecture.input).toBe('candidates');
+    expect(sudokuTokens.model.manifest.architecture.input).toBeUndefined();
     const puzzles = hard.map((entry) => formatSudoku(entry.puzzle));
     const results = await solver.solveMany(puzzles);
     results.forEach((result, index) => {
@@ -102,6 +103,8 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
       else expect(result.verified).toBe(false);
     });
     await expect(solver.solve(puzzles[0], { copies: 2 })).rejects.toThrow(expect.objectContaining({ field: 'options.copies' }));
+    // One network step per search state: a step count would mean nothing, so it is refused, naming it.
+    await expect(solver.solve(puzzles[0], { fixedSteps: 4 })).rejects.toThrow(expect.objectContaining({ field: 'options.fixedSteps' }));
   });
 });
 

@@ -6,7 +6,7 @@ export { createSolver, createSpecialist, type SolveOptionsV1 } from '@trm/core';
 export { TrmError, InvalidInputError, ModelLoadError, UnsupportedDeviceError, AbortedError, QueueFullError } from '@trm/core';
 export { deviceSchema, type Device } from '@trm/core';
 export { createRouter, AmbiguousInputError, type Router, type RouterResult } from '@trm/router';
-export { sudoku, sudokuSets } from '@trm/tasks-sudoku';
+export { sudoku, sudokuTokens } from '@trm/tasks-sudoku';
 export { maze } from '@trm/tasks-maze';
 export { arc } from '@trm/tasks-arc';
 export { createSolveFunction, type SolveFunctionOptions } from './create-solve';

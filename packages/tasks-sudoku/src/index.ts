@@ -6,5 +6,5 @@ export { randomSudokuAugmentation, applySudokuAugmentation, invertSudokuAugmenta
 export { createSudokuTrainingData, type SudokuTrainingDataOptions } from './sudoku-training-data';
 export { parseSudokuInput, sudokuInputSchema, looksLikeSudoku, type SudokuPuzzle, type SudokuAnswer } from './sudoku-input';
 export { sudokuDomain, sudokuUnits, narrowBits } from './sudoku-domain';
-export { sudokuTask, sudokuModelUrl, packagedSudokuModel, sudokuSetsModelUrl, packagedSudokuSetsModel } from './sudoku-task';
-export { createSudoku, sudoku, sudokuSets, type SudokuSettings, type SudokuSpecialist } from './sudoku-specialist';
+export { sudokuTask, sudokuModelUrl, packagedSudokuModel, sudokuTokenModelUrl, packagedSudokuTokenModel } from './sudoku-task';
+export { createSudoku, sudoku, sudokuTokens, type SudokuSettings, type SudokuSpecialist } from './sudoku-specialist';

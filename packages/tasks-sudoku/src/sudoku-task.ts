@@ -1,5 +1,5 @@
 import { InvalidInputError, type ModelSourceV1, packagedModelSource, type TaskV1 } from '@trm/core';
-import defaultManifest from '../model/manifest.json';
+import tokenManifest from '../model/manifest.json';
 import setsManifest from '../model/sets/manifest.json';
 import { sudokuDomain } from './sudoku-domain';
 import { decodeSudoku, encodeSudoku, formatSudoku, parseSudokuString, prettySudoku, sudokuVocabulary } from './sudoku-codec';
@@ -9,21 +9,24 @@ import { createSudokuTrainingData } from './sudoku-training-data';
 import { createSudokuGenerator, gradeOf } from './sudoku-generator';
 import { type SudokuAnswer, type SudokuPuzzle, parseSudokuInput, sudokuInputSchema, looksLikeSudoku } from './sudoku-input';
 
-/** The model file shipped in this package, as a URL bundlers can follow, and its manifest. */
-// A literal path, so bundlers that follow `new URL(..., import.meta.url)` copy the file.
-export const sudokuModelUrl: URL = /* @__PURE__ */ new URL('../model/sudoku-trm-mlp-h128.onnx', import.meta.url);
+/**
+ * The default model shipped in this package, as a URL bundlers can follow: the candidate model. It
+ * reads each state's pencil marks, narrows them and always searches, so an answer is right or it abstains.
+ */
+// Literal paths, so bundlers that follow `new URL(..., import.meta.url)` copy the files.
+export const sudokuModelUrl: URL = /* @__PURE__ */ new URL('../model/sets/sudoku-sets-h64.onnx', import.meta.url);
 
-/** The shipped model; `weights` where a bundle serves the file instead (see `packagedModelSource`). */
+/** The default model as a model source; `weights` where a bundle serves the file instead (see `packagedModelSource`). */
 export function packagedSudokuModel(weights: URL | string | Uint8Array = sudokuModelUrl): ModelSourceV1 {
-  return packagedModelSource(defaultManifest, weights);
+  return packagedModelSource(setsManifest, weights);
 }
 
-/** The shipped candidate model (it reads pencil marks, narrows them and always searches: right or abstain). */
-export const sudokuSetsModelUrl: URL = /* @__PURE__ */ new URL('../model/sets/sudoku-sets-h64.onnx', import.meta.url);
+/** The earlier token model (it rewrites the whole grid each step; no search unless asked), still shipped. */
+export const sudokuTokenModelUrl: URL = /* @__PURE__ */ new URL('../model/sudoku-trm-mlp-h128.onnx', import.meta.url);
 
-/** The shipped candidate model as a model source; `weights` where a bundle serves the file instead. */
-export function packagedSudokuSetsModel(weights: URL | string | Uint8Array = sudokuSetsModelUrl): ModelSourceV1 {
-  return packagedModelSource(setsManifest, weights);
+/** The token model as a model source; `weights` where a bundle serves the file instead. */
+export function packagedSudokuTokenModel(weights: URL | string | Uint8Array = sudokuTokenModelUrl): ModelSourceV1 {
+  return packagedModelSource(tokenManifest, weights);
 }
 
 /** "MIN-MAX" givens of a training mix, 17 <= MIN <= MAX <= 80. */

@@ -52,6 +52,19 @@ describe('candidate models: trained, exported and searched through the CLI', () 
     expect(report.search).toBeDefined();
   });
 
+  it('attention with 2-D rotary positions trains a candidate model whose manifest records rope and grid; --rope is refused off attention', () => {
+    const out = join(work, 'attention');
+    const trained = trm('train', 'sudoku', '--input', 'candidates', '--mixer', 'attention', '--rope', '2d', '--hidden', '16', '--batch-size', '4', '--steps', '2', '--out', out, '--threads', '1');
+    expect(trained.status, trained.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.architecture).toMatchObject({ input: 'candidates', mixer: 'attention', rope: '2d', grid: { height: 9, width: 9 } });
+    for (const [args, message] of [[['--mixer', 'mlp', '--rope', '2d'], /--rope.*add --mixer attention/], [['--mixer', 'attention', '--rope', '3d'], /--rope.*expected 1d or 2d/]] as const) {
+      const refused = trm('train', 'sudoku', ...args, '--steps', '1', '--out', join(work, 'refused'));
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toMatch(message);
+    }
+  });
+
   it('refuses a candidate model or the relations mixer for a task without a domain, naming the flag', () => {
     for (const args of [['--input', 'candidates'], ['--mixer', 'relations'], ['--input', 'sets']]) {
       const result = trm('train', 'maze', ...args, '--steps', '1', '--out', join(work, 'maze'));
@@ -60,8 +73,9 @@ describe('candidate models: trained, exported and searched through the CLI', () 
       expect(result.stderr).not.toMatch(/at .*\.js:\d+/);
     }
     // --from fixes what the network reads: asking for the other input is refused, not ignored.
-    const mismatch = trm('train', 'sudoku', '--from', 'default', '--input', 'candidates', '--steps', '1', '--out', join(work, 'from'));
+    // (The default sudoku model reads candidate sets.)
+    const mismatch = trm('train', 'sudoku', '--from', 'default', '--input', 'tokens', '--steps', '1', '--out', join(work, 'from'));
     expect(mismatch.status).toBe(2);
-    expect(mismatch.stderr).toMatch(/--input.*reads tokens/);
+    expect(mismatch.stderr).toMatch(/--input.*reads candidates/);
   });
 });

@@ -161,7 +161,8 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     const prettyInput = task.prettyInput ? task.prettyInput(input) : task.formatInput(input);
     const prettyAnswer = task.prettyAnswer ? task.prettyAnswer(result.value, input) : result.answer;
     io.stdout(`puzzle:\n${prettyInput}\n\nanswer:\n${prettyAnswer}\n`);
-    io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.converged ? ' (stopped: the answer had stopped changing)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
+    // A search's own line says what it spent; the step count of its last state would mislead.
+    if (result.cost.branches === undefined) io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.converged ? ' (stopped: the answer had stopped changing)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
     if (result.abstained) io.stdout(`abstained: the search spent its ${result.cost.sampleSteps} network steps (${result.cost.branches} branch points, ${result.cost.deadEnds} dead ends) without an answer the rules accept; the answer above is the network's guess`);
     else if (result.cost.branches !== undefined) io.stdout(`search: ${result.cost.branches} branch points, ${result.cost.deadEnds} dead ends, ${result.cost.sampleSteps} network steps`);
     io.stdout(`verified: ${result.verified ? `yes, ${task.verifiedMeans ?? "the task's rules accept the answer"}` : `no, ${task.unverifiedMeans ?? "the task's rules refuse the answer"}`}`);

@@ -33,6 +33,7 @@ import { type LoadedTask, builtInTasks, loadSpecialist, loadTask, taskArgument, 
 export const trainUsage = `trm train <task> [--steps N] [--out DIR] [--batch-size 64] [--hidden N (task default)] [--mixer mlp|attention|conv|relations (task default)]
                 [--input tokens|candidates (candidates: the network reads the task's candidate sets and learns which to keep; tasks with a domain)]
                 (<task>: ${Object.keys(builtInTasks).join(', ')}, a task module file, or an installed task package; or --task <task>)
+                [--rope 1d|2d (attention: rotary positions along the sequence, or along a grid task's rows and columns)]
                 [--kernel 3] [--dilation 1] [--size S (grid tasks with several sizes: the side)]
                 [--sizes 10,14,20,30 --advance-at 0.8 (conv: a grid-size curriculum; the next size starts once held-out accuracy reaches the bar)]
                 [--advance-after 5 (... or once it has not improved for this many evaluations: a plateau)]
@@ -52,6 +53,7 @@ const trainFlags = {
   hidden: { type: 'string' },
   mixer: { type: 'string' },
   input: { type: 'string' },
+  rope: { type: 'string' },
   cycles: { type: 'string' },
   'latent-steps': { type: 'string' },
   lr: { type: 'string' },
@@ -152,6 +154,15 @@ function planGrid(task: TaskV1<any, any>, values: TrainValues): GridPlan {
   return { mixer, sides, side, accepted };
 }
 
+/** --rope: '2d' needs attention on a grid task; leaving it out keeps 1-D positions. */
+function ropeOption(task: TaskV1<any, any>, mixer: Mixer, value: string | undefined): '1d' | '2d' | undefined {
+  if (value === undefined || value === '1d') return undefined;
+  if (value !== '2d') throw new InvalidInputError({ field: '--rope', message: 'expected 1d or 2d', value });
+  if (mixer !== 'attention') throw new InvalidInputError({ field: '--rope', message: `rotary positions belong to the attention mixer: add --mixer attention (this run uses ${mixer})`, value });
+  if (!task.codec.grid) throw new InvalidInputError({ field: '--rope', message: `2d positions need a grid task; ${task.name} has no codec.grid`, value });
+  return '2d';
+}
+
 interface Schedule {
   readonly seed: number;
   readonly steps: number;
@@ -231,6 +242,7 @@ async function planModel(task: TaskV1<any, any>, training: TaskTraining, values:
     dilation: values.dilation === undefined ? undefined : numberOption(values, 'dilation', 1, { integer: true, min: 1, max: 8 }),
     side: sides?.[0] ?? side,
     input: candidateInput(task, values),
+    rope: ropeOption(task, grid.mixer, values.rope),
   });
   const cycles = values.cycles === undefined ? undefined : numberOption(values, 'cycles', 2, { integer: true, min: 1, max: 64 });
   const latentSteps = values['latent-steps'] === undefined ? undefined : numberOption(values, 'latent-steps', 2, { integer: true, min: 1, max: 64 });
@@ -456,7 +468,7 @@ function exportCheckpoint(plan: TrainPlan, data: TrainingDataSource, trainer: Tr
 
 /** A trained model to start from: its architecture (grid and puzzle table from this run) and weights. */
 async function warmStart(task: TaskV1<any, any>, source: string, puzzleNames: readonly string[] | undefined, side: number | undefined, values: Record<string, unknown>) {
-  for (const flag of ['hidden', 'mixer', 'kernel', 'dilation'] as const) {
+  for (const flag of ['hidden', 'mixer', 'kernel', 'dilation', 'rope'] as const) {
     if (values[flag] !== undefined) throw new InvalidInputError({ field: `--${flag}`, message: `--from ${source} fixes the architecture: leave --${flag} out`, value: values[flag] });
   }
   const specialist = await loadSpecialist(task, source === 'default' ? undefined : source, '--from');

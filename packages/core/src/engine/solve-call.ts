@@ -59,6 +59,11 @@ export class SolveCall<Input, Answer> {
     if (this.call.options.keepThreshold !== undefined && this.specialist.model.manifest.architecture.input !== 'candidates') {
       throw new InvalidInputError({ field: 'options.keepThreshold', message: `applies to candidate models only; model ${this.specialist.modelId} reads tokens and drops nothing`, value: this.call.options.keepThreshold });
     }
+    const { halting } = this.call.options;
+    if (halting.mode === 'fixed' && halting.steps !== 1 && this.specialist.model.manifest.architecture.input === 'candidates') {
+      // Its steps narrow one search state each; a step count would silently mean nothing.
+      throw new InvalidInputError({ field: 'options.fixedSteps', message: `model ${this.specialist.modelId} reads candidate sets and runs one network step per search state: leave fixedSteps out and bound its work with searchSteps`, value: halting.steps });
+    }
     if (searchSteps !== undefined && !this.specialist.domain) {
       throw new InvalidInputError({ field: 'options.searchSteps', message: `the ${this.specialist.task} specialist declares no candidate sets (its task has no domain), so it cannot search`, value: searchSteps });
     }

@@ -79,6 +79,7 @@ describe('ONNX training graph gradients match tfjs autodiff', () => {
   for (const [label, architecture] of [
     ['MLP mixer', tinyArchitecture()],
     ['attention', tinyArchitecture({ mixer: 'attention', heads: 4 })],
+    ['attention, 2-D rotary positions', tinyArchitecture({ mixer: 'attention', heads: 4, rope: '2d', grid: { height: 9, width: 9 } })],
     ['conv mixer', tinyArchitecture({ mixer: 'conv', grid: { height: 9, width: 9 } })],
     ['conv mixer, 5x5 at dilation 2', tinyArchitecture({ mixer: 'conv', grid: { height: 9, width: 9 }, kernelSize: 5, dilation: 2 })],
   ] as const) {

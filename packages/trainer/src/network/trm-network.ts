@@ -2,6 +2,30 @@ import { type Architecture, type Recursion, convKernel, fullSequenceLength, read
 import type { TensorOps } from './tensor-ops';
 
 /**
+ * The rotary angles of attention, [positions x headSize / 2]: each position's angle per frequency.
+ * 1d: the position along the sequence. 2d: a cell's row turns the first half of the frequencies and
+ * its column the second; the prefix sits at (0, 0), cells from (1, 1).
+ */
+export function rotaryAngles(architecture: Architecture): Float32Array {
+  const positions = fullSequenceLength(architecture);
+  const prefix = architecture.puzzleEmbeddingLength;
+  const half = architecture.hiddenSize / architecture.heads / 2;
+  const grid = architecture.rope === '2d' ? architecture.grid : undefined;
+  const perAxis = half / 2;
+  const angles = new Float32Array(positions * half);
+  for (let position = 0; position < positions; position++) {
+    const cell = position - prefix;
+    const [row, column] = !grid || cell < 0 ? [0, 0] : [Math.floor(cell / grid.width) + 1, (cell % grid.width) + 1];
+    for (let index = 0; index < half; index++) {
+      angles[position * half + index] = grid
+        ? (index < perAxis ? row : column) / Math.pow(architecture.ropeTheta, (index % perAxis) / perAxis)
+        : position / Math.pow(architecture.ropeTheta, index / half);
+    }
+  }
+  return angles;
+}
+
+/**
  * The TRM network, written once against TensorOps. The trainer lowers it to tfjs and the
  * exporter to ONNX.
  *
@@ -29,11 +53,12 @@ export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architectur
     if (rope) return rope;
     const headSize = hidden / architecture.heads;
     const half = headSize / 2;
+    const angles = rotaryAngles(architecture);
     const cos = new Float32Array(positions * headSize);
     const sin = new Float32Array(positions * headSize);
     for (let position = 0; position < positions; position++) {
       for (let index = 0; index < half; index++) {
-        const angle = position / Math.pow(architecture.ropeTheta, (2 * index) / headSize);
+        const angle = angles[position * half + index]!;
         for (const offset of [index, index + half]) {
           cos[position * headSize + offset] = Math.cos(angle);
           sin[position * headSize + offset] = Math.sin(angle);

@@ -137,10 +137,15 @@ describe('ONNX export agrees with the tfjs lowering of the same description', ()
     expect(await cellSpread(true)).toBeGreaterThan(1e-3);
   });
 
-  it('attention with RoPE', async () => {
-    const result = await compare(tinyArchitecture({ mixer: 'attention', heads: 4 }), { latentSteps: 1, cycles: 2, maxSupervisionSteps: 16 }, 2);
-    expect(result.spread).toBeGreaterThan(0.1);
-    expect(result.logits).toBeLessThan(1e-3);
-    expect(result.qHalt).toBeLessThan(1e-3);
-  });
+  for (const [label, architecture] of [
+    ['attention with RoPE', tinyArchitecture({ mixer: 'attention', heads: 4 })],
+    ['attention with 2-D RoPE over the grid', tinyArchitecture({ mixer: 'attention', heads: 4, rope: '2d', grid: { height: 9, width: 9 } })],
+  ] as const) {
+    it(label, async () => {
+      const result = await compare(architecture, { latentSteps: 1, cycles: 2, maxSupervisionSteps: 16 }, 2);
+      expect(result.spread).toBeGreaterThan(0.1);
+      expect(result.logits).toBeLessThan(1e-3);
+      expect(result.qHalt).toBeLessThan(1e-3);
+    });
+  }
 });

@@ -17,6 +17,8 @@ export interface ArchitectureOptions {
   puzzleIdentifiers?: number;
   /** 'candidates': the network reads the task's candidate sets and outputs keep logits (tasks with a domain). */
   input?: 'tokens' | 'candidates';
+  /** Attention: rotary positions along the sequence ('1d', default) or the grid's rows and columns ('2d', grid tasks). */
+  rope?: '1d' | '2d';
 }
 
 /** The TRM architecture of a task: its codec's shape and vocabulary, its defaults, the options given. */
@@ -29,7 +31,8 @@ export function taskArchitecture(task: TaskV1<any, any>, options: ArchitectureOp
   return {
     family: 'trm',
     mixer,
-    ...(grid && (mixer === 'conv' || options.side) ? { grid } : {}),
+    ...(grid && (mixer === 'conv' || options.side || options.rope === '2d') ? { grid } : {}),
+    ...(options.rope === '2d' ? { rope: '2d' as const } : {}),
     ...(mixer === 'conv' ? { kernelSize: options.kernelSize ?? defaults.kernelSize ?? 3, dilation: options.dilation ?? defaults.dilation ?? 1 } : {}),
     ...(mixer === 'conv' && defaults.prefixToCells ? { prefixToCells: true } : {}),
     ...(options.input === 'candidates' ? { input: 'candidates' as const } : {}),

@@ -36,6 +36,12 @@ export const architectureSchema = z.object({
   sequenceInnerSize: z.number().int().positive().max(65_536),
   rmsNormEpsilon: z.number().positive(),
   ropeTheta: z.number().positive(),
+  /**
+   * Attention: rotary positions along the sequence (`1d`, the default) or along the grid's rows and
+   * columns (`2d`: half of each head's rotations turn with the row, half with the column; needs
+   * `grid`), so a cell's neighbours in its column are as near as those in its row.
+   */
+  rope: z.enum(['1d', '2d']).optional(),
   vocabularySize: z.number().int().min(2).max(65_536),
   /** Token positions of one example (81 for a 9x9 grid, 900 for 30x30). */
   sequenceLength: z.number().int().positive().max(65_536),
@@ -77,6 +83,11 @@ export const checkedArchitectureSchema = architectureSchema.superRefine((archite
     }
   } else if (architecture.relations) {
     context.addIssue({ code: 'custom', path: ['relations'], message: 'applies to the relations mixer only' });
+  }
+  if (architecture.rope === '2d') {
+    if (architecture.mixer !== 'attention') context.addIssue({ code: 'custom', path: ['rope'], message: 'rotary positions apply to the attention mixer only' });
+    if (!grid) context.addIssue({ code: 'custom', path: ['rope'], message: "'2d' needs the grid (rows and columns) of the positions" });
+    if ((architecture.hiddenSize / architecture.heads) % 4 !== 0) context.addIssue({ code: 'custom', path: ['rope'], message: "'2d' needs a head size (hiddenSize / heads) divisible by 4" });
   }
   if (architecture.mixer === 'conv') {
     if (!grid) context.addIssue({ code: 'custom', path: ['grid'], message: 'the conv mixer needs a grid' });

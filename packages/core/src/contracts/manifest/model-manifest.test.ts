@@ -35,6 +35,22 @@ describe('parseModelManifest', () => {
     expect(() => parseModelManifest(wrong)).toThrow(expect.objectContaining({ field: 'puzzles.names' }));
   });
 
+  it("rope '2d' belongs to attention over a grid with a head size divisible by 4", () => {
+    const grid = { height: 9, width: 9 };
+    expect(parseModelManifest(testManifest({ mixer: 'attention', heads: 2, rope: '2d', grid })).architecture.rope).toBe('2d');
+    const refused = (overrides: Record<string, unknown>) => {
+      try {
+        parseModelManifest(testManifest(overrides as never));
+      } catch (error) {
+        return String((error as Error).message);
+      }
+      return 'accepted';
+    };
+    expect(refused({ mixer: 'mlp', rope: '2d', grid })).toMatch(/rope.*attention mixer only/s);
+    expect(refused({ mixer: 'attention', rope: '2d' })).toMatch(/rope.*grid/s);
+    expect(refused({ mixer: 'attention', rope: '2d', grid, hiddenSize: 24, heads: 4 })).toMatch(/rope.*divisible by 4/s);
+  });
+
   it('prefixToCells belongs to the conv mixer only', () => {
     expect(() => parseModelManifest(testManifest({ prefixToCells: true }))).toThrow(expect.objectContaining({ field: 'architecture.prefixToCells' }));
     expect(parseModelManifest(testManifest({ mixer: 'conv', grid: { height: 9, width: 9 }, prefixToCells: true })).architecture.prefixToCells).toBe(true);
