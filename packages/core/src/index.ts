@@ -6,6 +6,7 @@ export { createSolver, parseInputs, type Solver, type SolverSettings, type Solve
 export { createSolveEngine, type SolveEngine, type SolveEngineSettings } from './engine/solve-engine';
 export { resolveSolveOptions, resolveCall, describeSolveOptions, defaultCandidateSearchSteps, type ResolvedSolveOptions, type ResolvedCall } from './engine/resolve-options';
 export { checkSpecialist, checkRuntime, checkSettingKeys } from './engine/check-settings';
+export { candidateCount, allDecided, dropUnkept } from './engine/candidate-mask';
 export { expandCopies, batchRequestFor, chooseAnswers, toResults, type SolveCopy } from './engine/copies';
 export { ContinuousBatcher, type BatchRequest, type ContinuousBatcherSettings } from './engine/continuous-batcher';
 export { createSpecialist, packagedModelSource } from './specialist/create-specialist';

@@ -3,6 +3,7 @@ import type { SpecialistV1 } from '../contracts/specialist';
 import type { BatchRequest } from './continuous-batcher';
 import type { ResolvedSolveOptions } from './resolve-options';
 import type { SampleState } from './sample-tracker';
+import { candidateCount, dropUnkept } from './candidate-mask';
 
 /** Runs one state through the network (a slot of the continuous batcher, shared with every other request). */
 export type RunState = (request: BatchRequest) => Promise<SampleState>;
@@ -110,31 +111,14 @@ export async function searchInput<Input, Answer>(
  * stay as they are); undefined when the network keeps every candidate.
  */
 function keptCandidates(mask: Uint8Array, keepLogits: Float32Array, vocabulary: number, threshold: number): { mask: Uint8Array; dropped: number } | undefined {
-  const cut = Math.log(threshold / (1 - threshold));
-  let kept: Uint8Array | undefined;
-  let dropped = 0;
-  for (let position = 0; position < mask.length / vocabulary; position++) {
-    if (count(mask, position, vocabulary) < 2) continue;
-    for (let token = 0; token < vocabulary; token++) {
-      const index = position * vocabulary + token;
-      if (!mask[index] || !(keepLogits[index]! < cut)) continue;
-      kept ??= mask.slice();
-      kept[index] = 0;
-      dropped++;
-    }
-  }
-  return kept ? { mask: kept, dropped } : undefined;
+  const kept = mask.slice();
+  const dropped = dropUnkept(kept, keepLogits, vocabulary, threshold);
+  return dropped > 0 ? { mask: kept, dropped } : undefined;
 }
 
 /** Per position, the names of the tokens a mask allows, joined (pencil marks: "379"). */
 export function candidateNames(mask: Uint8Array, vocabulary: number, names: readonly string[] | undefined): string[] {
   return Array.from({ length: mask.length / vocabulary }, (_, at) => candidatesAt(mask, at, vocabulary).map((token) => names?.[token] ?? String(token)).join(''));
-}
-
-function count(mask: Uint8Array, position: number, vocabulary: number): number {
-  let total = 0;
-  for (let token = 0; token < vocabulary; token++) total += mask[position * vocabulary + token]!;
-  return total;
 }
 
 function candidatesAt(mask: Uint8Array, position: number, vocabulary: number): number[] {
@@ -154,7 +138,7 @@ function narrowestPositions(mask: Uint8Array, vocabulary: number): number[] {
   let fewest = Infinity;
   let positions: number[] = [];
   for (let position = 0; position < mask.length / vocabulary; position++) {
-    const candidates = count(mask, position, vocabulary);
+    const candidates = candidateCount(mask, position, vocabulary);
     if (candidates <= 1 || candidates > fewest) continue;
     if (candidates < fewest) [fewest, positions] = [candidates, []];
     positions.push(position);

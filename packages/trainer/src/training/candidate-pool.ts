@@ -1,4 +1,4 @@
-import type { Random } from '@trm/core';
+import { type Random, allDecided, candidateCount, dropUnkept } from '@trm/core';
 import type { TrainingDataSource } from './training-data-source';
 
 /** A task's candidate sets in token space: what the trainer needs of its domain. */
@@ -123,7 +123,7 @@ export class CandidatePool {
         // Hints that let the rules decide everything teach nothing: then the bare puzzle.
         const hinted = mask.slice();
         this.hint(hinted, example.labels);
-        if (this.options.rules.narrow(example.tokens, hinted) && !decided(hinted, length, vocabulary)) mask.set(hinted);
+        if (this.options.rules.narrow(example.tokens, hinted) && !allDecided(hinted, vocabulary)) mask.set(hinted);
       }
       // A contradictory puzzle stays as it is: the rules close it at the first advance.
       this.options.rules.narrow(example.tokens, mask);
@@ -141,7 +141,7 @@ export class CandidatePool {
     const { length, vocabulary } = this.settings;
     const share = 0.6 * this.options.random.next();
     for (let position = 0; position < length; position++) {
-      if (count(mask, position, vocabulary) < 2 || this.options.random.next() >= share) continue;
+      if (candidateCount(mask, position, vocabulary) < 2 || this.options.random.next() >= share) continue;
       const label = labels[position]!;
       if (!mask[position * vocabulary + label]) continue;
       mask.fill(0, position * vocabulary, (position + 1) * vocabulary);
@@ -164,7 +164,7 @@ export class CandidatePool {
       for (let position = 0; position < length; position++) {
         const cell = (base + position) * vocabulary;
         for (let token = 0; token < vocabulary; token++) this.candidates[cell + token] = mask[position * vocabulary + token]!;
-        if (count(mask, position, vocabulary) < 2) continue;
+        if (candidateCount(mask, position, vocabulary) < 2) continue;
         // The target is what of the answer the state still holds (LDT): off the answer's path a
         // position that lost it has an empty target, so the network learns to empty it.
         let answers = 0;
@@ -188,7 +188,6 @@ export class CandidatePool {
   /** Advances every state on the step's outputs and flags the ones to replace. */
   advance(keepLogits: Float32Array, logits: Float32Array): PoolAdvance {
     const { batchSize, length, vocabulary, threshold, maxAge, temperature } = this.settings;
-    const cut = Math.log(threshold / (1 - threshold));
     const result: PoolAdvance = { eliminations: 0, unsound: 0, guesses: 0, solved: 0, contradicted: 0, aged: 0 };
     let onPathStates = 0;
     for (let slot = 0; slot < batchSize; slot++) {
@@ -196,22 +195,13 @@ export class CandidatePool {
       const before = mask.slice();
       const base = slot * length;
       const onPath = holdsAnswer(mask, this.labels, base, length, vocabulary);
-      for (let position = 0; position < length; position++) {
-        if (count(mask, position, vocabulary) < 2) continue;
-        for (let token = 0; token < vocabulary; token++) {
-          const index = position * vocabulary + token;
-          if (mask[index] && keepLogits[base * vocabulary + index]! < cut) {
-            mask[index] = 0;
-            result.eliminations++;
-          }
-        }
-      }
+      result.eliminations += dropUnkept(mask, keepLogits.subarray(base * vocabulary, (base + length) * vocabulary), vocabulary, threshold);
       if (onPath) {
         onPathStates++;
         if (!holdsAnswer(mask, this.labels, base, length, vocabulary)) result.unsound++;
       }
       let alive = this.options.rules.narrow(this.inputs[slot]!, mask);
-      if (alive && !decided(mask, length, vocabulary) && equal(mask, before)) {
+      if (alive && !allDecided(mask, vocabulary) && equal(mask, before)) {
         this.guess(mask, logits, base, temperature);
         result.guesses++;
         alive = this.options.rules.narrow(this.inputs[slot]!, mask);
@@ -219,7 +209,7 @@ export class CandidatePool {
       const age = ++this.ages[slot]!;
       let ended = true;
       if (!alive) result.contradicted++;
-      else if (decided(mask, length, vocabulary)) result.solved++;
+      else if (allDecided(mask, vocabulary)) result.solved++;
       else ended = false;
       if (age >= maxAge) {
         result.aged++;
@@ -237,7 +227,7 @@ export class CandidatePool {
     let position = -1;
     let fewest = Infinity;
     for (let at = 0; at < length; at++) {
-      const candidates = count(mask, at, vocabulary);
+      const candidates = candidateCount(mask, at, vocabulary);
       if (candidates > 1 && candidates < fewest) [fewest, position] = [candidates, at];
     }
     const weights: number[] = [];
@@ -264,17 +254,6 @@ export class CandidatePool {
     mask.fill(0, position * vocabulary, (position + 1) * vocabulary);
     mask[position * vocabulary + chosen] = 1;
   }
-}
-
-function count(mask: Uint8Array, position: number, vocabulary: number): number {
-  let total = 0;
-  for (let token = 0; token < vocabulary; token++) total += mask[position * vocabulary + token]!;
-  return total;
-}
-
-function decided(mask: Uint8Array, length: number, vocabulary: number): boolean {
-  for (let position = 0; position < length; position++) if (count(mask, position, vocabulary) !== 1) return false;
-  return true;
 }
 
 function holdsAnswer(mask: Uint8Array, labels: Int32Array, base: number, length: number, vocabulary: number): boolean {
