@@ -4,7 +4,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
-import { createMazeGenerator, formatMaze, maze } from '@trm/tasks-maze';
+import { arc } from '@trm/tasks-arc';
+import { createMazeGenerator, formatMaze, isValidShortestPath, maze, parseMazeString } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, sudoku, sudokuTokens } from '@trm/tasks-sudoku';
 
 const runtime = createNodeRuntime({ device: 'cpu', threads: 1 });
@@ -76,11 +77,25 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     await expect(solver.solve(formatSudoku(hard[0].puzzle), { searchSteps: 100, copies: 4 })).rejects.toThrow(expect.objectContaining({ field: 'options.copies' }));
     // A token model drops nothing: a keep threshold for it is a mistake to name, not to ignore.
     await expect(solver.solve(formatSudoku(hard[0].puzzle), { searchSteps: 100, keepThreshold: 0.5 })).rejects.toThrow(expect.objectContaining({ field: 'options.keepThreshold' }));
-    const mazes = await createSolver({ specialist: maze, runtime });
-    solvers.push(mazes);
-    const outcome = await mazes.solve(formatMaze(createMazeGenerator({ seed: 3, band: 'medium', split: 'test' }).next().maze), { searchSteps: 100 }).catch((error) => error);
+    const arcs = await createSolver({ specialist: arc, runtime });
+    solvers.push(arcs);
+    const outcome = await arcs.solve({ train: [{ input: [[1, 0]], output: [[0, 1]] }], test: [{ input: [[2, 0]] }] }, { searchSteps: 100 }).catch((error) => error);
     expect(InvalidInputError.isInstance(outcome)).toBe(true);
     expect(outcome.field).toBe('options.searchSteps');
+  });
+
+  it('mazes search too: the rules narrow exactly, so every answer is a valid shortest path and no branch dead-ends', async () => {
+    const solver = await createSolver({ specialist: maze, runtime });
+    solvers.push(solver);
+    const generator = createMazeGenerator({ seed: 12, band: 'hard', split: 'test' });
+    const inputs = Array.from({ length: 4 }, () => formatMaze(generator.next().maze));
+    const results = await solver.solveMany(inputs, { searchSteps: 400, maxSteps: 1 });
+    results.forEach((result, index) => {
+      expect(result.abstained).toBe(false);
+      expect(result.verified).toBe(true);
+      expect(isValidShortestPath(parseMazeString(inputs[index]), parseMazeString(result.answer, 'answer', { allowPath: true }))).toBe(true);
+      expect(result.cost.deadEnds).toBe(0);
+    });
   });
 
   it('the default sudoku specialist is the shipped candidate model and searches by default: right with its manifest’s keep threshold, and a wrong-dropping threshold costs fallbacks, not answers', async () => {

@@ -7,3 +7,4 @@ export { createMazeTrainingData } from './maze-training-data';
 export { parseMazeInput, mazeInputSchema, mazeLikeSide, type MazePuzzle, type MazeAnswer } from './maze-input';
 export { mazeTask, mazeModelUrl, packagedMazeModel, defaultTrainingBands, parseMazeAnswer } from './maze-task';
 export { createMaze, maze, type MazeSettings, type MazeSpecialist } from './maze-specialist';
+export { mazeDomain, feasiblePathCells } from './maze-domain';

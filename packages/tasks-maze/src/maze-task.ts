@@ -5,6 +5,7 @@ import { MAZE_SIDES, MAZE_SIZE, decodeMaze, encodeMaze, formatMaze, mazeSide, pa
 import { type MazeBand, createMazeGenerator, mazeBandOf, mazeBands } from './maze-generator';
 import { type MazeAnswer, type MazePuzzle, mazeInputSchema, mazeLikeSide, parseMazeInput } from './maze-input';
 import { isValidShortestPath } from './maze-rules';
+import { mazeDomain } from './maze-domain';
 import { createMazeTrainingData } from './maze-training-data';
 import { mazeVocabulary } from './maze-codec';
 
@@ -59,6 +60,8 @@ export const mazeTask: TaskV1<MazePuzzle, MazeAnswer> = {
   },
   verify: (input, answer) => isValidShortestPath(input.maze, answer),
   correctness: 'verify',
+  // Candidate sets per cell (on a shortest path or off it), narrowed exactly: a search is right or abstains.
+  domain: mazeDomain,
   accuracyMetric: 'valid-shortest-path',
   formatAnswer: formatMaze,
   formatInput: (input) => formatMaze(input.maze),

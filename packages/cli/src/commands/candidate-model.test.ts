@@ -52,6 +52,20 @@ describe('candidate models: trained, exported and searched through the CLI', () 
     expect(report.search).toBeDefined();
   });
 
+  it('a maze candidate model (conv, 10x10) trains on the maze domain and its search gives valid shortest paths, even when its drops are wrong', () => {
+    const out = join(work, 'maze-candidates');
+    const trained = trm('train', 'maze', '--input', 'candidates', '--size', '10', '--hidden', '16', '--batch-size', '4', '--steps', '3', '--out', out, '--threads', '1');
+    expect(trained.status, trained.stderr).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).architecture).toMatchObject({ input: 'candidates', mixer: 'conv' });
+    const data = join(work, 'mazes.csv');
+    expect(trm('data', 'maze', '--count', '6', '--size', '10', '--band', 'medium', '--split', 'test', '--seed', '9', '--out', data).status).toBe(0);
+    const evaluated = trm('eval', 'maze', '--data', data, '--model', join(out, 'manifest.json'), '--keep-threshold', '0.9', '--json', '--threads', '1');
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    const report = JSON.parse(evaluated.stdout);
+    expect(report).toMatchObject({ count: 6, wrong: 0, abstained: 0, exactAccuracy: 1 });
+    expect(report.search.meanEliminations).toBeGreaterThan(0);
+  });
+
   it('attention with 2-D rotary positions trains a candidate model whose manifest records rope and grid; --rope is refused off attention', () => {
     const out = join(work, 'attention');
     const trained = trm('train', 'sudoku', '--input', 'candidates', '--mixer', 'attention', '--rope', '2d', '--hidden', '16', '--batch-size', '4', '--steps', '2', '--out', out, '--threads', '1');
@@ -65,9 +79,9 @@ describe('candidate models: trained, exported and searched through the CLI', () 
     }
   });
 
-  it('refuses a candidate model or the relations mixer for a task without a domain, naming the flag', () => {
+  it('refuses a candidate model or the relations mixer for a task without a domain (ARC), naming the flag before asking for data', () => {
     for (const args of [['--input', 'candidates'], ['--mixer', 'relations'], ['--input', 'sets']]) {
-      const result = trm('train', 'maze', ...args, '--steps', '1', '--out', join(work, 'maze'));
+      const result = trm('train', 'arc', ...args, '--steps', '1', '--out', join(work, 'arc'));
       expect(result.status).toBe(2);
       expect(result.stderr).toMatch(args[0] === '--input' ? /--input/ : /--mixer/);
       expect(result.stderr).not.toMatch(/at .*\.js:\d+/);

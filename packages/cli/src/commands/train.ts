@@ -109,6 +109,7 @@ export async function trainCommand(argv: string[], io: CliIo) {
   const values = parseTrainArguments(argv, spec!, training);
   const taskOptions = taskOptionValues(training.options, values);
   const grid = planGrid(task, values);
+  candidateInput(task, values); // a flag the task cannot take is refused before its data is made
   const schedule = planSchedule(task, values);
   const model = await planModel(task, training, values, taskOptions, grid, schedule.seed);
   // A task whose parts disagree (encode length, decode, verify) fails here, naming the part, not at solve time.
