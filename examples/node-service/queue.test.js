@@ -235,7 +235,8 @@ describe.skipIf(!haveRedis)('queue mode (BullMQ on Redis)', () => {
     }, 180_000);
 
     it('hang-ups and deadlines cross the queue: the job is aborted on its worker and its slots free', async () => {
-      const deployment = await deploy(redis.url, { queueName: 'cancel-test', app: { deadlineMs: 2_000 }, listen: true });
+      // A deadline the hang-up comes well before, even on a loaded machine (at 2 s a busy CI run once hit it first).
+      const deployment = await deploy(redis.url, { queueName: 'cancel-test', app: { deadlineMs: 6_000 }, listen: true });
       const { port, queue } = deployment;
       try {
         // Mazes told to think for 4096 steps: minutes of work each, unless cancelled.
