@@ -142,7 +142,7 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
   }
   const pageState = (page) => page.evaluate(() => ({ ...document.body.dataset, text: document.getElementById('puzzle').value, badge: document.getElementById('badge').className, error: document.getElementById('error').textContent }));
 
-  it('Search mode on a forum-hardest puzzle: pencil marks narrow while it searches, branch points and dead ends shown, and the answer is right', async () => {
+  it('Search mode on a forum-hardest puzzle: pencil marks narrow while it searches, branch points and dead ends shown, and the answer is right; on a maze too', async () => {
     const { page, errors } = await openPage();
     const hardest = '........1.....2.34..5.4.6....6.7.4...1.8.4...8..3....2..94......6...59..75..9....';
     await page.check('#search');
@@ -166,9 +166,24 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     marks.forEach((digits, cell) => {
       if (digits) expect(digits).toContain(state.answer[cell]);
     });
-    // Maze mode offers no search.
+    // Maze mode searches on its own candidate sets: a valid shortest path, no dead end, open cells tinted on the way.
     await page.selectOption('#task', 'maze');
-    expect(await page.isVisible('#search')).toBe(false);
+    expect(await page.isChecked('#search')).toBe(true);
+    await page.click('#generate');
+    const mazeText = await page.inputValue('#puzzle');
+    await page.click('#solve');
+    await page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
+    const mazeState = await pageState(page);
+    expect(errors).toEqual([]);
+    expect(mazeState.verified).toBe('true');
+    expect(isValidShortestPath(parseMazeString(mazeText), parseMazeString(mazeState.answer, 'answer', { allowPath: true }))).toBe(true);
+    expect(await page.textContent('#search-stats')).toMatch(/^\d+ branch points, 0 dead ends$/);
+    await page.evaluate(() => {
+      const scrub = document.getElementById('scrub');
+      scrub.value = '1';
+      scrub.dispatchEvent(new Event('input'));
+    });
+    expect(await page.locator('#board .cell.open').count()).toBeGreaterThan(0);
     await page.close();
   }, 180_000);
 

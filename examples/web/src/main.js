@@ -114,7 +114,10 @@ const tasks = {
       return Number($('size').value);
     },
     example: null,
-    render(board, grid, { answer, tokenConfidence, previous } = {}) {
+    // Search states name each free cell's candidates: 'o' on the path, ' ' off it, ' o' still open.
+    decided: (candidates) => candidates.map((names) => (names === 'o' ? MazeCell.path : 0)),
+    render(board, grid, { answer, tokenConfidence, previous, candidates } = {}) {
+      if (candidates) answer = this.decided(candidates);
       const side = mazeSide(grid);
       board.className = 'board maze';
       board.setAttribute('role', 'img');
@@ -128,9 +131,10 @@ const tasks = {
           const kind = grid[cell];
           const onPath = kind === MazeCell.free && answer?.[cell] === MazeCell.path;
           const changed = previous && kind === MazeCell.free && (previous[cell] === MazeCell.path) !== onPath;
-          element.className = ['cell', kind === MazeCell.wall ? 'wall' : kind === MazeCell.start ? 'start' : kind === MazeCell.goal ? 'goal' : '', onPath ? 'path' : '', changed ? 'changed' : ''].filter(Boolean).join(' ');
-          // Path cells the model proposes, shaded by its confidence in each.
-          if (onPath) element.style.background = shade(tokenConfidence ? tokenConfidence[cell] : 1);
+          const open = kind === MazeCell.free && candidates?.[cell]?.length > 1;
+          element.className = ['cell', kind === MazeCell.wall ? 'wall' : kind === MazeCell.start ? 'start' : kind === MazeCell.goal ? 'goal' : '', onPath ? 'path' : '', open ? 'open' : '', changed ? 'changed' : ''].filter(Boolean).join(' ');
+          // Path cells the model proposes, shaded by its confidence in each (a search's decided ones in full).
+          if (onPath) element.style.background = shade(tokenConfidence && !candidates ? tokenConfidence[cell] : 1);
           return element;
         }),
       );
@@ -236,7 +240,7 @@ function solve() {
   const grid = task.parse(text);
   if (taskName === 'maze' && [...$('size').options].some((option) => Number(option.value) === mazeSide(grid))) $('size').value = String(mazeSide(grid));
   const device = $('device').value;
-  const search = taskName === 'sudoku' && $('search').checked;
+  const search = $('search').checked;
   run = { id: ++runs, taskName, device, text, grid, frames: [], shown: 0, result: null, lastShownAt: 0, timer: null };
   setState('loading');
   $('badge').textContent = 'thinking...';
@@ -275,7 +279,8 @@ function showFrame(index) {
 
 /** What a frame drew: a search state's decided digits, else the model's answer. */
 function digitsOf(frame) {
-  return frame?.candidates ? frame.candidates.map((digits) => (digits.length === 1 ? Number(digits) : 0)) : frame?.value;
+  if (!frame?.candidates) return frame?.value;
+  return run?.taskName === 'maze' ? tasks.maze.decided(frame.candidates) : frame.candidates.map((digits) => (digits.length === 1 ? Number(digits) : 0));
 }
 
 /** A search's progress: branch points and dead ends so far. */

@@ -8,8 +8,9 @@ import { maze } from '@trm/tasks-maze';
 import { sudoku, sudokuTokens } from '@trm/tasks-sudoku';
 
 // Per task, the model each mode runs: 'search' the sudoku candidate model (it reads pencil marks
-// and always searches: right or abstain), 'rewrite' the token models that rewrite the whole answer each step.
-const specialists = { sudoku: { search: sudoku, rewrite: sudokuTokens }, maze: { rewrite: maze } };
+// and always searches: right or abstain) or the maze model searching on the maze's candidate sets,
+// 'rewrite' the token models that rewrite the whole answer each step.
+const specialists = { sudoku: { search: sudoku, rewrite: sudokuTokens }, maze: { search: maze, rewrite: maze } };
 const solvers = new Map(); // one loaded model per task, mode and device
 const running = new Map(); // id -> AbortController
 
@@ -35,7 +36,10 @@ async function solve({ id, task, device, input, fixedSteps, threads, search }) {
     const mode = search && specialists[task].search ? 'search' : 'rewrite';
     const solver = await solverFor(task, device, id, threads, mode);
     if (controller.signal.aborted) return;
+    // A token model searches when asked: one network step per state, at most 2,000, then it abstains.
+    const searching = mode === 'search' && solver.model.manifest.architecture.input !== 'candidates' ? { searchSteps: 2000, maxSteps: 1 } : {};
     const result = await solver.solve(input, {
+      ...searching,
       ...(mode === 'rewrite' && fixedSteps ? { fixedSteps } : {}),
       signal: controller.signal,
       onStep: ({ step, answers: [current] }) => {
