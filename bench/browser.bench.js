@@ -11,7 +11,9 @@ import { createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { createWebRuntime } from '@trm/runtime-web';
 import { createMazeGenerator, formatMaze, maze } from '@trm/tasks-maze';
-import { createSudokuGenerator, formatSudoku, sudoku } from '@trm/tasks-sudoku';
+import { createSudokuGenerator, formatSudoku, sudokuTokens as sudoku } from '@trm/tasks-sudoku';
+// The sudoku token model: fixed steps time it, comparable with this bench's earlier lines (the default
+// candidate model runs one step per search state; `pnpm bench sudoku-search` times it).
 import { launchChromium, serveDist } from '../examples/web/serve-dist.js';
 
 const chromiumPath = process.env.TRM_CHROMIUM ?? '/usr/bin/chromium';

@@ -4,7 +4,9 @@
 // GFLOP/s the loop reaches against a raw onnxruntime matmul of the model's largest shape.
 import { createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
-import { createSudokuGenerator, formatSudoku, sudoku } from '@trm/tasks-sudoku';
+import { createSudokuGenerator, formatSudoku, sudokuTokens as sudoku } from '@trm/tasks-sudoku';
+// The sudoku token model: fixed steps time it, comparable with this bench's earlier lines (the default
+// candidate model runs one step per search state; `pnpm bench sudoku-search` times it).
 import { cpus } from 'node:os';
 import { measureModelMatmulPeak, stepFlopsPerSample } from './matmul-peak.js';
 

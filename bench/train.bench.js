@@ -4,7 +4,8 @@
 // shapes measured in the same process.
 import { cpus } from 'node:os';
 import { OrtTrmTrainer, TfjsTrmTrainer, initializeTfjsBackend } from '@trm/trainer';
-import { createSudokuTrainingData, sudoku } from '@trm/tasks-sudoku';
+import { createSudokuTrainingData, sudokuTokens as sudoku } from '@trm/tasks-sudoku';
+// The sudoku token model's configuration, comparable with this bench's earlier lines.
 import { MAZE_SIZE, createMazeTrainingData, maze } from '@trm/tasks-maze';
 import { parseModelManifest, withGrid } from '@trm/core';
 import { measureModelMatmulPeak, trainingStepFlopsPerSample } from './matmul-peak.js';

@@ -249,6 +249,52 @@ export class OnnxAutodiffOps implements TensorOps<TracedTensor> {
     return this.emit('OneHot', [wideIds, depthTensor, values], [...ids.shape, depth], { axis: -1 });
   }
 
+  /**
+   * The k x k neighbourhood matmul as one taped op with its own backward: the weight's gradient is
+   * taps^T times the output's gradient, and the grid's is the gradient's own neighbourhood times the
+   * weight's blocks in reverse order, each transposed (dX[q] = sum_k dY[q - o_k] W_k^T). Composed from
+   * primitives instead, the backward would pad each tap's gradient back to the full padded grid and
+   * sum them: nine full-size tensors per use.
+   */
+  gridConv(grid: TracedTensor, weight: TracedTensor, size: number, dilation: number): TracedTensor {
+    const [batch, height, width, channels] = grid.shape as [number, number, number, number];
+    const taps = this.neighbourhood(grid, size, dilation);
+    const outputs = weight.shape[1]!;
+    const blocks = size * size;
+    const output = this.emit('MatMul', [taps, weight], [batch, height, width, outputs]);
+    return this.record(output, [grid, weight], (gradient, needed) => {
+      let dGrid: TracedTensor | null = null;
+      let dWeight: TracedTensor | null = null;
+      if (needed[0]) {
+        const split = this.reshapeTo(weight, [blocks, channels, outputs]);
+        const order = this.int64s(Array.from({ length: blocks }, (_, index) => blocks - 1 - index));
+        const reversed = this.emit('Gather', [split, order], [blocks, channels, outputs], { axis: 0 });
+        const flipped = this.reshapeTo(this.emit('Transpose', [reversed], [blocks, outputs, channels], { perm: [0, 2, 1] }), [blocks * outputs, channels]);
+        dGrid = this.emit('MatMul', [this.neighbourhood(gradient, size, dilation), flipped], grid.shape);
+      }
+      if (needed[1]) {
+        const rows = batch * height * width;
+        dWeight = this.emit('MatMul', [this.transposeLast(this.reshapeTo(taps, [rows, blocks * channels])), this.reshapeTo(gradient, [rows, outputs])], weight.shape);
+      }
+      return [dGrid, dWeight];
+    });
+  }
+
+  /** [B, H, W, C] to its k x k neighbourhoods side by side, [B, H, W, k*k*C] (zero outside); not taped. */
+  private neighbourhood(x: TracedTensor, size: number, dilation: number): TracedTensor {
+    const [batch, height, width, channels] = x.shape as [number, number, number, number];
+    const reach = (dilation * (size - 1)) / 2;
+    const padded = this.emit('Pad', [x, this.int64s([0, reach, reach, 0, 0, reach, reach, 0])], [batch, height + 2 * reach, width + 2 * reach, channels]);
+    const taps: TracedTensor[] = [];
+    for (let dy = -reach; dy <= reach; dy += dilation) {
+      const rows = this.emit('Slice', [padded, this.int64s([reach + dy]), this.int64s([reach + dy + height]), this.int64s([1])], [batch, height, width + 2 * reach, channels]);
+      for (let dx = -reach; dx <= reach; dx += dilation) {
+        taps.push(this.emit('Slice', [rows, this.int64s([reach + dx]), this.int64s([reach + dx + width]), this.int64s([2])], [batch, height, width, channels]));
+      }
+    }
+    return this.emit('Concat', taps, [batch, height, width, size * size * channels], { axis: 3 });
+  }
+
   constant(name: string, values: Float32Array, shape: number[]): TracedTensor {
     return { name: this.graph.initializer(name, OnnxType.float, shape, values), shape };
   }

@@ -46,6 +46,12 @@ export interface TensorOps<T> {
   embed(ids: T, table: T): T;
   /** A constant tensor (RoPE tables). */
   constant(name: string, values: Float32Array, shape: number[]): T;
+  /**
+   * Optional: a lowering's own k x k neighbourhood matmul of a grid [B, H, W, D] (zero outside)
+   * with weight [k*k*D, N], taps in row-major order of their offsets, `dilation` apart. Without it
+   * the network composes pad, slices, concat and linear (`gridConvByTaps`).
+   */
+  gridConv?(grid: T, weight: T, size: number, dilation: number): T;
 }
 
 /** A slice end as an index: missing is the axis's size, negative counts back from it. */

@@ -26,6 +26,23 @@ export function rotaryAngles(architecture: Architecture): Float32Array {
 }
 
 /**
+ * A k x k neighbourhood matmul from primitives: the grid zero-padded, each tap the padded grid
+ * shifted by (dy, dx) (ends count from the end, so any size works), the taps side by side times
+ * the weight [k*k*D, N].
+ */
+export function gridConvByTaps<T>(ops: TensorOps<T>, grid: T, weight: T, size: number, dilation: number): T {
+  const reach = (dilation * (size - 1)) / 2;
+  const padded = ops.pad(grid, [0, reach, reach, 0, 0, reach, reach, 0]);
+  const shifted = (x: T, axis: number, offset: number) => ops.slice(x, axis, reach + offset, offset - reach < 0 ? offset - reach : undefined);
+  const taps: T[] = [];
+  for (let dy = -reach; dy <= reach; dy += dilation) {
+    const rows = shifted(padded, 1, dy);
+    for (let dx = -reach; dx <= reach; dx += dilation) taps.push(shifted(rows, 2, dx));
+  }
+  return ops.linear(ops.concat(taps, 3), weight);
+}
+
+/**
  * The TRM network, written once against TensorOps. The trainer lowers it to tfjs and the
  * exporter to ONNX.
  *
@@ -100,18 +117,11 @@ export function createTrmNetwork<T>(ops: TensorOps<T>, architecture: Architectur
   const convMix = (h: T, layer: number) => {
     const { height, width } = architecture.grid!;
     const { size, dilation } = convKernel(architecture);
-    const reach = (dilation * (size - 1)) / 2;
     const cells = ops.slice(h, 1, prefix);
     const grid = ops.toGrid(cells, height, width, hidden);
-    const padded = ops.pad(grid, [0, reach, reach, 0, 0, reach, reach, 0]);
-    // Each tap is the padded grid shifted by (dy, dx); ends count from the end, so any size works.
-    const shifted = (x: T, axis: number, offset: number) => ops.slice(x, axis, reach + offset, offset - reach < 0 ? offset - reach : undefined);
-    const taps: T[] = [];
-    for (let dy = -reach; dy <= reach; dy += dilation) {
-      const rows = shifted(padded, 1, dy);
-      for (let dx = -reach; dx <= reach; dx += dilation) taps.push(shifted(rows, 2, dx));
-    }
-    let local = ops.fromGrid(ops.linear(ops.concat(taps, 3), ops.parameter(`layers.${layer}.conv`)), hidden);
+    const weight = ops.parameter(`layers.${layer}.conv`);
+    const mixedGrid = ops.gridConv ? ops.gridConv(grid, weight, size, dilation) : gridConvByTaps(ops, grid, weight, size, dilation);
+    let local = ops.fromGrid(mixedGrid, hidden);
     // [B, 1, D] added to every cell: the only way the puzzle embedding reaches the grid.
     if (architecture.prefixToCells) local = ops.add(local, ops.linear(ops.slice(h, 1, 0, 1), ops.parameter(`layers.${layer}.broadcast`)));
     const pooled = ops.linear(ops.mean(cells, 1), ops.parameter(`layers.${layer}.pool`));
