@@ -7,12 +7,12 @@ import { cpus } from 'node:os';
 import { createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { createMazeGenerator, formatMaze, maze } from '@trm/tasks-maze';
+import { searchCosts } from './search-costs.js';
 
 const threads = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
 const count = Number(process.env.TRM_BENCH_MAZES ?? 64);
 const runtime = createNodeRuntime({ device: 'cpu', threads });
 const solver = await createSolver({ specialist: maze, runtime });
-const quantile = (values, share) => values.toSorted((a, b) => a - b)[Math.min(values.length - 1, Math.floor(share * values.length))];
 for (const [band, seed] of [['medium', 8101], ['hard', 8102]]) {
   const generator = createMazeGenerator({ seed, band, split: 'test' });
   const mazes = Array.from({ length: count }, () => formatMaze(generator.next().maze));
@@ -25,7 +25,6 @@ for (const [band, seed] of [['medium', 8101], ['hard', 8102]]) {
       const seconds = (performance.now() - started) / 1000;
       const right = results.filter((result) => result.verified).length;
       const abstained = results.filter((result) => result.abstained).length;
-      const steps = results.map((result) => result.cost.sampleSteps);
       console.log(
         JSON.stringify({
           bench: 'maze-search',
@@ -41,11 +40,7 @@ for (const [band, seed] of [['medium', 8101], ['hard', 8102]]) {
           right,
           wrong: results.length - right - abstained,
           abstained,
-          networkStepsMedian: quantile(steps, 0.5),
-          networkStepsP99: quantile(steps, 0.99),
-          ...(mode === 'search'
-            ? { branchesMedian: quantile(results.map((result) => result.cost.branches), 0.5), branchesP99: quantile(results.map((result) => result.cost.branches), 0.99), deadEndsMean: results.reduce((sum, result) => sum + result.cost.deadEnds, 0) / results.length }
-            : {}),
+          ...searchCosts(results, { searched: mode === 'search' }),
         }),
       );
     }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { sudoku, sudokuTokens } from '@trm/tasks-sudoku';
+import { searchCosts } from './search-costs.js';
 
 const folder = process.env.TRM_SUDOKU_DATA ?? new URL('../../shared/data/sudoku', import.meta.url).pathname;
 const threads = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
@@ -40,8 +41,6 @@ const sets = [
 const runtime = createNodeRuntime({ device: 'cpu', threads });
 const solver = await createSolver({ specialist: sudokuTokens, runtime });
 const setsSolver = await createSolver({ specialist: sudoku, runtime });
-const mean = (results, value) => Number((results.reduce((sum, result) => sum + value(result), 0) / results.length).toFixed(2));
-const quantile = (values, share) => values.toSorted((a, b) => a - b)[Math.min(values.length - 1, Math.floor(share * values.length))];
 for (const [file, data] of sets) {
   if (!data) {
     console.log(JSON.stringify({ bench: 'sudoku-search', data: file, skipped: `not found in ${folder}` }));
@@ -55,7 +54,6 @@ for (const [file, data] of sets) {
       const seconds = (performance.now() - started) / 1000;
       const right = results.filter((result, index) => result.verified && result.answer === data[index].answer).length;
       const abstained = results.filter((result) => result.abstained).length;
-      const steps = results.map((result) => result.cost.sampleSteps);
       console.log(
         JSON.stringify({
           bench: 'sudoku-search',
@@ -70,16 +68,7 @@ for (const [file, data] of sets) {
           right,
           wrong: results.length - right - abstained,
           abstained,
-          networkStepsMedian: quantile(steps, 0.5),
-          networkStepsP99: quantile(steps, 0.99),
-          ...(mode !== 'model' ? {
-            branchesMedian: quantile(results.map((result) => result.cost.branches), 0.5),
-            branchesP99: quantile(results.map((result) => result.cost.branches), 0.99),
-            branchesMean: mean(results, (result) => result.cost.branches),
-            deadEndsMean: mean(results, (result) => result.cost.deadEnds),
-            eliminationsMean: mean(results, (result) => result.cost.eliminations ?? 0),
-            fallbacksMean: mean(results, (result) => result.cost.fallbacks ?? 0),
-          } : {}),
+          ...searchCosts(results, { searched: mode !== 'model' }),
         }),
       );
     }

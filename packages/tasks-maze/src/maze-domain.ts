@@ -1,5 +1,5 @@
 import type { TaskDomainV1 } from '@trm/core';
-import { MazeCell, mazeSide, mazeVocabulary } from './maze-codec';
+import { MazeCell, mazeVocabulary } from './maze-codec';
 import type { MazePuzzle } from './maze-input';
 import { findCell, mazeDistances } from './maze-search';
 
@@ -15,10 +15,7 @@ const V = mazeVocabulary.length;
  */
 export function feasiblePathCells(maze: ArrayLike<number>, mask: Uint8Array): { feasible: Uint8Array; layer: Int32Array; shortest: number } | null {
   const cells = maze.length;
-  const start = findCell(maze, MazeCell.start);
-  const goal = findCell(maze, MazeCell.goal);
-  if (start < 0 || goal < 0) return null;
-  const shortest = mazeDistances(maze, start, (cell) => maze[cell] !== MazeCell.wall)[goal]!;
+  const { start, goal, shortest } = endsOf(maze);
   if (shortest < 0) return null;
   const onPath = (cell: number) => mask[cell * V + MazeCell.path] === 1;
   const offPath = (cell: number) => mask[cell * V + MazeCell.free] === 1;
@@ -36,35 +33,35 @@ export function feasiblePathCells(maze: ArrayLike<number>, mask: Uint8Array): { 
     if (k <= 0 || k >= shortest || decidedAt[k] !== -1) return null;
     decidedAt[k] = cell;
   }
-  const usable = (cell: number) => allowed(cell) && layer[cell]! >= 0 && layer[cell]! <= shortest && (decidedAt[layer[cell]!] === -1 || decidedAt[layer[cell]!] === cell || cell === start || cell === goal);
-  const side = mazeSide(maze);
-  const neighbours = (cell: number) => {
-    const out: number[] = [];
-    if (cell >= side) out.push(cell - side);
-    if (cell < cells - side) out.push(cell + side);
-    if (cell % side > 0) out.push(cell - 1);
-    if (cell % side < side - 1) out.push(cell + 1);
-    return out;
+  const usable = (cell: number) => {
+    const k = layer[cell]!;
+    return allowed(cell) && k >= 0 && k <= shortest && (decidedAt[k] === -1 || decidedAt[k] === cell || cell === start || cell === goal);
   };
-  // Forward from S and backward from G along layer steps of +1, through usable cells.
-  const order = Array.from({ length: cells }, (_, cell) => cell).filter((cell) => usable(cell)).sort((a, b) => layer[a]! - layer[b]!);
-  const forward = new Uint8Array(cells);
-  const backward = new Uint8Array(cells);
-  forward[start] = 1;
-  for (const cell of order) {
-    if (!forward[cell] || cell === goal) continue;
-    for (const next of neighbours(cell)) if (usable(next) && layer[next] === layer[cell]! + 1) forward[next] = 1;
-  }
-  backward[goal] = 1;
-  for (let index = order.length - 1; index >= 0; index--) {
-    const cell = order[index]!;
-    if (!backward[cell] || cell === start) continue;
-    for (const previous of neighbours(cell)) if (usable(previous) && layer[previous] === layer[cell]! - 1) backward[previous] = 1;
-  }
-  if (!forward[goal]) return null;
+  // Neighbours in the allowed graph differ by at most one layer, so a usable path as short as the
+  // layers allow climbs one layer a move: reached from S in `layer` moves, reaching G in the rest.
+  const fromStart = mazeDistances(maze, start, usable);
+  const toGoal = mazeDistances(maze, goal, usable);
+  if (fromStart[goal] !== shortest) return null;
   const feasible = new Uint8Array(cells);
-  for (let cell = 0; cell < cells; cell++) feasible[cell] = maze[cell] === MazeCell.free && forward[cell] && backward[cell] ? 1 : 0;
+  for (let cell = 0; cell < cells; cell++) {
+    const k = layer[cell]!;
+    feasible[cell] = maze[cell] === MazeCell.free && k > 0 && fromStart[cell] === k && toGoal[cell] === shortest - k ? 1 : 0;
+  }
   return { feasible, layer, shortest };
+}
+
+/** S, G and the shortest S-G length of a maze (-1 when unreachable), once per maze: a search asks per state. */
+const ends = new WeakMap<object, { start: number; goal: number; shortest: number }>();
+function endsOf(maze: ArrayLike<number>): { start: number; goal: number; shortest: number } {
+  let known = ends.get(maze);
+  if (!known) {
+    const start = findCell(maze, MazeCell.start);
+    const goal = findCell(maze, MazeCell.goal);
+    const shortest = start < 0 || goal < 0 ? -1 : mazeDistances(maze, start, (cell) => maze[cell] !== MazeCell.wall)[goal]!;
+    known = { start, goal, shortest };
+    ends.set(maze, known);
+  }
+  return known;
 }
 
 /** The candidates of each free cell that a shortest path fitting the state allows: 'o' where one passes, free where one avoids it. */

@@ -1,4 +1,5 @@
 import { type TensorOps, resolveEnd } from '../network/tensor-ops';
+import { gridTaps } from '../network/trm-network';
 import { OnnxGraphBuilder, OnnxType } from '../onnx/onnx-graph';
 import type { TapeEntry, TracedTensor } from './traced-tensor';
 
@@ -280,19 +281,15 @@ export class OnnxAutodiffOps implements TensorOps<TracedTensor> {
     });
   }
 
-  /** [B, H, W, C] to its k x k neighbourhoods side by side, [B, H, W, k*k*C] (zero outside); not taped. */
+  /** [B, H, W, C] to its k x k neighbourhoods side by side (`gridTaps`), not taped: `gridConv` has its own backward. */
   private neighbourhood(x: TracedTensor, size: number, dilation: number): TracedTensor {
-    const [batch, height, width, channels] = x.shape as [number, number, number, number];
-    const reach = (dilation * (size - 1)) / 2;
-    const padded = this.emit('Pad', [x, this.int64s([0, reach, reach, 0, 0, reach, reach, 0])], [batch, height + 2 * reach, width + 2 * reach, channels]);
-    const taps: TracedTensor[] = [];
-    for (let dy = -reach; dy <= reach; dy += dilation) {
-      const rows = this.emit('Slice', [padded, this.int64s([reach + dy]), this.int64s([reach + dy + height]), this.int64s([1])], [batch, height, width + 2 * reach, channels]);
-      for (let dx = -reach; dx <= reach; dx += dilation) {
-        taps.push(this.emit('Slice', [rows, this.int64s([reach + dx]), this.int64s([reach + dx + width]), this.int64s([2])], [batch, height, width, channels]));
-      }
+    const recording = this.recording;
+    this.recording = false;
+    try {
+      return gridTaps(this, x, size, dilation);
+    } finally {
+      this.recording = recording;
     }
-    return this.emit('Concat', taps, [batch, height, width, size * size * channels], { axis: 3 });
   }
 
   constant(name: string, values: Float32Array, shape: number[]): TracedTensor {

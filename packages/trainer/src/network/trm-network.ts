@@ -26,11 +26,10 @@ export function rotaryAngles(architecture: Architecture): Float32Array {
 }
 
 /**
- * A k x k neighbourhood matmul from primitives: the grid zero-padded, each tap the padded grid
- * shifted by (dy, dx) (ends count from the end, so any size works), the taps side by side times
- * the weight [k*k*D, N].
+ * A grid's k x k neighbourhoods side by side, from primitives: the grid zero-padded, each tap the
+ * padded grid shifted by (dy, dx) (ends count from the end, so any size works), [B, H, W, k*k*D].
  */
-export function gridConvByTaps<T>(ops: TensorOps<T>, grid: T, weight: T, size: number, dilation: number): T {
+export function gridTaps<T>(ops: TensorOps<T>, grid: T, size: number, dilation: number): T {
   const reach = (dilation * (size - 1)) / 2;
   const padded = ops.pad(grid, [0, reach, reach, 0, 0, reach, reach, 0]);
   const shifted = (x: T, axis: number, offset: number) => ops.slice(x, axis, reach + offset, offset - reach < 0 ? offset - reach : undefined);
@@ -39,7 +38,12 @@ export function gridConvByTaps<T>(ops: TensorOps<T>, grid: T, weight: T, size: n
     const rows = shifted(padded, 1, dy);
     for (let dx = -reach; dx <= reach; dx += dilation) taps.push(shifted(rows, 2, dx));
   }
-  return ops.linear(ops.concat(taps, 3), weight);
+  return ops.concat(taps, 3);
+}
+
+/** The k x k neighbourhood matmul from primitives: the taps times the weight [k*k*D, N]. */
+export function gridConvByTaps<T>(ops: TensorOps<T>, grid: T, weight: T, size: number, dilation: number): T {
+  return ops.linear(gridTaps(ops, grid, size, dilation), weight);
 }
 
 /**
