@@ -21,9 +21,10 @@ for (const [specialist, side] of [[maze, 30], [attention, 30], [maze, 48]]) {
   const manifest = side === 30 ? solver.model.manifest : solver.model.withGrid({ height: side, width: side }).manifest;
   const flopsPerStep = stepFlopsPerSample(manifest);
   for (const batchSize of [1, 64]) {
-    for (const [mode, halting] of [['fixed', { fixedSteps: 16 }], ['adaptive', { maxSteps: 16 }]]) {
+    // The network alone (searchSteps 0: the shipped maze model searches by default).
+    for (const [mode, halting] of [['fixed', { fixedSteps: 16, searchSteps: 0 }], ['adaptive', { maxSteps: 16, searchSteps: 0 }]]) {
       const inputs = mazes.slice(0, batchSize === 1 ? 4 : 64);
-      await solver.solveMany(inputs.slice(0, 1), { fixedSteps: 1, batchSize }); // warm-up
+      await solver.solveMany(inputs.slice(0, 1), { fixedSteps: 1, searchSteps: 0, batchSize }); // warm-up
       const started = performance.now();
       const results = await solver.solveMany(inputs, { ...halting, batchSize });
       const seconds = (performance.now() - started) / 1000;

@@ -241,7 +241,7 @@ describe('node service under clients that hang up, stall or nest deeply', () => 
     const { port } = app.server.address();
     try {
       const started = Date.now();
-      const response = await fetch(`http://127.0.0.1:${port}/solve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: mazes[0], options: { fixedSteps: 128 } }) });
+      const response = await fetch(`http://127.0.0.1:${port}/solve`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: mazes[0], options: { fixedSteps: 128, searchSteps: 0 } }) });
       // The property: it outlasted the 300 ms request timeout and still came back whole.
       expect(Date.now() - started).toBeGreaterThan(300);
       expect(response.status).toBe(200);

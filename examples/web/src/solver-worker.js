@@ -36,8 +36,11 @@ async function solve({ id, task, device, input, fixedSteps, threads, search }) {
     const mode = search && specialists[task].search ? 'search' : 'rewrite';
     const solver = await solverFor(task, device, id, threads, mode);
     if (controller.signal.aborted) return;
-    // A token model searches when asked: one network step per state, at most 2,000, then it abstains.
-    const searching = mode === 'search' && solver.model.manifest.architecture.input !== 'candidates' ? { searchSteps: 2000, maxSteps: 1 } : {};
+    // A token model searches when asked (one network step per state, at most 2,000, then it
+    // abstains), or by default where its manifest says so (mazes): the rewrite mode turns that off.
+    const { architecture, search: searchDefaults } = solver.model.manifest;
+    const searchesByDefault = architecture.input === 'candidates' || searchDefaults?.steps !== undefined;
+    const searching = mode === 'search' ? (searchesByDefault ? {} : { searchSteps: 2000, maxSteps: 1 }) : searchDefaults?.steps !== undefined ? { searchSteps: 0 } : {};
     const result = await solver.solve(input, {
       ...searching,
       ...(mode === 'rewrite' && fixedSteps ? { fixedSteps } : {}),
@@ -60,9 +63,11 @@ async function solve({ id, task, device, input, fixedSteps, threads, search }) {
 async function bench({ id, task, device, puzzles, steps, threads }) {
   try {
     const solver = await solverFor(task, device, id, threads);
-    await solver.solve(puzzles[0], { fixedSteps: steps }); // warm-up
+    // The network alone, also for a model that searches by default (mazes).
+    const options = { fixedSteps: steps, ...(solver.model.manifest.search?.steps !== undefined ? { searchSteps: 0 } : {}) };
+    await solver.solve(puzzles[0], options); // warm-up
     const started = performance.now();
-    for (const puzzle of puzzles) await solver.solve(puzzle, { fixedSteps: steps });
+    for (const puzzle of puzzles) await solver.solve(puzzle, options);
     postMessage({ type: 'bench', id, puzzlesPerSecond: puzzles.length / ((performance.now() - started) / 1000), threads: threads ?? (crossOriginIsolated ? navigator.hardwareConcurrency : 1) });
   } catch (error) {
     postMessage({ type: 'bench', id, error: describe(error) });

@@ -13,6 +13,8 @@ export const haltingFlags = {
   seed: { type: 'string' },
   'search-steps': { type: 'string' },
   'keep-threshold': { type: 'string' },
+  dive: { type: 'boolean' },
+  'no-dive': { type: 'boolean' },
 } as const;
 
 const flagOf = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '--fixed-steps', verifySteps: '--verify-steps', patience: '--patience', copies: '--copies', noise: '--noise', seed: '--seed', searchSteps: '--search-steps', keepThreshold: '--keep-threshold' } as const;
@@ -24,7 +26,9 @@ const flagOf = { maxSteps: '--max-steps', minSteps: '--min-steps', fixedSteps: '
  * test-time augmentation; --noise S: latent noise on every copy but the first; --seed.
  * --search-steps N: search the task's candidate sets (narrow, branch) up to N network steps per
  * input, abstaining past it. --keep-threshold P: a candidate model's search drops candidates kept
- * with probability under P (default: the manifest's search.keepThreshold, else 0.1).
+ * with probability under P (default: the manifest's search.keepThreshold, else 0.1). --dive /
+ * --no-dive: follow a network step's scores down, stepping again only after a dead end (default:
+ * the manifest's search.dive).
  */
 export function solveOptionsFromFlags(values: Record<string, unknown>): { options: SolveOptionsV1; resolved: ResolvedSolveOptions } {
   // Each flag is checked against the library's own bounds (read from its schema), so a message
@@ -39,6 +43,8 @@ export function solveOptionsFromFlags(values: Record<string, unknown>): { option
   const options: SolveOptionsV1 = Object.fromEntries(
     (Object.keys(flagOf) as (keyof typeof flagOf)[]).map((key) => [key, read(key)] as const).filter(([, value]) => value !== undefined),
   );
+  if (values.dive === true && values['no-dive'] === true) throw new InvalidInputError({ field: '--dive', message: 'give --dive or --no-dive, not both' });
+  if (values.dive === true || values['no-dive'] === true) options.dive = values.dive === true;
   try {
     return { options, resolved: resolveSolveOptions(options, 'flags') };
   } catch (error) {

@@ -172,18 +172,29 @@ describe('trm CLI for mazes', () => {
     const out = join(directory, 'eval-mazes.csv');
     await run(['data', 'maze', '--count', '2', '--band', 'short', '--seed', '6', '--split', 'test', '--out', out]);
     const question = (await readFile(out, 'utf8')).trim().split('\n')[1]!.split(',')[1]!;
-    const solved = await run(['solve', 'maze', question, '--json', '--max-steps', '2']);
+    // The network alone (--search-steps 0): verified says whether its path is a valid shortest one.
+    const solved = await run(['solve', 'maze', question, '--json', '--max-steps', '2', '--search-steps', '0']);
     expect(solved.code).toBe(0);
     const result = JSON.parse(solved.stdout[0]!);
     expect(result.task).toBe('maze');
     expect(result.answer).toHaveLength(900);
+    expect(result.cost.branches).toBeUndefined();
     expect(result.verified).toBe(isValidShortestPath(parseMazeString(question), parseMazeString(result.answer, 'answer', { allowPath: true })));
-    const evaluated = await run(['eval', 'maze', '--data', out, '--json', '--max-steps', '2']);
+    // No flags: the shipped maze model searches by default, one network step ordering a dive.
+    const searched = JSON.parse((await run(['solve', 'maze', question, '--json'])).stdout[0]!);
+    expect(searched).toMatchObject({ verified: true, abstained: false, cost: { deadEnds: 0 } });
+    expect(searched.cost.sampleSteps).toBeLessThanOrEqual(1);
+    expect(isValidShortestPath(parseMazeString(question), parseMazeString(searched.answer, 'answer', { allowPath: true }))).toBe(true);
+    const both = await run(['solve', 'maze', question, '--dive', '--no-dive']);
+    expect(both.code).toBe(2);
+    expect(both.stderr.join('')).toMatch(/InvalidInputError: --dive: give --dive or --no-dive, not both/);
+    const evaluated = await run(['eval', 'maze', '--data', out, '--json']);
     expect(evaluated.code).toBe(0);
     const report = JSON.parse(evaluated.stdout.join('\n'));
     expect(report.count).toBe(2);
     expect(report.accuracyMetric).toBe('valid-shortest-path');
-    expect(report.verifiedButWrong).toBe(0);
+    expect(report).toMatchObject({ exactAccuracy: 1, wrong: 0, abstained: 0, verifiedButWrong: 0 });
+    expect(report.settings).toMatchObject({ searchSteps: 2000, stepsPerState: 1, dive: true });
   });
 
   it('train maze --sizes runs a grid curriculum with held-out evaluations; the manifest records the sizes; one export runs any size', async () => {
@@ -280,11 +291,11 @@ describe('trm solve without a task routes each line', () => {
     expect(answers).toHaveLength(1200);
     expect(answers.every((line, index) => line.task === 'sudoku' && line.input === puzzles[index % puzzles.length] && /^[0-9]{81}$/.test(line.answer))).toBe(true);
     // Copies fill the queue too (150 mazes x 8 copies = 1,200 entries): the default sudoku model
-    // searches and takes no copies, so small mazes carry them.
+    // always searches and takes no copies, so small mazes carry them, their default search off.
     const mazes = createMazeGenerator({ seed: 33, side: 10, band: 'medium', split: 'test' });
     const few = join(directory, 'few.txt');
     await writeFile(few, Array.from({ length: 150 }, () => formatMaze(mazes.next().maze)).join('\n'));
-    const copies = await run(['solve', '--input', few, '--json', '--fixed-steps', '1', '--copies', '8']);
+    const copies = await run(['solve', '--input', few, '--json', '--fixed-steps', '1', '--copies', '8', '--search-steps', '0']);
     expect(copies.code, copies.stderr.join('\n')).toBe(0);
     expect(copies.stdout.map((line) => JSON.parse(line).cost.copies)).toEqual(Array.from({ length: 150 }, () => 8));
     await rm(directory, { recursive: true, force: true });

@@ -98,6 +98,45 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     });
   });
 
+  it('dive: the network runs at the root and again only after a dead end, and answers stay right', async () => {
+    const solver = await createSolver({ specialist: sudokuTokens, runtime });
+    solvers.push(solver);
+    const puzzles = hard.map((entry) => formatSudoku(entry.puzzle));
+    const stepping = await solver.solveMany(puzzles, { searchSteps: 4000, maxSteps: 1 });
+    const diving = await solver.solveMany(puzzles, { searchSteps: 4000, maxSteps: 1, dive: true });
+    diving.forEach((result, index) => {
+      expect(result.verified).toBe(true);
+      expect(result.answer).toBe(formatSudoku(hard[index].solution));
+      expect(result.cost.nodes).toBeLessThanOrEqual(1 + result.cost.deadEnds);
+    });
+    // Without it the network scores every state: more network steps than dead ends on these.
+    expect(stepping.some((result) => result.cost.nodes > 1 + result.cost.deadEnds)).toBe(true);
+  });
+
+  it('the shipped maze model searches by default (its manifest): one network step orders a dive, every answer a valid shortest path', async () => {
+    const solver = await createSolver({ specialist: maze, runtime });
+    solvers.push(solver);
+    expect(maze.model.manifest.search).toMatchObject({ stepsPerState: 1, dive: true });
+    const generator = createMazeGenerator({ seed: 13, band: 'hard', split: 'test' });
+    const inputs = Array.from({ length: 4 }, () => formatMaze(generator.next().maze));
+    const results = await solver.solveMany(inputs);
+    results.forEach((result, index) => {
+      expect(result).toMatchObject({ verified: true, abstained: false, cost: { deadEnds: 0 } });
+      expect(result.cost.sampleSteps).toBeLessThanOrEqual(1);
+      expect(result.cost.branches).toBeGreaterThan(0);
+      expect(isValidShortestPath(parseMazeString(inputs[index]), parseMazeString(result.answer, 'answer', { allowPath: true }))).toBe(true);
+    });
+    // searchSteps 0: the network alone (no search costs); copies then allowed, refused with the default search.
+    const alone = await solver.solve(inputs[0], { searchSteps: 0, fixedSteps: 2, copies: 2 });
+    expect(alone.cost).toMatchObject({ copies: 2 });
+    expect(alone.cost.branches).toBeUndefined();
+    await expect(solver.solve(inputs[0], { copies: 2 })).rejects.toThrow(expect.objectContaining({ field: 'options.copies' }));
+    // A candidate model always searches: no budget of 0 for it.
+    const sudokus = await createSolver({ specialist: sudoku, runtime });
+    solvers.push(sudokus);
+    await expect(sudokus.solve(formatSudoku(hard[0].puzzle), { searchSteps: 0 })).rejects.toThrow(expect.objectContaining({ field: 'options.searchSteps' }));
+  });
+
   it('the default sudoku specialist is the shipped candidate model and searches by default: right with its manifest’s keep threshold, and a wrong-dropping threshold costs fallbacks, not answers', async () => {
     const solver = await createSolver({ specialist: sudoku, runtime });
     solvers.push(solver);

@@ -13,7 +13,7 @@ import type { EvaluationBucket as Bucket, EvaluationReport } from './evaluation-
 import { evalQuestionFiles } from './question-files';
 
 export const evalUsage = `trm eval <task> --data FILE.csv [--limit N] [--level A,B] [--json] [--record] [--model manifest.json] [--plot out.svg (accuracy by level or band, steps histogram)]
-      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--search-steps N] [--keep-threshold 0.1] [--batch-size 64] [--device auto|cpu|gpu] [--threads N]
+      [--max-steps 16] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--search-steps N (0: no search)] [--keep-threshold 0.1] [--dive|--no-dive] [--batch-size 64] [--device auto|cpu|gpu] [--threads N]
       (--limit takes the first N puzzles of each level when the file has a "level" column)
   trm eval <task> --data FOLDER[,FOLDER] [--adapt STEPS] [--adapt-weights embedding|all (default: what the task measured best)] [--variants V] [--limit N] [--max-side S] [--json]
       (tasks whose questions are whole files: pass@2 against each file's reference answers, per file and overall, CPU time per file)`;

@@ -30,14 +30,22 @@ export const solveOptionsSchema = z
      * Search on the task's candidate sets (tasks that declare a domain): where the network's answer
      * does not verify, narrow by the rules and branch on a position with few candidates, in the
      * network's order, up to this many network steps per input; past it the result abstains.
+     * Default: the manifest's `search.steps` (a model that searches by default), candidate models
+     * 2000. 0: the network alone, for a token model that would search by default.
      */
-    searchSteps: z.number().int().min(1).max(1_000_000).optional(),
+    searchSteps: z.number().int().min(0).max(1_000_000).optional(),
     /**
      * Candidate models in a search: a candidate whose keep probability is under this is dropped
      * (default: the manifest's `search.keepThreshold`, else 0.1). Lower drops less (more branching,
      * fewer dead ends from wrong drops).
      */
     keepThreshold: z.number().gt(0).lt(1).optional(),
+    /**
+     * In a search: a state's likeliest child is ordered by the scores of the network step above it
+     * instead of running one, so the network runs again only after a dead end (default: the
+     * manifest's `search.dive`, else false). Cheaper where the rules seldom dead-end (mazes never do).
+     */
+    dive: z.boolean().optional(),
     signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal').optional(),
   })
   .superRefine((options, context) => {
@@ -46,7 +54,7 @@ export const solveOptionsSchema = z
         if (options[key] !== undefined) context.addIssue({ code: 'custom', path: [key], message: 'fixedSteps runs an exact number of steps: leave this out' });
       }
     }
-    if (options.searchSteps !== undefined && (options.copies ?? 1) > 1) context.addIssue({ code: 'custom', path: ['copies'], message: 'a search solves one copy: leave copies out with searchSteps' });
+    if (options.searchSteps !== undefined && options.searchSteps > 0 && (options.copies ?? 1) > 1) context.addIssue({ code: 'custom', path: ['copies'], message: 'a search solves one copy: leave copies out with searchSteps' });
     if (options.minSteps !== undefined && options.minSteps > (options.maxSteps ?? 16)) context.addIssue({ code: 'custom', path: ['minSteps'], message: `must be at most maxSteps (${options.maxSteps ?? 16})` });
     if (options.verifySteps !== undefined && options.minSteps !== undefined && options.verifySteps < options.minSteps) context.addIssue({ code: 'custom', path: ['verifySteps'], message: 'must be at least minSteps' });
   });

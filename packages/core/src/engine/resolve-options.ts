@@ -12,10 +12,14 @@ export interface ResolvedSolveOptions {
   readonly copies: number;
   readonly noise: number;
   readonly seed: number;
-  /** Network steps a search may spend per input (search off when absent). */
+  /** Network steps a search may spend per input (0: no search; absent: the model's default). */
   readonly searchSteps?: number;
+  /** Whether the call set its own steps (fixedSteps, minSteps, maxSteps, patience or verifySteps): else a search may use the manifest's steps per state. */
+  readonly stepsGiven?: boolean;
   /** Candidate models in a search: the keep probability under which a candidate is dropped. */
   readonly keepThreshold?: number;
+  /** In a search: follow a network step's scores down, running the network again only after a dead end. */
+  readonly dive?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -45,7 +49,8 @@ export function resolveSolveOptions(options: unknown, field = 'options', default
     parsed.fixedSteps !== undefined
       ? { mode: 'fixed', steps: parsed.fixedSteps }
       : { mode: 'adaptive', minSteps: parsed.minSteps ?? 1, maxSteps: parsed.maxSteps ?? 16, ...(parsed.patience !== undefined ? { patience: parsed.patience } : {}) };
-  return { halting, verifySteps: parsed.verifySteps, copies: parsed.copies ?? 1, noise: parsed.noise ?? 0, seed: parsed.seed ?? 0, searchSteps: parsed.searchSteps, keepThreshold: parsed.keepThreshold, signal: parsed.signal };
+  const stepsGiven = ['fixedSteps', 'minSteps', 'maxSteps', 'patience', 'verifySteps'].some((key) => parsed[key as keyof typeof parsed] !== undefined);
+  return { halting, ...(stepsGiven ? { stepsGiven } : {}), verifySteps: parsed.verifySteps, copies: parsed.copies ?? 1, noise: parsed.noise ?? 0, seed: parsed.seed ?? 0, searchSteps: parsed.searchSteps, keepThreshold: parsed.keepThreshold, ...(parsed.dive !== undefined ? { dive: parsed.dive } : {}), signal: parsed.signal };
 }
 
 /**
@@ -83,7 +88,13 @@ export function describeSolveOptions(options: ResolvedSolveOptions, manifest?: M
       searchSteps: options.searchSteps ?? defaultCandidateSearchSteps,
       keepThreshold: options.keepThreshold ?? manifest.search?.keepThreshold ?? 0.1,
       stepsPerState: 1,
+      ...((options.dive ?? manifest.search?.dive) ? { dive: true } : {}),
     };
+  }
+  const searchSteps = searchBudget(options, manifest);
+  if (searchSteps !== undefined && !options.stepsGiven && manifest?.search?.stepsPerState !== undefined) {
+    // A default search with the manifest's steps per state: recorded as it runs.
+    return { searchSteps, stepsPerState: manifest.search.stepsPerState, ...((options.dive ?? manifest.search.dive) ? { dive: true } : {}) };
   }
   const { halting } = options;
   const settings: Record<string, string | number | boolean> =
@@ -92,7 +103,19 @@ export function describeSolveOptions(options: ResolvedSolveOptions, manifest?: M
   if (options.verifySteps !== undefined) settings.verifySteps = options.verifySteps;
   if (options.copies > 1) settings.copies = options.copies;
   if (options.noise > 0) settings.noise = options.noise;
-  if (options.searchSteps !== undefined) settings.searchSteps = options.searchSteps;
+  if (options.searchSteps !== undefined || searchSteps !== undefined) settings.searchSteps = options.searchSteps ?? searchSteps!;
   if (options.keepThreshold !== undefined) settings.keepThreshold = options.keepThreshold;
+  if (searchSteps !== undefined && (options.dive ?? manifest?.search?.dive)) settings.dive = true;
   return settings;
+}
+
+/**
+ * The network steps a call's search may spend per input, undefined when it does not search: the
+ * call's `searchSteps` (0: no search), else the model's default (a candidate model always
+ * searches; a token model when its manifest gives `search.steps`).
+ */
+export function searchBudget(options: Pick<ResolvedSolveOptions, 'searchSteps'>, manifest?: ModelManifest): number | undefined {
+  if (options.searchSteps !== undefined) return options.searchSteps === 0 ? undefined : options.searchSteps;
+  if (manifest?.architecture.input === 'candidates') return defaultCandidateSearchSteps;
+  return manifest?.search?.steps;
 }

@@ -15,11 +15,17 @@ export type RunState = (request: BatchRequest) => Promise<SampleState>;
  * (ties: where the network is surest), each candidate a branch, the network's likeliest first;
  * depth first, a contradiction closing its branch. Every answer returned as verified passed the
  * task's check; when `searchSteps` network steps are spent first, the result abstains.
+ *
+ * With `dive`, a state's likeliest child keeps the scores of the network step above it instead of
+ * running one: the search follows those scores down, narrowed by the rules at every level, and
+ * the network runs again only on a state reached after a dead end (a sibling tried next), so it
+ * runs at most once more than the dead ends met. Where the rules never dead-end (mazes), one
+ * network step orders the whole descent.
  */
 export async function searchInput<Input, Answer>(
   specialist: SpecialistV1<Input, Answer>,
   input: Input,
-  options: ResolvedSolveOptions & { readonly searchSteps: number },
+  options: ResolvedSolveOptions & { readonly searchSteps: number; readonly dive?: boolean },
   run: RunState,
   request: (tokens: Int32Array) => BatchRequest,
   /** Streaming: a listener for the steps of the state about to run (its mask and the costs so far). */
@@ -33,11 +39,11 @@ export async function searchInput<Input, Answer>(
   // network's order from its first visit (no second step), so a wrong drop costs search, never an
   // answer. Below a fallback the network drops nothing more: a drop it keeps repeating would
   // otherwise send the search through the same dead subtree at every level.
-  const stack: { mask: Uint8Array; fallback?: { probabilities: Float32Array; narrowest: number[] }; noDrops?: boolean }[] = [{ mask: domain.candidates(input) }];
+  const stack: { mask: Uint8Array; fallback?: { probabilities: Float32Array; narrowest: number[] }; noDrops?: boolean; scores?: Float32Array }[] = [{ mask: domain.candidates(input) }];
   let last: { sample: SampleState; value: Answer } | undefined;
   let frontier: Uint8Array | undefined;
   while (stack.length > 0) {
-    const { mask, fallback, noDrops = false } = stack.pop()!;
+    const { mask, fallback, noDrops = false, scores } = stack.pop()!;
     if (fallback) {
       cost.fallbacks++;
       branch(mask, fallback.probabilities, fallback.narrowest, true);
@@ -55,6 +61,11 @@ export async function searchInput<Input, Answer>(
       cost.deadEnds++;
       continue;
     }
+    if (scores) {
+      // Diving: ordered by the scores of the last network step, no step of its own.
+      branch(mask, scores, narrowest, noDrops);
+      continue;
+    }
     if (cost.sampleSteps >= options.searchSteps) {
       frontier = mask;
       break;
@@ -69,7 +80,7 @@ export async function searchInput<Input, Answer>(
     const narrowed = sample.keepLogits && !noDrops ? keptCandidates(mask, sample.keepLogits, vocabulary, options.keepThreshold ?? specialist.model.manifest.search?.keepThreshold ?? 0.1) : undefined;
     if (narrowed) {
       cost.eliminations += narrowed.dropped;
-      stack.push({ mask, fallback: { probabilities: sample.probabilities!, narrowest } }, { mask: narrowed.mask });
+      stack.push({ mask, fallback: { probabilities: sample.probabilities!, narrowest } }, { mask: narrowed.mask, ...(options.dive ? { scores: sample.probabilities! } : {}) });
       continue;
     }
     branch(mask, sample.probabilities!, narrowest, noDrops);
@@ -88,13 +99,13 @@ export async function searchInput<Input, Answer>(
     }
     const tokens = candidatesAt(mask, position, vocabulary).sort((a, b) => probabilities[position * vocabulary + a]! - probabilities[position * vocabulary + b]!);
     cost.branches++;
-    // Pushed least likely first, so the likeliest is tried first.
-    for (const token of tokens) {
+    // Pushed least likely first, so the likeliest is tried first (diving, on the same scores).
+    tokens.forEach((token, at) => {
       const child = mask.slice();
       child.fill(0, position * vocabulary, (position + 1) * vocabulary);
       child[position * vocabulary + token] = 1;
-      stack.push({ mask: child, noDrops });
-    }
+      stack.push({ mask: child, noDrops, ...(options.dive && at === tokens.length - 1 ? { scores: probabilities } : {}) });
+    });
   }
   // Out of budget, or every branch closed (an input with no answer): abstain. What is left is
   // the union of the open branches (explored ones closed by the rules), so it holds every answer.

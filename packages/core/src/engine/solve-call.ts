@@ -4,7 +4,7 @@ import type { SolveResultV1 } from '../contracts/solve-options';
 import type { SpecialistV1 } from '../contracts/specialist';
 import type { ContinuousBatcher } from './continuous-batcher';
 import { batchRequestFor, chooseAnswers, expandCopies, toResults } from './copies';
-import { type ResolvedCall, defaultCandidateSearchSteps } from './resolve-options';
+import { type ResolvedCall, searchBudget } from './resolve-options';
 import { candidateNames, searchInput } from './search';
 import { StepStream } from './step-stream';
 
@@ -43,12 +43,12 @@ export class SolveCall<Input, Answer> {
   }
 
   /**
-   * The search budget: the call's, else for a candidate model the default one (its steps narrow a
-   * state; they do not answer on their own, so it always searches).
+   * The search budget: the call's, else the model's default (a candidate model's steps narrow a
+   * state and do not answer on their own, so it always searches; a token model searches by
+   * default when its manifest says so).
    */
   private get searchSteps(): number | undefined {
-    const reads = this.specialist.model.manifest.architecture.input === 'candidates';
-    return this.call.options.searchSteps ?? (reads ? defaultCandidateSearchSteps : undefined);
+    return searchBudget(this.call.options, this.specialist.model.manifest);
   }
 
   /** Runs every input; results keep the input order. The first failure is the call's. */
@@ -63,6 +63,9 @@ export class SolveCall<Input, Answer> {
     if (halting.mode === 'fixed' && halting.steps !== 1 && this.specialist.model.manifest.architecture.input === 'candidates') {
       // Its steps narrow one search state each; a step count would silently mean nothing.
       throw new InvalidInputError({ field: 'options.fixedSteps', message: `model ${this.specialist.modelId} reads candidate sets and runs one network step per search state: leave fixedSteps out and bound its work with searchSteps`, value: halting.steps });
+    }
+    if (this.call.options.searchSteps === 0 && this.specialist.model.manifest.architecture.input === 'candidates') {
+      throw new InvalidInputError({ field: 'options.searchSteps', message: `model ${this.specialist.modelId} reads candidate sets and always searches: give a budget of at least 1, or leave searchSteps out`, value: 0 });
     }
     if (searchSteps !== undefined && !this.specialist.domain) {
       throw new InvalidInputError({ field: 'options.searchSteps', message: `the ${this.specialist.task} specialist declares no candidate sets (its task has no domain), so it cannot search`, value: searchSteps });
@@ -106,18 +109,24 @@ export class SolveCall<Input, Answer> {
     const copies = expandCopies(specialist, [input], call.options);
     const searchSteps = this.searchSteps;
     if (searchSteps !== undefined) {
-      if (copies.length > 1) throw new InvalidInputError({ field: 'options.copies', message: `a search solves one copy, and model ${specialist.modelId} always searches (it reads candidate sets): leave copies out`, value: copies.length });
+      if (copies.length > 1) {
+        const why = specialist.model.manifest.architecture.input === 'candidates' ? 'always searches (it reads candidate sets): leave copies out' : 'searches by default (its manifest): leave copies out, or set searchSteps to 0 to solve copies without a search';
+        throw new InvalidInputError({ field: 'options.copies', message: `a search solves one copy, and model ${specialist.modelId} ${why}`, value: copies.length });
+      }
       // Each state the search visits is one slot, in the same batches as every other request.
       // A candidate model was trained on one step from each state: each state runs exactly one.
-      const oneStep = specialist.model.manifest.architecture.input === 'candidates' ? { adaptive: false, minSteps: 1, maxSteps: 1 } : {};
-      const base = { ...batchRequestFor(specialist, copies[0]!, call.options, { owner: this.owner }), ...oneStep };
+      // A token model searching by default runs its manifest's steps per state, unless the call set steps.
+      const manifest = specialist.model.manifest;
+      const perState = manifest.architecture.input === 'candidates' ? 1 : call.options.stepsGiven ? undefined : manifest.search?.stepsPerState;
+      const fixed = perState !== undefined ? { adaptive: false, minSteps: perState, maxSteps: perState } : {};
+      const base = { ...batchRequestFor(specialist, copies[0]!, call.options, { owner: this.owner }), ...fixed };
       let first = bounded;
       const run = (request: typeof base) => {
         const [sample] = batcher.submitGroup([request], { bounded: first });
         first = false;
         return sample!;
       };
-      const options = { ...call.options, searchSteps };
+      const options = { ...call.options, searchSteps, dive: call.options.dive ?? specialist.model.manifest.search?.dive ?? false };
       const stream = this.stream;
       const vocabulary = specialist.model.manifest.architecture.vocabularySize;
       // Streamed: each state's steps, with its candidates (pencil marks) and the search's costs so far.

@@ -68,10 +68,20 @@ export const modelManifestSchema = z.object({
   puzzles: z.object({ names: z.array(z.string().min(1)) }).optional(),
   training: trainingRecordSchema,
   /**
-   * Candidate models: the keep threshold their search uses unless a call gives one (how sure the
-   * network must be before a candidate is dropped is a property of its calibration).
+   * How the model searches unless a call says otherwise. keepThreshold (candidate models): how sure
+   * the network must be before a candidate is dropped, a property of its calibration. steps (token
+   * models): search by default with this budget of network steps per input, each state running
+   * stepsPerState steps unless the call sets its own. dive: follow one network step's scores down,
+   * running the network again only after a dead end.
    */
-  search: z.object({ keepThreshold: z.number().gt(0).lt(1) }).optional(),
+  search: z
+    .object({
+      keepThreshold: z.number().gt(0).lt(1).optional(),
+      steps: z.number().int().min(1).max(1_000_000).optional(),
+      stepsPerState: z.number().int().min(1).max(4096).optional(),
+      dive: z.boolean().optional(),
+    })
+    .optional(),
   metrics: z.array(measuredMetricSchema).default([]),
   createdAt: z.string().min(1),
 });
