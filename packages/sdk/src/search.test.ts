@@ -2,7 +2,7 @@
 // right, and when its budget runs out it abstains with the candidates it had left (which still
 // hold the solution: narrowing is sound).
 import { afterAll, describe, expect, it } from 'vitest';
-import { InvalidInputError, createSolver } from '@trm/core';
+import { InvalidInputError, type SolveStepAnswer, createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { arc } from '@trm/tasks-arc';
 import { createMazeGenerator, formatMaze, isValidShortestPath, maze, parseMazeString } from '@trm/tasks-maze';
@@ -11,14 +11,14 @@ import { createSudokuGenerator, formatSudoku, sudoku, sudokuTokens } from '@trm/
 const runtime = createNodeRuntime({ device: 'cpu', threads: 1 });
 // Harder generated puzzles (the backtracking solver hits several dead ends on each), with their solutions.
 const generator = createSudokuGenerator({ seed: 8 });
-const hard = [];
+const hard: ReturnType<typeof generator.next>[] = [];
 while (hard.length < 6) {
   const next = generator.next();
   if (next.rating >= 8) hard.push(next);
 }
 
 describe('searchSteps: solve by narrowing and branching, or abstain', () => {
-  const solvers = [];
+  const solvers: { dispose(): Promise<void> }[] = [];
   afterAll(async () => {
     for (const solver of solvers) await solver.dispose();
   });
@@ -35,7 +35,7 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
       expect(result.answer).toBe(formatSudoku(hard[index].solution));
     });
     expect(plain.filter((result) => result.verified).length).toBeLessThan(puzzles.length);
-    expect(searched.reduce((sum, result) => sum + result.cost.branches, 0)).toBeGreaterThan(0);
+    expect(searched.reduce((sum, result) => sum + (result.cost.branches ?? 0), 0)).toBeGreaterThan(0);
     expect(searched.every((result) => result.cost.sampleSteps <= 4000 + 2)).toBe(true);
   });
 
@@ -49,7 +49,7 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
       const { solution } = hard[results.indexOf(result)];
       expect(result.verified).toBe(false);
       expect(result.candidates).toHaveLength(81);
-      result.candidates.forEach((digits, cell) => expect(digits).toContain(String(solution[cell])));
+      result.candidates!.forEach((digits, cell) => expect(digits).toContain(String(solution[cell])));
     }
   });
 
@@ -57,15 +57,15 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     const solver = await createSolver({ specialist: sudokuTokens, runtime });
     solvers.push(solver);
     const { puzzle, solution } = hard[1];
-    const events = [];
-    const result = await solver.solve(formatSudoku(puzzle), { searchSteps: 4000, maxSteps: 1, onStep: (event) => events.push(event.answers[0]) });
+    const events: SolveStepAnswer<unknown>[] = [];
+    const result = await solver.solve(formatSudoku(puzzle), { searchSteps: 4000, maxSteps: 1, onStep: (event) => events.push(event.answers[0]!) });
     expect(result.verified).toBe(true);
     expect(events.length).toBeGreaterThan(1);
     expect(events.slice(0, -1).every((answer) => !answer.done)).toBe(true);
     expect(events.at(-1)).toMatchObject({ done: true, answer: result.answer, branches: result.cost.branches });
     const first = events[0].candidates;
     expect(first).toHaveLength(81);
-    first.forEach((digits, cell) => {
+    first!.forEach((digits: string, cell: number) => {
       if (puzzle[cell]) expect(digits).toBe(String(puzzle[cell]));
       else expect(digits).toContain(String(solution[cell])); // the root state holds the solution
     });
@@ -107,10 +107,10 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     diving.forEach((result, index) => {
       expect(result.verified).toBe(true);
       expect(result.answer).toBe(formatSudoku(hard[index].solution));
-      expect(result.cost.nodes).toBeLessThanOrEqual(1 + result.cost.deadEnds);
+      expect(result.cost.nodes).toBeLessThanOrEqual(1 + result.cost.deadEnds!);
     });
     // Without it the network scores every state: more network steps than dead ends on these.
-    expect(stepping.some((result) => result.cost.nodes > 1 + result.cost.deadEnds)).toBe(true);
+    expect(stepping.some((result) => result.cost.nodes! > 1 + result.cost.deadEnds!)).toBe(true);
   });
 
   it('the shipped maze model searches by default (its manifest): one network step orders a dive, every answer a valid shortest path', async () => {
