@@ -1,6 +1,7 @@
 // Sudoku with and without search on candidate sets, same run: the shipped token model alone
 // ('model') and searching ('search'), and the default candidate model ('sets', which always
-// searches and drops the candidates it would not keep). Puzzles/s at batch 1 and 64 on Kaggle (the
+// searches and drops the candidates it would not keep, diving as its manifest says;
+// 'sets-stepping': the same, the network run on every state). Puzzles/s at batch 1 and 64 on Kaggle (the
 // first TRM_BENCH_KAGGLE puzzles of each level) and forum-hardest (the first TRM_BENCH_HARDEST),
 // right / wrong / abstained, and per puzzle the network steps (median, p99), branch points, dead
 // ends, the network's eliminations and fallbacks. Data from TRM_SUDOKU_DATA (default ../shared/data/sudoku).
@@ -48,7 +49,7 @@ for (const [file, data] of sets) {
   }
   for (const batchSize of [1, 64]) {
     const inputs = (batchSize === 1 ? data.slice(0, 20) : data).map((row) => row.question);
-    for (const [mode, options, which] of [['model', {}, solver], ['search', search, solver], ['sets', {}, setsSolver]]) {
+    for (const [mode, options, which] of [['model', {}, solver], ['search', search, solver], ['sets', {}, setsSolver], ['sets-stepping', { dive: false }, setsSolver]]) {
       const started = performance.now();
       const results = await which.solveMany(inputs, { ...options, batchSize });
       const seconds = (performance.now() - started) / 1000;
@@ -59,7 +60,7 @@ for (const [file, data] of sets) {
           bench: 'sudoku-search',
           data: file,
           mode,
-          ...(mode === 'search' ? { settings: search } : {}),
+          ...(mode === 'search' || mode === 'sets-stepping' ? { settings: options } : {}),
           model: which.specialist.modelId,
           threads,
           batchSize,
