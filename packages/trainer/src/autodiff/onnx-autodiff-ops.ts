@@ -1,5 +1,4 @@
 import { type TensorOps, resolveEnd } from '../network/tensor-ops';
-import { gridTaps } from '../network/trm-network';
 import { OnnxGraphBuilder, OnnxType } from '../onnx/onnx-graph';
 import type { TapeEntry, TracedTensor } from './traced-tensor';
 
@@ -281,16 +280,46 @@ export class OnnxAutodiffOps implements TensorOps<TracedTensor> {
     });
   }
 
-  /** [B, H, W, C] to its k x k neighbourhoods side by side (`gridTaps`), not taped: `gridConv` has its own backward. */
+  /**
+   * [B, H, W, C] to its k x k neighbourhoods side by side (the layout of `gridTaps`: tap-major,
+   * rows then columns), not taped: `gridConv` has its own backward. One Gather over the cells with
+   * a zero row appended for taps outside the grid: each tap is written once, where pad, k*k slices
+   * and a concat write it twice.
+   */
   private neighbourhood(x: TracedTensor, size: number, dilation: number): TracedTensor {
-    const recording = this.recording;
-    this.recording = false;
-    try {
-      return gridTaps(this, x, size, dilation);
-    } finally {
-      this.recording = recording;
-    }
+    const [batch, height, width, channels] = x.shape as [number, number, number, number];
+    const cells = height * width;
+    const blocks = size * size;
+    const flat = this.reshapeTo(x, [batch, cells, channels]);
+    const withZero = this.emit('Pad', [flat, this.int64s([0, 0, 0, 0, 1, 0])], [batch, cells + 1, channels]);
+    const gathered = this.emit('Gather', [withZero, this.tapIndices(height, width, size, dilation)], [batch, cells * blocks, channels], { axis: 1 });
+    return this.reshapeTo(gathered, [batch, height, width, blocks * channels]);
   }
+
+  /** For each cell and tap (dy outer, dx inner), the cell it reads, or the zero row past the grid. */
+  private tapIndices(height: number, width: number, size: number, dilation: number): TracedTensor {
+    const key = `${height}x${width}k${size}d${dilation}`;
+    let known = this.tapTables.get(key);
+    if (!known) {
+      const reach = (dilation * (size - 1)) / 2;
+      const indices: number[] = [];
+      for (let row = 0; row < height; row++) {
+        for (let column = 0; column < width; column++) {
+          for (let dy = -reach; dy <= reach; dy += dilation) {
+            for (let dx = -reach; dx <= reach; dx += dilation) {
+              const y = row + dy;
+              const x = column + dx;
+              indices.push(y >= 0 && y < height && x >= 0 && x < width ? y * width + x : height * width);
+            }
+          }
+        }
+      }
+      known = { name: this.graph.initializer(`const_taps_${key}`, OnnxType.int64, [indices.length], BigInt64Array.from(indices, BigInt)), shape: [indices.length] };
+      this.tapTables.set(key, known);
+    }
+    return known;
+  }
+  private readonly tapTables = new Map<string, TracedTensor>();
 
   constant(name: string, values: Float32Array, shape: number[]): TracedTensor {
     return { name: this.graph.initializer(name, OnnxType.float, shape, values), shape };
