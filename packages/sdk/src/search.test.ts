@@ -1,11 +1,12 @@
 // Search on candidate sets with the shipped sudoku models (the token model told to search, the default candidate model always): every answer it offers as right is
 // right, and when its budget runs out it abstains with the candidates it had left (which still
 // hold the solution: narrowing is sound).
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, type SolveStepAnswer, createSolver } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { arc } from '@trm/tasks-arc';
-import { createMazeGenerator, formatMaze, isValidShortestPath, maze, parseMazeString } from '@trm/tasks-maze';
+import { createMazeGenerator, formatMaze, isValidShortestPath, maze, parseMazeString, shortestPathLength } from '@trm/tasks-maze';
 import { createSudokuGenerator, formatSudoku, sudoku, sudokuTokens } from '@trm/tasks-sudoku';
 
 const runtime = createNodeRuntime({ device: 'cpu', threads: 1 });
@@ -136,6 +137,37 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     solvers.push(sudokus);
     await expect(sudokus.solve(formatSudoku(hard[0].puzzle), { searchSteps: 0 })).rejects.toThrow(expect.objectContaining({ field: 'options.searchSteps' }));
   });
+
+  it('mazes not from the project’s generator (any side 8-64, any wall density, S and G anywhere): a valid shortest path from one network step, or a typed error when G cannot be reached', async () => {
+    const solver = await createSolver({ specialist: maze, runtime });
+    solvers.push(solver);
+    const mazes = fc.integer({ min: 8, max: 64 }).chain((side) =>
+      fc.record({
+        side: fc.constant(side),
+        density: fc.double({ min: 0, max: 0.6, noNaN: true }),
+        walls: fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: side * side, maxLength: side * side }),
+        ends: fc.uniqueArray(fc.integer({ min: 0, max: side * side - 1 }), { minLength: 2, maxLength: 2 }),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(mazes, async ({ side, density, walls, ends: [start, goal] }) => {
+        const cells: string[] = walls.map((value) => (value < density ? '#' : ' '));
+        cells[start!] = 'S';
+        cells[goal!] = 'G';
+        const text = cells.join('');
+        if (shortestPathLength(parseMazeString(text)) < 0) {
+          await expect(solver.solve(text)).rejects.toThrow(expect.objectContaining({ field: 'maze' }));
+          return;
+        }
+        const result = await solver.solve(text);
+        expect(result).toMatchObject({ verified: true, abstained: false, cost: { deadEnds: 0 } });
+        expect(result.cost.sampleSteps).toBeLessThanOrEqual(1);
+        expect(result.answer).toHaveLength(side * side);
+        expect(isValidShortestPath(parseMazeString(text), parseMazeString(result.answer, 'answer', { allowPath: true }))).toBe(true);
+      }),
+      { numRuns: 25, seed: 27 },
+    );
+  }, 120_000);
 
   it('the default sudoku specialist is the shipped candidate model and searches by default: right with its manifest’s keep threshold, and a wrong-dropping threshold costs fallbacks, not answers', async () => {
     const solver = await createSolver({ specialist: sudoku, runtime });
