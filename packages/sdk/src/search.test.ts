@@ -127,6 +127,13 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
       expect(result.cost.branches).toBeGreaterThan(0);
       expect(isValidShortestPath(parseMazeString(inputs[index]), parseMazeString(result.answer, 'answer', { allowPath: true }))).toBe(true);
     });
+    // onStep sees the dive: one event per state, its open cells only narrowing, the last one done.
+    const events: SolveStepAnswer<unknown>[] = [];
+    const streamed = await solver.solve(inputs[0], { onStep: (event) => events.push(event.answers[0]!) });
+    const open = events.slice(0, -1).map((event) => event.candidates!.filter((cell) => cell.length > 1).length);
+    expect(open.length).toBe(Math.max(1, streamed.cost.branches!)); // the network's state, then each state the dive split
+    open.slice(1).forEach((count, at) => expect(count).toBeLessThan(open[at]!));
+    expect(events.at(-1)).toMatchObject({ done: true, answer: streamed.answer });
     // searchSteps 0: the network alone (no search costs); copies then allowed, refused with the default search.
     const alone = await solver.solve(inputs[0], { searchSteps: 0, fixedSteps: 2, copies: 2 });
     expect(alone.cost).toMatchObject({ copies: 2 });

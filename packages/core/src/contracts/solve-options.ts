@@ -43,7 +43,7 @@ export const solveOptionsSchema = z
     /**
      * In a search: a state's likeliest child is ordered by the scores of the network step above it
      * instead of running one, so the network runs again only after a dead end (default: the
-     * manifest's `search.dive`, else false). Cheaper where the rules seldom dead-end (mazes never do).
+     * manifest's `search.dive`, else false). Cheaper where the rules seldom dead-end.
      */
     dive: z.boolean().optional(),
     signal: z.custom<AbortSignal>((value) => value instanceof AbortSignal, 'expected an AbortSignal').optional(),

@@ -19,8 +19,8 @@ export type RunState = (request: BatchRequest) => Promise<SampleState>;
  * With `dive`, a state's likeliest child keeps the scores of the network step above it instead of
  * running one: the search follows those scores down, narrowed by the rules at every level, and
  * the network runs again only on a state reached after a dead end (a sibling tried next), so it
- * runs at most once more than the dead ends met. Where the rules never dead-end (mazes), one
- * network step orders the whole descent.
+ * runs at most once more than the dead ends met. Where the rules never dead-end, one network
+ * step orders the whole descent.
  */
 export async function searchInput<Input, Answer>(
   specialist: SpecialistV1<Input, Answer>,
@@ -62,7 +62,13 @@ export async function searchInput<Input, Answer>(
       continue;
     }
     if (scores) {
-      // Diving: ordered by the scores of the last network step, no step of its own.
+      // Diving: ordered by the scores of the last network step, no step of its own. Streamed as
+      // that step's answer with this state's candidates; the stream sends one event per
+      // microtask, so the dive yields once per state to be seen narrowing.
+      if (observe && last) {
+        observe(mask, cost)?.(last.sample);
+        await Promise.resolve();
+      }
       branch(mask, scores, narrowest, noDrops);
       continue;
     }
