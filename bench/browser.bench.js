@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createSolver } from '@trm/core';
+import { createSolver, searchBudget } from '@trm/core';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { createWebRuntime } from '@trm/runtime-web';
 import { createMazeGenerator, formatMaze, maze } from '@trm/tasks-maze';
@@ -33,7 +33,7 @@ async function timeSolver(runtime, specialist, inputs, steps) {
   const source = { manifest: specialist.model.manifest, weights: new Uint8Array(readFileSync(fileURLToPath(specialist.model.weights))) };
   const solver = await createSolver({ specialist: { ...specialist, model: source }, runtime });
   // The network alone, also for a model that searches by default (mazes).
-  const options = { fixedSteps: steps, ...(specialist.model.manifest.search?.steps !== undefined ? { searchSteps: 0 } : {}) };
+  const options = { fixedSteps: steps, ...(searchBudget({}, specialist.model.manifest) !== undefined ? { searchSteps: 0 } : {}) };
   await solver.solve(inputs[0], options);
   const started = performance.now();
   for (const input of inputs) await solver.solve(input, options);

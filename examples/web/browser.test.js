@@ -80,6 +80,22 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
 
   // The first of these 15x15 test mazes that the shipped model solves in Node (searched once).
   let solvedMaze;
+  /** A 20x20 test maze whose default search (in Node) runs the network and then splits several states. */
+  async function splittingMaze() {
+    const generator = createMazeGenerator({ seed: 2027, side: 20, band: 'long', split: 'test' });
+    const node = await createSolver({ specialist: maze, runtime: createNodeRuntime({ device: 'cpu' }) });
+    try {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const input = formatMaze(generator.next().maze).match(/.{20}/g).join('\n');
+        const { cost } = await node.solve(input);
+        if (cost.nodes === 1 && cost.branches >= 3) return input;
+      }
+      throw new Error('no maze of 20 whose search splits three states');
+    } finally {
+      await node.dispose();
+    }
+  }
+
   function mazeNodeSolves() {
     solvedMaze ??= (async () => {
       const generator = createMazeGenerator({ seed: 2026, side: 15, band: 'medium', split: 'test' });
@@ -167,11 +183,12 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     marks.forEach((digits, cell) => {
       if (digits) expect(digits).toContain(state.answer[cell]);
     });
-    // Maze mode searches on its own candidate sets: a valid shortest path, no dead end, open cells tinted on the way.
+    // Maze mode searches on its own candidate sets: a valid shortest path, no dead end, open cells
+    // tinted on the way. A maze whose search splits states (Node says so), so there is a way to see.
     await page.selectOption('#task', 'maze');
     expect(await page.isChecked('#search')).toBe(true);
-    await page.click('#generate');
-    const mazeText = await page.inputValue('#puzzle');
+    const mazeText = await splittingMaze();
+    await page.fill('#puzzle', mazeText);
     await page.click('#solve');
     await page.waitForFunction(() => document.body.dataset.state === 'solved', null, { polling: 100, timeout: 120_000 });
     const mazeState = await pageState(page);

@@ -2,7 +2,7 @@
 // sends { type: 'solve', id, task, device, input, fixedSteps, threads?, search? } and { type: 'cancel', id }, and
 // { type: 'prefetch', task, device, search? } to load a model early; it gets back, tagged with the id,
 // 'progress' (weights loading), 'step' (each supervision step), then 'result' or 'error'.
-import { createSolver, TrmError } from '@trm/core';
+import { createSolver, searchBudget, TrmError } from '@trm/core';
 import { createWebRuntime } from '@trm/runtime-web';
 import { maze } from '@trm/tasks-maze';
 import { sudoku, sudokuTokens } from '@trm/tasks-sudoku';
@@ -38,9 +38,8 @@ async function solve({ id, task, device, input, fixedSteps, threads, search }) {
     if (controller.signal.aborted) return;
     // A token model searches when asked (one network step per state, at most 2,000, then it
     // abstains), or by default where its manifest says so (mazes): the rewrite mode turns that off.
-    const { architecture, search: searchDefaults } = solver.model.manifest;
-    const searchesByDefault = architecture.input === 'candidates' || searchDefaults?.steps !== undefined;
-    const searching = mode === 'search' ? (searchesByDefault ? {} : { searchSteps: 2000, maxSteps: 1 }) : searchDefaults?.steps !== undefined ? { searchSteps: 0 } : {};
+    const searchesByDefault = searchBudget({}, solver.model.manifest) !== undefined;
+    const searching = mode === 'search' ? (searchesByDefault ? {} : { searchSteps: 2000, maxSteps: 1 }) : searchesByDefault ? { searchSteps: 0 } : {};
     const result = await solver.solve(input, {
       ...searching,
       ...(mode === 'rewrite' && fixedSteps ? { fixedSteps } : {}),
@@ -64,7 +63,7 @@ async function bench({ id, task, device, puzzles, steps, threads }) {
   try {
     const solver = await solverFor(task, device, id, threads);
     // The network alone, also for a model that searches by default (mazes).
-    const options = { fixedSteps: steps, ...(solver.model.manifest.search?.steps !== undefined ? { searchSteps: 0 } : {}) };
+    const options = { fixedSteps: steps, ...(searchBudget({}, solver.model.manifest) !== undefined ? { searchSteps: 0 } : {}) };
     await solver.solve(puzzles[0], options); // warm-up
     const started = performance.now();
     for (const puzzle of puzzles) await solver.solve(puzzle, options);

@@ -4,7 +4,7 @@ export { iterateRecursion, runRecursion, type RecursionRequest, type RecursionSt
 export { SampleTracker, decodeLogits, type SampleState, type StopRule } from './engine/sample-tracker';
 export { createSolver, parseInputs, type Solver, type SolverSettings, type SolveOptions, type SolveManyOptions, type SolveResult, type SolveStepEvent } from './engine/create-solver';
 export { createSolveEngine, type SolveEngine, type SolveEngineSettings } from './engine/solve-engine';
-export { resolveSolveOptions, resolveCall, describeSolveOptions, defaultCandidateSearchSteps, searchBudget, type ResolvedSolveOptions, type ResolvedCall } from './engine/resolve-options';
+export { resolveSolveOptions, resolveCall, describeSolveOptions, defaultCandidateSearchSteps, searchBudget, searchDive, searchStepsPerState, type ResolvedSolveOptions, type ResolvedCall } from './engine/resolve-options';
 export { checkSpecialist, checkRuntime, checkSettingKeys } from './engine/check-settings';
 export { candidateCount, allDecided, dropUnkept } from './engine/candidate-mask';
 export { expandCopies, batchRequestFor, chooseAnswers, toResults, type SolveCopy } from './engine/copies';

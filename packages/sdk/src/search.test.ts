@@ -4,6 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InvalidInputError, type SolveStepAnswer, createSolver } from '@trm/core';
+import { createRouter } from '@trm/router';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { arc } from '@trm/tasks-arc';
 import { createMazeGenerator, formatMaze, isValidShortestPath, maze, parseMazeString, shortestPathLength } from '@trm/tasks-maze';
@@ -134,6 +135,16 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     expect(open.length).toBe(Math.max(1, streamed.cost.branches!)); // the network's state, then each state the dive split
     open.slice(1).forEach((count, at) => expect(count).toBeLessThan(open[at]!));
     expect(events.at(-1)).toMatchObject({ done: true, answer: streamed.answer });
+    // The call's own steps apply per state; a router's server-wide policy leaves the manifest's one step.
+    const fixed = await solver.solve(inputs[1], { fixedSteps: 2 });
+    expect(fixed.verified).toBe(true);
+    expect(fixed.cost.sampleSteps).toBe(2 * fixed.cost.nodes!);
+    const router = createRouter({ specialists: [maze], runtime, defaults: { patience: 4 } });
+    const routed = await router.solve({ task: 'maze', input: inputs[1] });
+    await router.dispose();
+    expect(routed).toMatchObject({ verified: true, cost: { sampleSteps: fixed.cost.nodes } });
+    // dive where nothing searches would change nothing: refused, naming it.
+    await expect(solver.solve(inputs[0], { searchSteps: 0, dive: true })).rejects.toThrow(expect.objectContaining({ field: 'options.dive' }));
     // searchSteps 0: the network alone (no search costs); copies then allowed, refused with the default search.
     const alone = await solver.solve(inputs[0], { searchSteps: 0, fixedSteps: 2, copies: 2 });
     expect(alone.cost).toMatchObject({ copies: 2 });
@@ -186,14 +197,15 @@ describe('searchSteps: solve by narrowing and branching, or abstain', () => {
     results.forEach((result, index) => {
       expect(result.verified).toBe(true);
       expect(result.answer).toBe(formatSudoku(hard[index].solution));
-      expect(result.cost.branches).toBeGreaterThanOrEqual(0);
+      // It dives (its manifest): the network steps again only after a dead end.
+      expect(result.cost.nodes).toBeLessThanOrEqual(1 + result.cost.deadEnds!);
     });
     // Told to drop whatever it keeps with probability under 0.9, it drops true digits: still right or abstaining.
     const reckless = await solver.solveMany(puzzles, { keepThreshold: 0.9, searchSteps: 300 });
     expect(reckless.reduce((sum, result) => sum + (result.cost.fallbacks ?? 0), 0)).toBeGreaterThan(0);
     reckless.forEach((result, index) => {
       if (!result.abstained) expect(result.answer).toBe(formatSudoku(hard[index].solution));
-      else expect(result.verified).toBe(false);
+      else result.candidates!.forEach((digits, cell) => expect(digits).toContain(String(hard[index].solution[cell])));
     });
     await expect(solver.solve(puzzles[0], { copies: 2 })).rejects.toThrow(expect.objectContaining({ field: 'options.copies' }));
     // One network step per search state: a step count would mean nothing, so it is refused, naming it.

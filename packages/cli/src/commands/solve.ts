@@ -15,7 +15,7 @@ export const solveUsage = `trm solve --input FILE --json                  (mixed
   trm solve <task> --input FILE --json             (one puzzle per line, or a CSV with a "question" column)
   trm solve <task> FILE... [--json] [--adapt STEPS] [--adapt-weights embedding|all] [--variants V]   (tasks whose questions are whole files: the attempts for each question; --adapt trains on the file's demonstrations first)
       options: [--max-steps 16] [--min-steps 1] [--fixed-steps N] [--verify-steps N] [--patience P] [--copies K] [--noise S] [--seed S]
-               [--search-steps N (tasks with candidate sets: narrow and branch up to N network steps, else abstain; with --max-steps 1-4 per state)]
+               [--search-steps N (tasks with candidate sets: narrow and branch up to N network steps, else abstain; with --max-steps 1-4 per state; 0: the network alone, for a model that searches by default)]
                [--dive | --no-dive (in a search: follow one network step's scores down, stepping again only after a dead end; default: the manifest's)]
                [--model manifest.json] [--device auto|cpu|gpu (default auto: CUDA where it works, else CPU)] [--threads N] [--batch-size 64]
                [--task-budget-ms 1000] (a task module's own detect, parseInput and verify run in a worker thread, stopped past this per call)`;

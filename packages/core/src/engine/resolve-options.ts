@@ -12,7 +12,7 @@ export interface ResolvedSolveOptions {
   readonly copies: number;
   readonly noise: number;
   readonly seed: number;
-  /** Network steps a search may spend per input (0: no search; absent: the model's default). */
+  /** Network steps a search may spend per input (0: no search; absent: the model's default, `searchBudget`). */
   readonly searchSteps?: number;
   /** Whether the call set its own steps (fixedSteps, minSteps, maxSteps, patience or verifySteps): else a search may use the manifest's steps per state. */
   readonly stepsGiven?: boolean;
@@ -49,7 +49,9 @@ export function resolveSolveOptions(options: unknown, field = 'options', default
     parsed.fixedSteps !== undefined
       ? { mode: 'fixed', steps: parsed.fixedSteps }
       : { mode: 'adaptive', minSteps: parsed.minSteps ?? 1, maxSteps: parsed.maxSteps ?? 16, ...(parsed.patience !== undefined ? { patience: parsed.patience } : {}) };
-  const stepsGiven = ['fixedSteps', 'minSteps', 'maxSteps', 'patience', 'verifySteps'].some((key) => parsed[key as keyof typeof parsed] !== undefined);
+  // The call's own keys, not the defaults: a server-wide policy ({ patience: 4 }) is for the
+  // network alone and leaves a search's manifest steps per state as they are.
+  const stepsGiven = ['fixedSteps', 'minSteps', 'maxSteps', 'patience', 'verifySteps'].some((key) => given[key] !== undefined);
   return { halting, ...(stepsGiven ? { stepsGiven } : {}), verifySteps: parsed.verifySteps, copies: parsed.copies ?? 1, noise: parsed.noise ?? 0, seed: parsed.seed ?? 0, searchSteps: parsed.searchSteps, keepThreshold: parsed.keepThreshold, ...(parsed.dive !== undefined ? { dive: parsed.dive } : {}), signal: parsed.signal };
 }
 
@@ -79,22 +81,16 @@ export const defaultCandidateSearchSteps = 2000;
 
 /**
  * The options as recorded with a measurement (a manifest's metric settings). With the model's
- * manifest, what a candidate model runs is recorded as it runs: a search with its default budget
- * and keep threshold, one step per state (its halting settings do not apply).
+ * manifest, a search is recorded as it runs: its budget, a candidate model's keep threshold, and
+ * where the model fixes them, the steps per state (its halting settings then do not apply).
  */
 export function describeSolveOptions(options: ResolvedSolveOptions, manifest?: ModelManifest): Record<string, string | number | boolean> {
-  if (manifest?.architecture.input === 'candidates') {
-    return {
-      searchSteps: options.searchSteps ?? defaultCandidateSearchSteps,
-      keepThreshold: options.keepThreshold ?? manifest.search?.keepThreshold ?? 0.1,
-      stepsPerState: 1,
-      ...((options.dive ?? manifest.search?.dive) ? { dive: true } : {}),
-    };
-  }
   const searchSteps = searchBudget(options, manifest);
-  if (searchSteps !== undefined && !options.stepsGiven && manifest?.search?.stepsPerState !== undefined) {
-    // A default search with the manifest's steps per state: recorded as it runs.
-    return { searchSteps, stepsPerState: manifest.search.stepsPerState, ...((options.dive ?? manifest.search.dive) ? { dive: true } : {}) };
+  const dive: Record<string, boolean> = searchSteps !== undefined && searchDive(options, manifest) ? { dive: true } : {};
+  const perState = searchSteps !== undefined ? searchStepsPerState(options, manifest) : undefined;
+  if (searchSteps !== undefined && perState !== undefined) {
+    const keep: Record<string, number> = manifest?.architecture.input === 'candidates' ? { keepThreshold: options.keepThreshold ?? manifest.search?.keepThreshold ?? 0.1 } : {};
+    return { searchSteps, ...keep, stepsPerState: perState, ...dive };
   }
   const { halting } = options;
   const settings: Record<string, string | number | boolean> =
@@ -105,8 +101,7 @@ export function describeSolveOptions(options: ResolvedSolveOptions, manifest?: M
   if (options.noise > 0) settings.noise = options.noise;
   if (options.searchSteps !== undefined || searchSteps !== undefined) settings.searchSteps = options.searchSteps ?? searchSteps!;
   if (options.keepThreshold !== undefined) settings.keepThreshold = options.keepThreshold;
-  if (searchSteps !== undefined && (options.dive ?? manifest?.search?.dive)) settings.dive = true;
-  return settings;
+  return { ...settings, ...dive };
 }
 
 /**
@@ -116,6 +111,20 @@ export function describeSolveOptions(options: ResolvedSolveOptions, manifest?: M
  */
 export function searchBudget(options: Pick<ResolvedSolveOptions, 'searchSteps'>, manifest?: ModelManifest): number | undefined {
   if (options.searchSteps !== undefined) return options.searchSteps === 0 ? undefined : options.searchSteps;
-  if (manifest?.architecture.input === 'candidates') return defaultCandidateSearchSteps;
-  return manifest?.search?.steps;
+  return manifest?.search?.steps ?? (manifest?.architecture.input === 'candidates' ? defaultCandidateSearchSteps : undefined);
+}
+
+/** Whether a search dives: the call's `dive`, else the manifest's `search.dive`. */
+export function searchDive(options: Pick<ResolvedSolveOptions, 'dive'>, manifest?: ModelManifest): boolean {
+  return options.dive ?? manifest?.search?.dive ?? false;
+}
+
+/**
+ * The steps each search state runs when the model fixes them, else undefined (the call's halting
+ * applies): a candidate model was trained on one step per state; a token model runs its
+ * manifest's `search.stepsPerState` unless the call set its own steps.
+ */
+export function searchStepsPerState(options: Pick<ResolvedSolveOptions, 'stepsGiven'>, manifest?: ModelManifest): number | undefined {
+  if (manifest?.architecture.input === 'candidates') return 1;
+  return options.stepsGiven ? undefined : manifest?.search?.stepsPerState;
 }

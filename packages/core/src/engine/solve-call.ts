@@ -4,7 +4,7 @@ import type { SolveResultV1 } from '../contracts/solve-options';
 import type { SpecialistV1 } from '../contracts/specialist';
 import type { ContinuousBatcher } from './continuous-batcher';
 import { batchRequestFor, chooseAnswers, expandCopies, toResults } from './copies';
-import { type ResolvedCall, searchBudget } from './resolve-options';
+import { type ResolvedCall, searchBudget, searchDive, searchStepsPerState } from './resolve-options';
 import { candidateNames, searchInput } from './search';
 import { StepStream } from './step-stream';
 
@@ -68,7 +68,12 @@ export class SolveCall<Input, Answer> {
       throw new InvalidInputError({ field: 'options.searchSteps', message: `model ${this.specialist.modelId} reads candidate sets and always searches: give a budget of at least 1, or leave searchSteps out`, value: 0 });
     }
     if (searchSteps !== undefined && !this.specialist.domain) {
-      throw new InvalidInputError({ field: 'options.searchSteps', message: `the ${this.specialist.task} specialist declares no candidate sets (its task has no domain), so it cannot search`, value: searchSteps });
+      const given = this.call.options.searchSteps !== undefined;
+      throw new InvalidInputError({ field: given ? 'options.searchSteps' : 'model.manifest.search.steps', message: `the ${this.specialist.task} specialist declares no candidate sets (its task has no domain), so it cannot search${given ? '' : ': its manifest asks for a search by default'}`, value: searchSteps });
+    }
+    if (this.call.options.dive !== undefined && searchSteps === undefined) {
+      // As with keepThreshold: an option that would change nothing is a mistake to name.
+      throw new InvalidInputError({ field: 'options.dive', message: `applies to a search only, and model ${this.specialist.modelId} does not search in this call: give searchSteps, or leave dive out`, value: this.call.options.dive });
     }
     // The first input is admitted against the queue bound, so a refusal leaves nothing behind;
     // the rest follow unbounded, at the pace the call's own slots free up.
@@ -113,11 +118,9 @@ export class SolveCall<Input, Answer> {
         const why = specialist.model.manifest.architecture.input === 'candidates' ? 'always searches (it reads candidate sets): leave copies out' : 'searches by default (its manifest): leave copies out, or set searchSteps to 0 to solve copies without a search';
         throw new InvalidInputError({ field: 'options.copies', message: `a search solves one copy, and model ${specialist.modelId} ${why}`, value: copies.length });
       }
-      // Each state the search visits is one slot, in the same batches as every other request.
-      // A candidate model was trained on one step from each state: each state runs exactly one.
-      // A token model searching by default runs its manifest's steps per state, unless the call set steps.
-      const manifest = specialist.model.manifest;
-      const perState = manifest.architecture.input === 'candidates' ? 1 : call.options.stepsGiven ? undefined : manifest.search?.stepsPerState;
+      // Each state the search visits is one slot, in the same batches as every other request,
+      // running the steps the model fixes per state (`searchStepsPerState`), else the call's halting.
+      const perState = searchStepsPerState(call.options, specialist.model.manifest);
       const fixed = perState !== undefined ? { adaptive: false, minSteps: perState, maxSteps: perState } : {};
       const base = { ...batchRequestFor(specialist, copies[0]!, call.options, { owner: this.owner }), ...fixed };
       let first = bounded;
@@ -126,7 +129,7 @@ export class SolveCall<Input, Answer> {
         first = false;
         return sample!;
       };
-      const options = { ...call.options, searchSteps, dive: call.options.dive ?? specialist.model.manifest.search?.dive ?? false };
+      const options = { ...call.options, searchSteps, dive: searchDive(call.options, specialist.model.manifest) };
       const stream = this.stream;
       const vocabulary = specialist.model.manifest.architecture.vocabularySize;
       // Streamed: each state's steps, with its candidates (pencil marks) and the search's costs so far.

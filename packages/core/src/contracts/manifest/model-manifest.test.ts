@@ -51,6 +51,15 @@ describe('parseModelManifest', () => {
     expect(refused({ mixer: 'attention', rope: '2d', grid, hiddenSize: 24, heads: 4 })).toMatch(/rope.*divisible by 4/s);
   });
 
+  it('search settings that would do nothing are refused, naming them', () => {
+    expect(parseModelManifest({ ...testManifest(), search: { steps: 500, stepsPerState: 1, dive: true } }).search).toEqual({ steps: 500, stepsPerState: 1, dive: true });
+    expect(() => parseModelManifest({ ...testManifest(), search: { keepThreshold: 0.1 } })).toThrow(expect.objectContaining({ field: 'search.keepThreshold' }));
+    const candidates = testManifest({ input: 'candidates' });
+    expect(parseModelManifest({ ...candidates, search: { keepThreshold: 0.1, steps: 300 } }).search?.steps).toBe(300);
+    expect(() => parseModelManifest({ ...candidates, search: { stepsPerState: 2 } })).toThrow(expect.objectContaining({ field: 'search.stepsPerState' }));
+    expect(() => parseModelManifest({ ...testManifest(), search: { steps: 0 } })).toThrow(expect.objectContaining({ field: 'search.steps' }));
+  });
+
   it('prefixToCells belongs to the conv mixer only', () => {
     expect(() => parseModelManifest(testManifest({ prefixToCells: true }))).toThrow(expect.objectContaining({ field: 'architecture.prefixToCells' }));
     expect(parseModelManifest(testManifest({ mixer: 'conv', grid: { height: 9, width: 9 }, prefixToCells: true })).architecture.prefixToCells).toBe(true);

@@ -68,11 +68,12 @@ export const modelManifestSchema = z.object({
   puzzles: z.object({ names: z.array(z.string().min(1)) }).optional(),
   training: trainingRecordSchema,
   /**
-   * How the model searches unless a call says otherwise. keepThreshold (candidate models): how sure
-   * the network must be before a candidate is dropped, a property of its calibration. steps (token
-   * models): search by default with this budget of network steps per input, each state running
-   * stepsPerState steps unless the call sets its own. dive: follow one network step's scores down,
-   * running the network again only after a dead end.
+   * How the model searches unless a call says otherwise. steps: the budget of network steps per
+   * input (a token model with it searches by default; a candidate model always searches, 2000
+   * without it). keepThreshold (candidate models): how sure the network must be before a candidate
+   * is dropped, a property of its calibration. stepsPerState (token models): the steps each state
+   * runs unless the call sets its own. dive: follow one network step's scores down, running the
+   * network again only after a dead end.
    */
   search: z
     .object({
@@ -124,6 +125,14 @@ export function parseModelManifest(value: unknown): ModelManifest {
   }
   if (manifest.vocabulary.labels.length !== manifest.vocabulary.size) {
     throw new ManifestError({ message: 'vocabulary.labels must name every token id', field: 'vocabulary.labels' });
+  }
+  // Search settings that would do nothing are refused, naming them.
+  const reads = manifest.architecture.input === 'candidates';
+  if (manifest.search?.keepThreshold !== undefined && !reads) {
+    throw new ManifestError({ message: "search.keepThreshold applies to candidate models (architecture.input 'candidates'); a token model drops nothing", field: 'search.keepThreshold' });
+  }
+  if (manifest.search?.stepsPerState !== undefined && reads) {
+    throw new ManifestError({ message: 'a candidate model runs one network step per search state: leave search.stepsPerState out', field: 'search.stepsPerState' });
   }
   if (manifest.id.split(':')[0] !== manifest.task) {
     throw new ManifestError({ message: `id "${manifest.id}" must start with task "${manifest.task}:"`, field: 'id' });
