@@ -1,10 +1,12 @@
 // A mixed stream of requests (sudoku of every Kaggle level plus mazes), all arriving at once,
-// served three ways with the shipped models on onnxruntime-node:
+// served three ways on onnxruntime-node:
 //   one at a time     - each request alone (batch 1), in arrival order;
 //   static batches    - per task, batches of BATCH in arrival order, each run to its slowest sample;
 //   continuous        - the router: per task one running batch, refilled after every step.
-// Every request thinks longer while unverified (up to 32 steps), as a service would run it, and
-// stops once its answer has not changed for TRM_BENCH_PATIENCE steps (default 4; 0 = never).
+// With the token models (TRM_BENCH_MODELS=network, the default) every request recurses without a
+// search, thinks longer while unverified (up to 32 steps) and stops once its answer has not changed
+// for TRM_BENCH_PATIENCE steps (default 4; 0 = never). TRM_BENCH_MODELS=shipped runs the default
+// specialists as they ship instead (both search on candidate sets, one step per state).
 // Prints requests/s, p50/p99 latency (from arrival) and verified counts per mode.
 //
 // Data: sudoku from TRM_KAGGLE_CSV (default ../shared/data/sudoku/kaggle_radcliffe_5000.csv beside
@@ -17,7 +19,7 @@ import { createRandom, createSolver } from '@trm/core';
 import { createRouter } from '@trm/router';
 import { createNodeRuntime } from '@trm/runtime-node';
 import { createMazeGenerator, formatMaze, maze } from '@trm/tasks-maze';
-import { createSudokuGenerator, formatSudoku, gradeOf, sudoku } from '@trm/tasks-sudoku';
+import { createSudokuGenerator, formatSudoku, gradeOf, sudoku, sudokuTokens } from '@trm/tasks-sudoku';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const threads = Number(process.env.TRM_BENCH_THREADS ?? cpus().length);
@@ -64,7 +66,15 @@ for (let index = stream.length - 1; index > 0; index--) {
 }
 
 const runtime = createNodeRuntime({ device: 'cpu', threads: threads, concurrentSteps: Number(process.env.TRM_BENCH_CONCURRENT_STEPS ?? 1) });
-const specialists = { sudoku, maze };
+// TRM_BENCH_MODELS: 'network' (default), the token models recursing alone with adaptive halting,
+// which is what continuous batching is for; 'shipped', the default specialists as they ship (both
+// search on candidate sets, one network step per state).
+const models = process.env.TRM_BENCH_MODELS ?? 'network';
+if (models !== 'network' && models !== 'shipped') throw new Error(`TRM_BENCH_MODELS: expected network or shipped, not ${models}`);
+const specialists = models === 'shipped' ? { sudoku, maze } : { sudoku: sudokuTokens, maze };
+// The token models think up to 32 steps while unverified, with patience; the shipped ones run as
+// they ship (their manifests' search, no call options).
+const options = models === 'shipped' ? {} : { ...halting, searchSteps: 0, verifySteps };
 
 function percentile(values, fraction) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -82,6 +92,7 @@ function report(mode, started, finished, verified, sampleSteps, converged) {
     JSON.stringify({
       bench: 'mixed-stream',
       mode,
+      models,
       requests: stream.length,
       sudokus: sudokus.length,
       mazes: mazes.length,
@@ -111,7 +122,7 @@ for (const task of Object.keys(specialists)) solvers[task] = await createSolver(
 // Warm-up: one of each, so session creation is not timed.
 for (const task of Object.keys(specialists)) {
   const first = stream.find((request) => request.task === task);
-  if (first) await solvers[task].solve(first.input, { fixedSteps: 1 });
+  if (first) await solvers[task].solve(first.input, models === 'shipped' ? {} : { fixedSteps: 1, searchSteps: 0 });
 }
 
 for (const mode of modes) {
@@ -132,7 +143,7 @@ for (const mode of modes) {
   };
   if (mode === 'one-at-a-time') {
     for (const [index, request] of stream.entries()) {
-      record(index, await solvers[request.task].solve(request.input, { ...halting, verifySteps }));
+      record(index, await solvers[request.task].solve(request.input, options));
     }
   } else if (mode === 'static') {
     // Each task's batches run one after another; the tasks run side by side, as in the router.
@@ -141,7 +152,7 @@ for (const mode of modes) {
         const indices = stream.flatMap((request, index) => (request.task === task ? [index] : []));
         for (let start = 0; start < indices.length; start += batchSize) {
           const batch = indices.slice(start, start + batchSize);
-          const results = await solvers[task].solveMany(batch.map((index) => stream[index].input), { batchSize, scheduling: 'static', ...halting, verifySteps });
+          const results = await solvers[task].solveMany(batch.map((index) => stream[index].input), { batchSize, scheduling: 'static', ...options });
           results.forEach((result, position) => record(batch[position], result));
         }
       }),
@@ -150,7 +161,7 @@ for (const mode of modes) {
     const router = createRouter({ specialists: Object.values(specialists), runtime, batching: { maxBatchSize: batchSize, maxQueue: stream.length } });
     await Promise.all(
       stream.map(async (request, index) => {
-        record(index, await router.solve({ task: request.task, input: request.input }, { verifySteps, ...halting }));
+        record(index, await router.solve({ task: request.task, input: request.input }, options));
       }),
     );
     await router.dispose();
