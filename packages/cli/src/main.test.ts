@@ -209,6 +209,8 @@ describe('trm CLI for mazes', () => {
     ]);
     expect(manifest.architecture).toMatchObject({ mixer: 'conv', grid: { height: 10, width: 10 }, sequenceLength: 100 });
     expect(manifest.training.cpuSeconds).toBeGreaterThan(0);
+    // The task's default search is the trained model's, as it is the shipped one's.
+    expect(manifest.search).toEqual({ steps: 2000, stepsPerState: 1, dive: true });
     const evaluations = (await readFile(join(out, 'metrics.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line)).filter((line) => line.type === 'eval');
     expect(evaluations.map((line) => line.grid)).toEqual(['8x8', '10x10', '10x10']);
     for (const line of evaluations) expect(line).toMatchObject({ count: 4, accuracy: expect.any(Number), cpuSeconds: expect.any(Number) });
@@ -217,6 +219,7 @@ describe('trm CLI for mazes', () => {
     expect(exported.code, exported.stderr.join('\n')).toBe(0);
     const exportedManifest = JSON.parse(await readFile(join(directory, 'any-size', 'manifest.json'), 'utf8'));
     expect(exportedManifest.architecture).toMatchObject({ grid: { height: 16, width: 16 }, sequenceLength: 256 });
+    expect(exportedManifest.search).toEqual(manifest.search);
     expect((await run(['export', '--checkpoint', out, '--grid', '16x12'])).code).toBe(2);
 
     // A 12x12 maze file line with a free cell at both ends: spaces are cells, never trimmed.

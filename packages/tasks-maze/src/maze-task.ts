@@ -114,6 +114,8 @@ export const mazeTask: TaskV1<MazePuzzle, MazeAnswer> = {
     // Conv: a maze is local, and its weights run at any size (the paper's MLP mixer scored 0%).
     architecture: { mixer: 'conv', hiddenSize: 64, kernelSize: 3, dilation: 1 },
     recursion: { latentSteps: 2, cycles: 2, maxSupervisionSteps: 16 },
+    // The rules narrow exactly, so a search is always right and one network step orders its dive.
+    search: { steps: 2000, stepsPerState: 1, dive: true },
   },
   packagedModel: () => packagedMazeModel(),
 };

@@ -56,7 +56,10 @@ describe('candidate models: trained, exported and searched through the CLI', () 
     const out = join(work, 'maze-candidates');
     const trained = trm('train', 'maze', '--input', 'candidates', '--size', '10', '--hidden', '16', '--batch-size', '4', '--steps', '3', '--out', out, '--threads', '1');
     expect(trained.status, trained.stderr).toBe(0);
-    expect(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')).architecture).toMatchObject({ input: 'candidates', mixer: 'conv' });
+    const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(manifest.architecture).toMatchObject({ input: 'candidates', mixer: 'conv' });
+    // The maze task's default search, less the steps per state a candidate model does not take.
+    expect(manifest.search).toEqual({ steps: 2000, dive: true });
     const data = join(work, 'mazes.csv');
     expect(trm('data', 'maze', '--count', '6', '--size', '10', '--band', 'medium', '--split', 'test', '--seed', '9', '--out', data).status).toBe(0);
     const evaluated = trm('eval', 'maze', '--data', data, '--model', join(out, 'manifest.json'), '--keep-threshold', '0.9', '--json', '--threads', '1');

@@ -1,7 +1,7 @@
 import { execSync } from 'node:child_process';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidInputError, type Recursion, type TaskV1, createSolver, parseDevice, parseModelManifest, runsAnyGridSize, tokenCorrectness, withGrid } from '@trm/core';
+import { InvalidInputError, type Recursion, type TaskV1, createSolver, parseDevice, parseModelManifest, readsCandidates, runsAnyGridSize, tokenCorrectness, withGrid } from '@trm/core';
 import { createNodeRuntime, maxThreads } from '@trm/runtime-node';
 import {
   type Mixer,
@@ -449,6 +449,7 @@ function exportCheckpoint(plan: TrainPlan, data: TrainingDataSource, trainer: Tr
     checkpointDirectory: plan.schedule.outDirectory,
     task: plan.task.name,
     vocabulary: plan.task.codec.vocabulary,
+    ...(plan.task.defaults.search ? { search: plan.task.defaults.search } : {}),
     training: {
       // What ran: 'auto' resolved by the onnxruntime trainer to cpu or gpu.
       engine: trainer.device ? `onnxruntime-node-${trainer.device}` : plan.engine.engineName,
@@ -503,12 +504,17 @@ function oddKernel(text: string): number {
   return value;
 }
 
-/** Right answers (the task's correctness, checked by its rules) on held-out inputs with the model just exported (adaptive halting, 16 steps). */
+/**
+ * Right answers (the task's correctness, checked by its rules) on held-out inputs with the model
+ * just exported: a token model's network alone (adaptive halting, 16 steps; no search, even where
+ * the task searches by default, so the curve measures what training buys), a candidate model's search.
+ */
 async function evaluateHeldOut(task: TaskV1<any, any>, manifestPath: string, inputs: readonly unknown[], threads: number | undefined) {
   const specialist = await loadSpecialist(task, manifestPath);
   const solver = await createSolver({ specialist, runtime: createNodeRuntime({ device: 'cpu', ...(threads ? { threads } : {}) }) });
   try {
-    const results = await solver.solveMany(inputs, { maxSteps: 16 });
+    const alone = readsCandidates(specialist.model.manifest.architecture) ? {} : { searchSteps: 0 };
+    const results = await solver.solveMany(inputs, { maxSteps: 16, ...alone });
     return {
       count: results.length,
       // Held-out inputs have no reference answer: right is what the task's rules accept.

@@ -79,6 +79,10 @@ export const taskSchema = z.object({
   defaults: z.object({
     architecture: z.object({ mixer: z.enum(['attention', 'mlp', 'conv']).optional(), hiddenSize: z.number().int().positive().optional(), kernelSize: z.number().int().positive().optional(), dilation: z.number().int().positive().optional(), prefixToCells: z.boolean().optional() }),
     recursion: recursionSchema,
+    search: z
+      .object({ steps: z.number().int().min(1).max(1_000_000).optional(), stepsPerState: z.number().int().min(1).max(4096).optional(), dive: z.boolean().optional() })
+      .strict()
+      .optional(),
   }),
   packagedModel: fn('packagedModel() -> { manifest, weights }').optional(),
 }).superRefine((task, context) => {
@@ -86,6 +90,7 @@ export const taskSchema = z.object({
   if (grid && grid.height * grid.width !== sequenceLength) context.addIssue({ code: 'custom', path: ['codec', 'grid'], message: `grid ${grid.height}x${grid.width} does not hold sequenceLength ${sequenceLength}` });
   if (task.codec.sides && !task.grid) context.addIssue({ code: 'custom', path: ['grid'], message: 'a task with several sides needs grid(input)' });
   if (task.defaults.architecture.mixer === 'conv' && !grid) context.addIssue({ code: 'custom', path: ['defaults', 'architecture', 'mixer'], message: 'the conv mixer needs codec.grid' });
+  if (task.defaults.search && !task.domain) context.addIssue({ code: 'custom', path: ['defaults', 'search'], message: 'a search needs the task\'s candidate sets: declare domain, or leave defaults.search out' });
 });
 
 /** Checks a value is a task (a module's export, say); a bad one is an InvalidInputError naming `<field>.<path>`. */

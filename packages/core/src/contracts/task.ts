@@ -221,6 +221,11 @@ export interface TaskV1<Input = unknown, Answer = unknown> {
   readonly defaults: {
     readonly architecture: Partial<Pick<Architecture, 'mixer' | 'hiddenSize' | 'kernelSize' | 'dilation' | 'prefixToCells'>>;
     readonly recursion: Recursion;
+    /**
+     * How a model trained on the task searches by default (tasks with a domain): written into the
+     * manifest's `search` when the model is exported (a candidate model leaves `stepsPerState` out).
+     */
+    readonly search?: { readonly steps?: number; readonly stepsPerState?: number; readonly dive?: boolean };
   };
   /** Tasks whose questions are whole files with a protocol of their own (see TaskFilesV1). */
   readonly files?: TaskFilesV1<Input, Answer>;

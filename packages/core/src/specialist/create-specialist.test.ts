@@ -62,6 +62,12 @@ describe('tasks and specialists', () => {
     expect(() => parseTaskDefinition({ ...grids, codec: { ...grids.codec, grid: { height: 2, width: 2 } } })).toThrow(expect.objectContaining({ field: 'task.codec.grid' }));
     const { grid: _grid, ...withoutGrid } = grids;
     expect(() => parseTaskDefinition(withoutGrid)).toThrow(expect.objectContaining({ field: 'task.grid' }));
+    // A default search needs candidate sets to search on, and names only what it takes.
+    const searching = { ...grids, defaults: { ...grids.defaults, search: { steps: 100, dive: true } } };
+    expect(() => parseTaskDefinition(searching)).toThrow(expect.objectContaining({ field: 'task.defaults.search' }));
+    const withDomain = { ...searching, domain: { candidates: () => new Uint8Array(0), narrow: () => true, tokens: () => new Int32Array(0), target: () => null } };
+    expect(parseTaskDefinition(withDomain)).toBe(withDomain);
+    expect(() => parseTaskDefinition({ ...withDomain, defaults: { ...grids.defaults, search: { steps: 100, keepThreshold: 0.1 } } })).toThrow(expect.objectContaining({ field: 'task.defaults.search' }));
   });
 
   it("judges answers by the task's correctness: its rules by default, the reference when exact", () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { type Architecture, InvalidInputError, type ModelManifest, type Recursion, type TrainingRecord, fullSequenceLength, parseModelManifest, readsCandidates, runsAnyGridSize, stepGraphNames, withGrid } from '@trm/core';
+import { type Architecture, InvalidInputError, type ModelManifest, type Recursion, type TaskV1, type TrainingRecord, fullSequenceLength, parseModelManifest, readsCandidates, runsAnyGridSize, stepGraphNames, withGrid } from '@trm/core';
 import { exportStepToOnnx } from '../onnx/export-onnx';
 import { TrainingDivergedError } from '../training/training-diverged-error';
 import { loadCheckpoint } from '../training/checkpoint';
@@ -24,6 +24,8 @@ export async function exportModel(options: {
   /** Conv models: the grid the manifest states (default: the size trained at last). */
   grid?: { height: number; width: number };
   training?: Omit<TrainingRecord, 'steps' | 'examples' | 'seed' | 'wallSeconds' | 'cpuSeconds'>;
+  /** How the model searches by default (the task's `defaults.search`); else the run's manifest's, else the one beside the output's. */
+  search?: TaskV1['defaults']['search'];
 }): Promise<{ onnxPath: string; manifestPath: string; manifest: ModelManifest }> {
   const { header, groups } = await loadCheckpoint(options.checkpointDirectory);
   const which = options.weights ?? 'ema';
@@ -75,6 +77,7 @@ export async function exportModel(options: {
       ...(typeof header.config.cpuSeconds === 'number' ? { cpuSeconds: header.config.cpuSeconds } : {}),
       ...(header.config.from ? { from: header.config.from } : {}),
     },
+    ...searchSettings(options.search ?? (runManifest?.task === task ? runManifest.search : undefined) ?? (previous?.task === task ? previous.search : undefined), architecture),
     metrics: previous && previous.weights[0]?.sha256 === sha256 ? previous.metrics : [],
     createdAt: new Date().toISOString(),
   });
@@ -157,3 +160,10 @@ async function readManifestIfAny(path: string): Promise<ModelManifest | undefine
   }
 }
 
+/** A manifest's `search` from a task's defaults: a candidate model runs one step per state, so it takes no stepsPerState. */
+function searchSettings(search: ModelManifest['search'], architecture: Architecture): { search?: ModelManifest['search'] } {
+  if (!search) return {};
+  const { stepsPerState, ...rest } = search;
+  const settings = readsCandidates(architecture) || stepsPerState === undefined ? rest : { ...rest, stepsPerState };
+  return Object.keys(settings).length > 0 ? { search: settings } : {};
+}
