@@ -165,7 +165,7 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     // A search's own line says what it spent; the step count of its last state would mislead.
     if (result.cost.branches === undefined) io.stdout(`steps: ${result.steps}${result.halted ? ' (halted by the model)' : ''}${result.converged ? ' (stopped: the answer had stopped changing)' : ''}${result.cost.copies > 1 ? `, ${result.cost.copies} augmented copies, ${result.cost.sampleSteps} steps in all` : ''}`);
     if (result.abstained) io.stdout(`abstained: the search spent its ${result.cost.sampleSteps} network steps (${result.cost.branches} branch points, ${result.cost.deadEnds} dead ends) without an answer the rules accept; the answer above is the network's guess`);
-    else if (result.cost.branches !== undefined) io.stdout(`search: ${result.cost.branches} branch points, ${result.cost.deadEnds} dead ends, ${result.cost.sampleSteps} network steps`);
+    else if (result.cost.branches !== undefined) io.stdout(`search: ${counted(result.cost.branches, 'branch point')}, ${counted(result.cost.deadEnds ?? 0, 'dead end')}, ${counted(result.cost.sampleSteps, 'network step')}`);
     io.stdout(`verified: ${result.verified ? `yes, ${task.verifiedMeans ?? "the task's rules accept the answer"}` : `no, ${task.unverifiedMeans ?? "the task's rules refuse the answer"}`}`);
     io.stdout(`confidence: ${(100 * result.confidence).toFixed(1)}%  model: ${result.modelId}`);
   };
@@ -188,4 +188,9 @@ export async function solveCommand(argv: string[], io: CliIo): Promise<number> {
     await solver.dispose();
   }
   return failures > 0 ? 2 : 0;
+}
+
+/** "1 network step", "2 network steps". */
+function counted(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
