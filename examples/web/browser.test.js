@@ -157,6 +157,13 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     await page.waitForFunction(() => document.body.dataset.state === 'ready', null, { polling: 100 });
     return { page, errors };
   }
+  /** Moves the replay slider to a step, as a user dragging it would. */
+  const replayStep = (page, step) =>
+    page.evaluate((value) => {
+      const scrub = document.getElementById('scrub');
+      scrub.value = String(value);
+      scrub.dispatchEvent(new Event('input'));
+    }, step);
   const pageState = (page) => page.evaluate(() => ({ ...document.body.dataset, text: document.getElementById('puzzle').value, badge: document.getElementById('badge').className, error: document.getElementById('error').textContent }));
 
   it('Search mode on a forum-hardest puzzle: pencil marks narrow while it searches, branch points and dead ends shown, and the answer is right; on a maze too', async () => {
@@ -172,11 +179,7 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     expect(state.answer).toBe('472639851698512734135748629526971483913824576847356192289467315361285947754193268');
     expect(await page.textContent('#search-stats')).toMatch(/^\d+ branch points, \d+ dead ends$/);
     // Replaying the first state: open cells show their candidates, each a subset of 1-9 holding the solution's digit.
-    await page.evaluate(() => {
-      const scrub = document.getElementById('scrub');
-      scrub.value = '1';
-      scrub.dispatchEvent(new Event('input'));
-    });
+    await replayStep(page, 1);
     const marks = await page.evaluate(() => [...document.querySelectorAll('#board .cell')].map((cell) => cell.querySelector('.marks')?.textContent ?? ''));
     const open = marks.filter(Boolean);
     expect(open.length).toBeGreaterThan(20);
@@ -196,11 +199,7 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     expect(mazeState.verified).toBe('true');
     expect(isValidShortestPath(parseMazeString(mazeText), parseMazeString(mazeState.answer, 'answer', { allowPath: true }))).toBe(true);
     expect(await page.textContent('#search-stats')).toMatch(/^\d+ branch points, 0 dead ends$/);
-    await page.evaluate(() => {
-      const scrub = document.getElementById('scrub');
-      scrub.value = '1';
-      scrub.dispatchEvent(new Event('input'));
-    });
+    await replayStep(page, 1);
     expect(await page.locator('#board .cell.open').count()).toBeGreaterThan(0);
     await page.close();
   }, 180_000);
@@ -259,11 +258,7 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
     expect(seen.changed).toBeGreaterThan(0);
     expect(seen.longestGapMs).toBeLessThan(500);
     // The scrubber replays a step.
-    await page.evaluate(() => {
-      const scrub = document.getElementById('scrub');
-      scrub.value = '1';
-      scrub.dispatchEvent(new Event('input'));
-    });
+    await replayStep(page, 1);
     expect(await page.evaluate(() => document.getElementById('step').textContent)).toBe('1 of 6');
     expect(errors).toEqual([]);
     await page.close();
@@ -409,11 +404,7 @@ describe.skipIf(!haveChromium)('demo page in Chromium', () => {
       const givens = [...text].map((cell) => (/[1-9]/.test(cell) ? cell : '.')).join('');
       expect(await boardDigits(page)).toBe(givens);
       // Moving the slider (as a stale one on screen would let the user do) draws nothing old.
-      await page.evaluate(() => {
-        const scrub = document.getElementById('scrub');
-        scrub.value = '1';
-        scrub.dispatchEvent(new Event('input'));
-      });
+      await replayStep(page, 1);
       expect(await boardDigits(page)).toBe(givens);
       expect(await page.textContent('#step')).toBe('-');
       expect(await page.locator('#scrub').isVisible()).toBe(false);

@@ -339,7 +339,7 @@ async function trainStage(plan: TrainPlan, stage: number, data: TrainingDataSour
     device: plan.engine.device,
     depthStages: plan.engine.depthStages,
     judge: tokenCorrectness(plan.task),
-    ...(plan.model.architecture.input === 'candidates' ? { candidates: { rules: candidateRules(plan.task) } } : {}),
+    ...(readsCandidates(plan.model.architecture) ? { candidates: { rules: candidateRules(plan.task) } } : {}),
     ...(plan.model.from ? { from: { parameters: plan.model.from.parameters, model: plan.model.from.model } } : {}),
     onEvent,
     onCheckpoint: checkpointHandler(plan, { data, heldOut, last, stop }, io),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recursionSchema } from './manifest/architecture';
+import { searchSettingsSchema } from './manifest/model-manifest';
 import { parseWithSchema } from './parse-with-schema';
 import type { TaskV1 } from './task';
 
@@ -79,10 +80,8 @@ export const taskSchema = z.object({
   defaults: z.object({
     architecture: z.object({ mixer: z.enum(['attention', 'mlp', 'conv']).optional(), hiddenSize: z.number().int().positive().optional(), kernelSize: z.number().int().positive().optional(), dilation: z.number().int().positive().optional(), prefixToCells: z.boolean().optional() }),
     recursion: recursionSchema,
-    search: z
-      .object({ steps: z.number().int().min(1).max(1_000_000).optional(), stepsPerState: z.number().int().min(1).max(4096).optional(), dive: z.boolean().optional() })
-      .strict()
-      .optional(),
+    // keepThreshold is a trained model's calibration, not the task's.
+    search: searchSettingsSchema.omit({ keepThreshold: true }).strict().optional(),
   }),
   packagedModel: fn('packagedModel() -> { manifest, weights }').optional(),
 }).superRefine((task, context) => {

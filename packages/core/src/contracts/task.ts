@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { Architecture, Recursion } from './manifest/architecture';
+import type { ModelManifest } from './manifest/model-manifest';
 import type { ModelSourceV1 } from './inference-runtime';
 import type { Random } from '../util/random';
 import type { SolveManyOptionsV1, SolveOptionsV1, SolveResultV1 } from './solve-options';
@@ -225,7 +226,7 @@ export interface TaskV1<Input = unknown, Answer = unknown> {
      * How a model trained on the task searches by default (tasks with a domain): written into the
      * manifest's `search` when the model is exported (a candidate model leaves `stepsPerState` out).
      */
-    readonly search?: { readonly steps?: number; readonly stepsPerState?: number; readonly dive?: boolean };
+    readonly search?: Readonly<Omit<NonNullable<ModelManifest['search']>, 'keepThreshold'>>;
   };
   /** Tasks whose questions are whole files with a protocol of their own (see TaskFilesV1). */
   readonly files?: TaskFilesV1<Input, Answer>;

@@ -1,3 +1,4 @@
+import { readsCandidates } from '../contracts/manifest/architecture';
 import { AbortedError } from '../contracts/errors/aborted-error';
 import { InvalidInputError } from '../contracts/errors/invalid-input-error';
 import { QueueFullError } from '../contracts/errors/queue-full-error';
@@ -133,7 +134,7 @@ export class ContinuousBatcher {
     const length = this.model.manifest.architecture.sequenceLength;
     const wrong = requests.find((request) => request.tokens.length !== length);
     if (wrong) throw new InvalidInputError({ field: 'tokens', message: `expected ${length} token ids, got ${wrong.tokens.length}`, value: wrong.tokens.length });
-    if (this.model.manifest.architecture.input === 'candidates') {
+    if (readsCandidates(this.model.manifest.architecture)) {
       const size = length * this.model.manifest.architecture.vocabularySize;
       const bad = requests.find((request) => request.candidates?.length !== size);
       if (bad) throw new InvalidInputError({ field: 'candidates', message: `this model reads candidate sets: each request needs a mask of ${size} values (positions x vocabulary), got ${bad.candidates?.length ?? 'none'}`, value: bad.candidates?.length });

@@ -1,3 +1,4 @@
+import { readsCandidates } from '../contracts/manifest/architecture';
 import type { BatchRequest } from './continuous-batcher';
 import type { SolveResultV1 } from '../contracts/solve-options';
 import { InvalidInputError } from '../contracts/errors/invalid-input-error';
@@ -94,7 +95,7 @@ export function batchRequestFor<Input, Answer>(
   const adaptive = halting.mode === 'adaptive';
   return {
     tokens: specialist.encode(copy.input),
-    ...(specialist.model.manifest.architecture.input === 'candidates' ? { candidates: inputCandidates(specialist, copy.input) } : {}),
+    ...(readsCandidates(specialist.model.manifest.architecture) ? { candidates: inputCandidates(specialist, copy.input) } : {}),
     puzzleIdentifier: specialist.puzzleIdentifier?.(copy.input) ?? 0,
     adaptive,
     minSteps: adaptive ? halting.minSteps : halting.steps,

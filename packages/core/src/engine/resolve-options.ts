@@ -1,3 +1,4 @@
+import { readsCandidates } from '../contracts/manifest/architecture';
 import { InvalidInputError } from '../contracts/errors/invalid-input-error';
 import { type SolveManyOptionsV1, type SolveOptionsV1, type SolveStepEvent, solveOptionsSchema } from '../contracts/solve-options';
 import { parseWithSchema } from '../contracts/parse-with-schema';
@@ -89,7 +90,7 @@ export function describeSolveOptions(options: ResolvedSolveOptions, manifest?: M
   const dive: Record<string, boolean> = searchSteps !== undefined && searchDive(options, manifest) ? { dive: true } : {};
   const perState = searchSteps !== undefined ? searchStepsPerState(options, manifest) : undefined;
   if (searchSteps !== undefined && perState !== undefined) {
-    const keep: Record<string, number> = manifest?.architecture.input === 'candidates' ? { keepThreshold: options.keepThreshold ?? manifest.search?.keepThreshold ?? 0.1 } : {};
+    const keep: Record<string, number> = manifest && readsCandidates(manifest.architecture) ? { keepThreshold: options.keepThreshold ?? manifest.search?.keepThreshold ?? 0.1 } : {};
     return { searchSteps, ...keep, stepsPerState: perState, ...dive };
   }
   const { halting } = options;
@@ -111,7 +112,7 @@ export function describeSolveOptions(options: ResolvedSolveOptions, manifest?: M
  */
 export function searchBudget(options: Pick<ResolvedSolveOptions, 'searchSteps'>, manifest?: ModelManifest): number | undefined {
   if (options.searchSteps !== undefined) return options.searchSteps === 0 ? undefined : options.searchSteps;
-  return manifest?.search?.steps ?? (manifest?.architecture.input === 'candidates' ? defaultCandidateSearchSteps : undefined);
+  return manifest?.search?.steps ?? (manifest && readsCandidates(manifest.architecture) ? defaultCandidateSearchSteps : undefined);
 }
 
 /** Whether a search dives: the call's `dive`, else the manifest's `search.dive`. */
@@ -125,6 +126,6 @@ export function searchDive(options: Pick<ResolvedSolveOptions, 'dive'>, manifest
  * manifest's `search.stepsPerState` unless the call set its own steps.
  */
 export function searchStepsPerState(options: Pick<ResolvedSolveOptions, 'stepsGiven'>, manifest?: ModelManifest): number | undefined {
-  if (manifest?.architecture.input === 'candidates') return 1;
+  if (manifest && readsCandidates(manifest.architecture)) return 1;
   return options.stepsGiven ? undefined : manifest?.search?.stepsPerState;
 }

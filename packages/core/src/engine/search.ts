@@ -39,14 +39,15 @@ export async function searchInput<Input, Answer>(
   // network's order from its first visit (no second step), so a wrong drop costs search, never an
   // answer. Below a fallback the network drops nothing more: a drop it keeps repeating would
   // otherwise send the search through the same dead subtree at every level.
-  const stack: { mask: Uint8Array; fallback?: { probabilities: Float32Array; narrowest: number[] }; noDrops?: boolean; scores?: Float32Array }[] = [{ mask: domain.candidates(input) }];
+  // `scoredBy`: a diving state, ordered by that network step's scores instead of a step of its own.
+  const stack: { mask: Uint8Array; fallback?: { sample: SampleState; narrowest: number[] }; noDrops?: boolean; scoredBy?: SampleState }[] = [{ mask: domain.candidates(input) }];
   let last: { sample: SampleState; value: Answer } | undefined;
   let frontier: Uint8Array | undefined;
   while (stack.length > 0) {
-    const { mask, fallback, noDrops = false, scores } = stack.pop()!;
+    const { mask, fallback, noDrops = false, scoredBy } = stack.pop()!;
     if (fallback) {
       cost.fallbacks++;
-      branch(mask, fallback.probabilities, fallback.narrowest, true);
+      branch(mask, fallback.sample, fallback.narrowest, true);
       continue;
     }
     if (!domain.narrow(input, mask)) {
@@ -61,15 +62,14 @@ export async function searchInput<Input, Answer>(
       cost.deadEnds++;
       continue;
     }
-    if (scores) {
-      // Diving: ordered by the scores of the last network step, no step of its own. Streamed as
-      // that step's answer with this state's candidates; the stream sends one event per
-      // microtask, so the dive yields once per state to be seen narrowing.
-      if (observe && last) {
-        observe(mask, cost)?.(last.sample);
+    if (scoredBy) {
+      // Diving: streamed as the scoring step's answer with this state's candidates; the stream
+      // sends one event per microtask, so the dive yields once per state to be seen narrowing.
+      if (observe) {
+        observe(mask, cost)?.(scoredBy);
         await Promise.resolve();
       }
-      branch(mask, scores, narrowest, noDrops);
+      branch(mask, scoredBy, narrowest, noDrops);
       continue;
     }
     if (cost.sampleSteps >= options.searchSteps) {
@@ -86,14 +86,15 @@ export async function searchInput<Input, Answer>(
     const narrowed = sample.keepLogits && !noDrops ? keptCandidates(mask, sample.keepLogits, vocabulary, options.keepThreshold ?? specialist.model.manifest.search?.keepThreshold ?? 0.1) : undefined;
     if (narrowed) {
       cost.eliminations += narrowed.dropped;
-      stack.push({ mask, fallback: { probabilities: sample.probabilities!, narrowest } }, { mask: narrowed.mask, ...(options.dive ? { scores: sample.probabilities! } : {}) });
+      stack.push({ mask, fallback: { sample, narrowest } }, { mask: narrowed.mask, ...(options.dive ? { scoredBy: sample } : {}) });
       continue;
     }
-    branch(mask, sample.probabilities!, narrowest, noDrops);
+    branch(mask, sample, narrowest, noDrops);
   }
 
-  /** Splits a narrowed state where the fewest candidates remain (ties: where the network is surest), likeliest first. */
-  function branch(mask: Uint8Array, probabilities: Float32Array, narrowest: readonly number[], noDrops: boolean) {
+  /** Splits a narrowed state where the fewest candidates remain (ties: where `scored`'s network is surest), likeliest first. */
+  function branch(mask: Uint8Array, scored: SampleState, narrowest: readonly number[], noDrops: boolean) {
+    const probabilities = scored.probabilities!;
     let position = -1;
     let surest = -1;
     for (const candidate of narrowest) {
@@ -110,7 +111,7 @@ export async function searchInput<Input, Answer>(
       const child = mask.slice();
       child.fill(0, position * vocabulary, (position + 1) * vocabulary);
       child[position * vocabulary + token] = 1;
-      stack.push({ mask: child, noDrops, ...(options.dive && at === tokens.length - 1 ? { scores: probabilities } : {}) });
+      stack.push({ mask: child, noDrops, ...(options.dive && at === tokens.length - 1 ? { scoredBy: scored } : {}) });
     });
   }
   // Out of budget, or every branch closed (an input with no answer): abstain. What is left is

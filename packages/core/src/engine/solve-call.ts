@@ -1,3 +1,4 @@
+import { readsCandidates } from '../contracts/manifest/architecture';
 import { AbortedError } from '../contracts/errors/aborted-error';
 import { InvalidInputError } from '../contracts/errors/invalid-input-error';
 import type { SolveResultV1 } from '../contracts/solve-options';
@@ -56,15 +57,15 @@ export class SolveCall<Input, Answer> {
     const { signal } = this.call.options;
     const searchSteps = this.searchSteps;
     if (signal?.aborted) throw new AbortedError({ cause: signal.reason });
-    if (this.call.options.keepThreshold !== undefined && this.specialist.model.manifest.architecture.input !== 'candidates') {
+    if (this.call.options.keepThreshold !== undefined && !readsCandidates(this.specialist.model.manifest.architecture)) {
       throw new InvalidInputError({ field: 'options.keepThreshold', message: `applies to candidate models only; model ${this.specialist.modelId} reads tokens and drops nothing`, value: this.call.options.keepThreshold });
     }
     const { halting } = this.call.options;
-    if (halting.mode === 'fixed' && halting.steps !== 1 && this.specialist.model.manifest.architecture.input === 'candidates') {
+    if (halting.mode === 'fixed' && halting.steps !== 1 && readsCandidates(this.specialist.model.manifest.architecture)) {
       // Its steps narrow one search state each; a step count would silently mean nothing.
       throw new InvalidInputError({ field: 'options.fixedSteps', message: `model ${this.specialist.modelId} reads candidate sets and runs one network step per search state: leave fixedSteps out and bound its work with searchSteps`, value: halting.steps });
     }
-    if (this.call.options.searchSteps === 0 && this.specialist.model.manifest.architecture.input === 'candidates') {
+    if (this.call.options.searchSteps === 0 && readsCandidates(this.specialist.model.manifest.architecture)) {
       throw new InvalidInputError({ field: 'options.searchSteps', message: `model ${this.specialist.modelId} reads candidate sets and always searches: give a budget of at least 1, or leave searchSteps out`, value: 0 });
     }
     if (searchSteps !== undefined && !this.specialist.domain) {
@@ -115,7 +116,7 @@ export class SolveCall<Input, Answer> {
     const searchSteps = this.searchSteps;
     if (searchSteps !== undefined) {
       if (copies.length > 1) {
-        const why = specialist.model.manifest.architecture.input === 'candidates' ? 'always searches (it reads candidate sets): leave copies out' : 'searches by default (its manifest): leave copies out, or set searchSteps to 0 to solve copies without a search';
+        const why = readsCandidates(specialist.model.manifest.architecture) ? 'always searches (it reads candidate sets): leave copies out' : 'searches by default (its manifest): leave copies out, or set searchSteps to 0 to solve copies without a search';
         throw new InvalidInputError({ field: 'options.copies', message: `a search solves one copy, and model ${specialist.modelId} ${why}`, value: copies.length });
       }
       // Each state the search visits is one slot, in the same batches as every other request,

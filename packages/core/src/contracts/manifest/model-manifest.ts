@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ManifestError } from '../errors/manifest-error';
-import { checkedArchitectureSchema, recursionSchema } from './architecture';
+import { checkedArchitectureSchema, readsCandidates, recursionSchema } from './architecture';
 
 const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, 'a lowercase hex sha256');
 
@@ -48,6 +48,14 @@ export const trainingRecordSchema = z.object({
 });
 export type TrainingRecord = z.infer<typeof trainingRecordSchema>;
 
+/** How a model searches unless a call says otherwise (a manifest's `search`; a task's `defaults.search` less keepThreshold). */
+export const searchSettingsSchema = z.object({
+  keepThreshold: z.number().gt(0).lt(1).optional(),
+  steps: z.number().int().min(1).max(1_000_000).optional(),
+  stepsPerState: z.number().int().min(1).max(4096).optional(),
+  dive: z.boolean().optional(),
+});
+
 export const modelManifestSchema = z.object({
   specificationVersion: z.literal('v1'),
   /** `task:name`, e.g. `<task>:trm-mlp-h128`. */
@@ -75,14 +83,7 @@ export const modelManifestSchema = z.object({
    * runs unless the call sets its own. dive: follow one network step's scores down, running the
    * network again only after a dead end.
    */
-  search: z
-    .object({
-      keepThreshold: z.number().gt(0).lt(1).optional(),
-      steps: z.number().int().min(1).max(1_000_000).optional(),
-      stepsPerState: z.number().int().min(1).max(4096).optional(),
-      dive: z.boolean().optional(),
-    })
-    .optional(),
+  search: searchSettingsSchema.optional(),
   metrics: z.array(measuredMetricSchema).default([]),
   createdAt: z.string().min(1),
 });
@@ -127,7 +128,7 @@ export function parseModelManifest(value: unknown): ModelManifest {
     throw new ManifestError({ message: 'vocabulary.labels must name every token id', field: 'vocabulary.labels' });
   }
   // Search settings that would do nothing are refused, naming them.
-  const reads = manifest.architecture.input === 'candidates';
+  const reads = readsCandidates(manifest.architecture);
   if (manifest.search?.keepThreshold !== undefined && !reads) {
     throw new ManifestError({ message: "search.keepThreshold applies to candidate models (architecture.input 'candidates'); a token model drops nothing", field: 'search.keepThreshold' });
   }
